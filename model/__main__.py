@@ -1,0 +1,105 @@
+"""Command line: ``python -m model run FILE`` and ``python -m model levers``.
+
+Bad arguments give a one-line message on stderr and exit status 2; no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from dataclasses import replace
+
+from model.data import SECTORS, DataValidationError, UnknownKommunError
+from model.registry import load_registry
+from model.run import MODEL_VERSION, ScenarioResult, run_scenario
+from model.scenario import ScenarioFileError, load_scenario
+
+IAMC_PREFIX = "Emissions|Kyoto Gases"
+
+
+def _table(res: ScenarioResult) -> str:
+    years = [int(y) for y in res.years]
+    name_w = max(len(s) for s in SECTORS) + 2
+    head = f"{'t CO2e/år':<{name_w}}" + "".join(f"{y:>10}" for y in years)
+    lines = [f"{res.kommun.name} ({res.kommun.code}) · scenario {res.scenario.id} · "
+             f"styrning {res.scenario.national_policy} · modell {MODEL_VERSION}", head]
+    for i, s in enumerate(SECTORS):
+        lines.append(f"{s:<{name_w}}" + "".join(f"{v:>10.0f}" for v in res.by_sector[i]))
+    for label, arr in (("Brutto (gross)", res.gross), ("Upptag (removals)", res.removals),
+                       ("Netto (net)", res.net), ("Utan nya åtgärder", res.baseline_gross)):
+        lines.append(f"{label:<{name_w}}" + "".join(f"{v:>10.0f}" for v in arr))
+    lines.append("")
+    lines.append("Mål (targets):")
+    for t in res.targets:
+        if not t.evaluable:
+            verdict = f"bedöms ej inom horisonten (year {t.year} > {years[-1]})"
+        else:
+            verdict = ("uppfyllt (met)" if t.met else f"ej uppfyllt (not met), gap {t.gap_t:,.0f} t "
+                       f"({t.gap_pct:.1f} %)").replace(",", " ")
+        first = t.year_met if t.year_met is not None else "–"
+        lines.append(f"  {t.id:<26} {verdict}; först uppfyllt {first}")
+    return "\n".join(lines)
+
+
+def _csv(res: ScenarioResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["model", "scenario", "region", "variable", "unit", "year", "value"])
+    model = f"Klimatvagar {MODEL_VERSION}"
+    region = f"{res.kommun.name} ({res.kommun.code})"
+    series = [(f"{IAMC_PREFIX}|{s}", res.by_sector[i]) for i, s in enumerate(SECTORS)]
+    series += [(f"{IAMC_PREFIX}|Gross", res.gross), ("Carbon Removal", res.removals),
+               (f"{IAMC_PREFIX}|Net", res.net), (f"{IAMC_PREFIX}|Baseline", res.baseline_gross)]
+    for var, arr in series:
+        unit = "t CO2/yr" if var == "Carbon Removal" else "t CO2e/yr"
+        for y, v in zip(res.years, arr):
+            w.writerow([model, res.scenario.id, region, var, unit, int(y), round(float(v), 3)])
+    return buf.getvalue()
+
+
+def _levers() -> str:
+    reg = load_registry()
+    lines = [f"{'id':<18}{'url':<6}{'enhet':<8}{'min':>7}{'max':>7}{'steg':>7}  {'aktör':<10} etikett / källa"]
+    for lv in reg.levers:
+        lines.append(f"{lv.id:<18}{lv.url_key:<6}{lv.unit:<8}{lv.min:>7g}{lv.max:>7g}{lv.step:>7g}  "
+                     f"{lv.actor:<10} {lv.label['sv']}")
+        lines.append(f"{'':<63}källa: {'ANTAGANDE' if lv.is_assumption else lv.source}")
+    return "\n".join(lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"fel: {message}\n(python -m model --help visar hjälp)\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = _Parser(prog="python -m model", description="Klimatvägar: kör scenarier för en kommun.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="kör en scenariofil")
+    run.add_argument("file")
+    run.add_argument("--kommun", help="kommunnamn eller kod, t.ex. Enköping eller 0381")
+    run.add_argument("--horizon", type=int, choices=(2030, 2045))
+    run.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_parser("levers", help="lista spakregistret")
+    args = parser.parse_args(argv)
+    try:
+        if args.cmd == "levers":
+            print(_levers())
+            return 0
+        sc = load_scenario(args.file)
+        if args.horizon:
+            sc = replace(sc, horizon=args.horizon)
+        res = run_scenario(sc, args.kommun)
+    except (ScenarioFileError, UnknownKommunError, DataValidationError, ValueError) as exc:
+        print(f"fel: {exc}", file=sys.stderr)
+        return 2
+    out = {"table": _table, "csv": _csv}.get(args.format)
+    print(out(res) if out else json.dumps(res.to_json_dict(), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""Kommun context and the "no new measures" baseline.
+
+The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
+
+    B[s, t] = E0[s] * D[s, t] * F[s, t] * V[s, t]
+
+* ``E0`` -- the SMHI inventory of the sector in ``t0``, split into streams by
+  SMHI's sub-sector shares (2021 release, 2019 values for Enköping; the only
+  sub-sector data available, used as a proxy elsewhere).
+* ``D`` -- activity driver: population growth (SCB, compound rate 2020→2025)
+  for population-driven streams; the sector's own log-linear trend over 2015
+  and 2020–2024, clipped, for trend streams; 1 for flat streams.
+* ``F`` -- national fuel policy: the fossil share of petrol and diesel under the
+  chosen reduktionsplikt path, relative to ``t0``.
+* ``V`` -- vehicle fleet turnover at today's sales shares of electric vehicles
+  (stock levers at their "no new measures" position).
+
+``B[s, t0] == E0[s]`` exactly, so the baseline starts at the inventory.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from model.data import DATA_DIR, SECTORS, Dataset, Kommun, load_dataset
+from model.registry import Lever, Registry, load_registry
+
+TREND_YEARS = (2015, 2020, 2021, 2022, 2023, 2024)
+POP_GROWTH_YEARS = (2020, 2025)
+HORIZONS = (2030, 2045)
+
+
+@dataclass(frozen=True, eq=False)
+class KommunContext:
+    """Everything the engine needs for one kommun, policy and horizon.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Model years ``t0 .. horizon`` (T,).
+    e0 : numpy.ndarray
+        Base-year emissions per stream (S,), t CO2e.
+    stream_sector : numpy.ndarray
+        Sector index of each stream (S,).
+    growth : numpy.ndarray
+        Annual growth rate of each stream's activity driver (S,), fraction per year.
+    fixed_index : numpy.ndarray
+        Policy and baseline fleet index F*V (S, T), dimensionless.
+    nnm, default : numpy.ndarray
+        Per-lever "no new measures" and default positions (L,), lever units.
+    fleet : dict
+        Per stock lever: (initial fleet share, turnover, electric-km fraction).
+    facts : dict
+        Named kommun-specific inputs with their provenance, for display.
+    """
+
+    kommun: Kommun
+    policy: str
+    years: np.ndarray
+    e0: np.ndarray
+    stream_sector: np.ndarray
+    growth: np.ndarray
+    fixed_index: np.ndarray
+    nnm: np.ndarray
+    default: np.ndarray
+    fleet: dict[str, tuple[float, float, float]]
+    facts: dict[str, tuple[float, str]]
+
+
+def ramp(years: np.ndarray, shape: str, start: int, full: int) -> np.ndarray:
+    """Fraction of a lever's effect in each year, 0..1.
+
+    Parameters
+    ----------
+    years : numpy.ndarray
+        Years (T,).
+    shape : {"linear", "stock", "logistic", "step"}
+        Ramp shape; "stock" ramps the sales share linearly.
+    start, full : int
+        Last year with no effect and first year with full effect.
+    """
+    t = years.astype(float)
+    if shape == "step" or full <= start:
+        return (t >= full).astype(float)
+    lin = np.clip((t - start) / (full - start), 0.0, 1.0)
+    if shape in ("linear", "stock"):
+        return lin
+    # Logistic normalised to hit exactly 0 at start and 1 at full.
+    k = 10.0 / (full - start)
+    mid = (start + full) / 2.0
+    sig = 1.0 / (1.0 + np.exp(-k * (t - mid)))
+    s0, s1 = 1.0 / (1.0 + np.exp(k * (mid - start))), 1.0 / (1.0 + np.exp(-k * (full - mid)))
+    return np.where(t <= start, 0.0, np.where(t >= full, 1.0, (sig - s0) / (s1 - s0)))
+
+
+@lru_cache(maxsize=1)
+def _subsector_shares() -> dict[str, dict[str, float]]:
+    """Stream shares within Transporter and Jordbruk from SMHI's 2019 sub-sectors (Enköping)."""
+    df = pd.read_csv(DATA_DIR / "enkoping_emissions_by_subsector_smhi2021.csv", dtype={"kommun_code": str})
+    df = df[df["year"] == 2019]
+    out: dict[str, dict[str, float]] = {}
+    for sector in ("Transporter", "Jordbruk"):
+        rows = df[df["sector"] == sector]
+        total = float(rows.loc[rows["subsector"] == "Alla", "tonnes_co2e"].iloc[0])
+        out[sector] = {sub: float(v) / total for sub, v in zip(rows["subsector"], rows["tonnes_co2e"])
+                       if sub != "Alla"}
+    return out
+
+
+def _share(sector: str, spec: str) -> float | None:
+    if spec == "all":
+        return 1.0
+    if spec == "rest":
+        return None
+    key = spec.removeprefix("data:")
+    return sum(v for k, v in _subsector_shares()[sector].items() if key in k)
+
+
+@lru_cache(maxsize=1)
+def _vehicles() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "vehicles_by_fuel.csv", dtype={"kommun_code": str})
+
+
+def _vehicle_count(code: str, vtype: str, measure: str, fuels: tuple[str, ...]) -> float | None:
+    df = _vehicles()
+    rows = df[(df["kommun_code"] == code) & (df["year"] == 2025) & (df["vehicle_type"] == vtype)
+              & (df["measure"] == measure)]
+    if rows.empty:
+        return None
+    return float(rows[rows["fuel"].isin(fuels)]["count"].sum())
+
+
+def kommun_facts(code: str, reg: Registry) -> dict[str, tuple[float, str]]:
+    """Kommun-specific fleet inputs with their source (value, source text).
+
+    Falls back to national figures from the registry parameters where the kommun
+    has no vehicle data shipped.
+    """
+    src_v = "Trafikanalys, Fordon i län och kommuner 2025 (via Klimatkollen), beräknat"
+    facts: dict[str, tuple[float, str]] = {}
+    new_tot = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("Totalt",))
+    if new_tot:
+        new_rc = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("El", "Laddhybrider"))
+        facts["rechargeable_share_new_cars"] = (100.0 * new_rc / new_tot, src_v)
+    else:
+        p = reg.parameters["national_rechargeable_share_new_cars"]
+        facts["rechargeable_share_new_cars"] = (100.0 * p["value"], "Riket: " + p["source"])
+    fleet_tot = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Totalt",))
+    if fleet_tot:
+        el = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("El",)) or 0.0
+        ph = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Laddhybrider",)) or 0.0
+        petrol = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Bensin",)) or 0.0
+        diesel = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Diesel",)) or 0.0
+        facts["car_fleet_rechargeable_share"] = ((el + ph) / fleet_tot, src_v)
+        facts["bev_share_of_rechargeable"] = (el / (el + ph) if el + ph else 0.5, src_v)
+        km_d, km_p = reg.param("diesel_car_km_per_year"), reg.param("petrol_car_km_per_year")
+        facts["car_diesel_weight"] = (diesel * km_d / (diesel * km_d + petrol * km_p), src_v +
+                                      " och körsträckor per drivmedel (Trafikanalys via trafikmagasinet.nu)")
+    else:
+        p, b = reg.parameters["national_rechargeable_share_fleet"], reg.parameters["national_bev_share_of_rechargeable"]
+        facts["car_fleet_rechargeable_share"] = (p["value"], "Riket: " + p["source"])
+        facts["bev_share_of_rechargeable"] = (b["value"], "Riket: " + b["source"])
+        facts["car_diesel_weight"] = (0.5, "assumption")
+    for key, vtype in (("light_truck_el_fleet_share", "lätt lastbil"), ("heavy_truck_el_fleet_share", "tung lastbil")):
+        tot = _vehicle_count(code, vtype, "i_trafik_vid_arets_slut", ("Totalt",))
+        if tot:
+            facts[key] = ((_vehicle_count(code, vtype, "i_trafik_vid_arets_slut", ("El",)) or 0.0) / tot, src_v)
+    return facts
+
+
+def _policy_fossil_index(reg: Registry, policy: str, fuel: str, years: np.ndarray,
+                         diesel_weight: float) -> np.ndarray:
+    """Fossil energy share of the fuel relative to the base year under a reduktionsplikt path."""
+    if fuel == "none":
+        return np.ones(len(years))
+    per_unit = reg.param("bio_share_per_reduktionsplikt")
+    table = reg.policies[policy]
+
+    def fossil(kind: str) -> np.ndarray:
+        levels = {int(y): float(v) for y, v in table[kind].items()}
+        known = sorted(levels)
+        rp = np.array([levels[max([k for k in known if k <= y], default=known[0])] for y in years])
+        return 1.0 - np.minimum(rp / 100.0 * per_unit, 1.0)
+
+    mix = fossil("diesel") if fuel == "diesel" else (
+        diesel_weight * fossil("diesel") + (1 - diesel_weight) * fossil("petrol"))
+    return mix / mix[0]
+
+
+def fleet_path(years: np.ndarray, start_share: float, sales_now: float, sales_target: float,
+               turnover: float, lever: Lever) -> np.ndarray:
+    """Fleet share of electric vehicles per year under a stock-turnover model.
+
+    ``start_share`` is the fleet share in the first model year; sales ramp
+    linearly from ``sales_now`` to ``sales_target`` (fractions).
+    """
+    r = ramp(years, "stock", lever.ramp.start, lever.ramp.full)
+    sales = sales_now + (sales_target - sales_now) * r
+    out = np.empty(len(years))
+    out[0] = start_share
+    for i in range(1, len(years)):
+        out[i] = out[i - 1] * (1.0 - turnover) + sales[i] * turnover
+    return out
+
+
+def _trend_growth(series: dict[int, float], lo: float, hi: float) -> float:
+    ys = np.array([series[y] for y in TREND_YEARS])
+    if (ys <= 0).any():
+        return 0.0
+    slope = np.polyfit(np.array(TREND_YEARS, float), np.log(ys), 1)[0]
+    return float(np.clip(np.expm1(slope), lo, hi))
+
+
+@lru_cache(maxsize=256)
+def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -> KommunContext:
+    """Assemble the baseline inputs for one kommun (cached).
+
+    Parameters
+    ----------
+    code : str
+        SCB kommun code, e.g. "0381".
+    policy : str
+        National fuel-policy scenario id (see the registry's ``[policy.*]`` tables).
+    horizon : int
+        Last model year, 2030 or 2045.
+    """
+    ds: Dataset = load_dataset()
+    reg = load_registry()
+    if horizon not in HORIZONS:
+        raise ValueError(f"horizon {horizon} not in {HORIZONS}")
+    if policy not in reg.policies:
+        raise ValueError(f"policy {policy!r} not in {tuple(reg.policies)}")
+    k = ds.kommuner[ds.index_of(code)]
+    inv = ds.emissions[ds.index_of(code)]
+    t0 = ds.last_year
+    years = np.arange(t0, horizon + 1)
+    facts = kommun_facts(code, reg)
+    pop = ds.population.loc[code]
+    g_pop = (pop[POP_GROWTH_YEARS[1]] / pop[POP_GROWTH_YEARS[0]]) ** (1 / (POP_GROWTH_YEARS[1] - POP_GROWTH_YEARS[0])) - 1
+    facts["population_growth"] = (float(g_pop), "SCB folkmängd 2020 och 2025, årlig förändring (beräknad)")
+    lo, hi = reg.param("trend_clip_low"), reg.param("trend_clip_high")
+
+    e0, sector_of, growth, fixed = [], [], [], []
+    dw = facts["car_diesel_weight"][0]
+    for st in reg.streams:
+        si = SECTORS.index(st.sector)
+        share = _share(st.sector, st.share)
+        if share is None:  # "rest" = what the sector's other streams leave
+            share = 1.0 - sum(_share(o.sector, o.share) or 0.0 for o in reg.streams
+                              if o.sector == st.sector and o.share != "rest")
+        e0.append(inv[-1, si] * share)
+        sector_of.append(si)
+        if st.driver == "population":
+            growth.append(float(g_pop))
+        elif st.driver == "trend":
+            growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si])), lo, hi))
+        else:
+            growth.append(0.0)
+        fixed.append(_policy_fossil_index(reg, policy, st.fuel, years, dw))
+    fixed_arr = np.array(fixed)
+
+    nnm, default, fleet = [], [], {}
+    sid = {s: i for i, s in enumerate(reg.stream_ids)}
+    for lv in reg.levers:
+        v0 = float(facts[lv.nnm[5:]][0]) if isinstance(lv.nnm, str) else float(lv.nnm)
+        v0 = float(np.clip(v0, lv.min, lv.max))
+        nnm.append(v0)
+        default.append(v0 if lv.default == "nnm" else float(lv.default))
+        if lv.kind != "stock":
+            continue
+        n = reg.param(lv.turnover) if isinstance(lv.turnover, str) else float(lv.turnover)
+        if lv.id == "ev_cars":
+            bev = facts["bev_share_of_rechargeable"][0]
+            e_km = bev + (1 - bev) * reg.param("phev_electric_km_share")
+            f_end2025 = facts["car_fleet_rechargeable_share"][0]
+        else:
+            e_km = 1.0
+            spec = lv.initial_fleet_share
+            f_end2025 = (facts.get(spec[5:], (lv.initial_fleet_fallback, ""))[0]
+                         if isinstance(spec, str) else float(spec))
+        # Data describe the end of 2025; back-cast one year of turnover to the base year.
+        f0 = max((f_end2025 - n * v0 / 100.0) / (1 - n), 0.0)
+        fleet[lv.id] = (f0, n, e_km)
+        base = 1.0 - e_km * fleet_path(years, f0, v0 / 100, v0 / 100, n, lv)
+        for s in lv.streams:
+            fixed_arr[sid[s]] *= base / base[0]
+    return KommunContext(k, policy, years, np.array(e0), np.array(sector_of), np.array(growth),
+                         fixed_arr, np.array(nnm), np.array(default), fleet, facts)

@@ -1,0 +1,336 @@
+"""Load and validate the shipped statistics in ``data/``.
+
+Everything the model knows about a kommun comes from here: the SMHI sector
+inventory (release with data to 2024), SCB population, Klimatkollen's
+indicators and the Enköping-specific vehicle and sub-sector figures. Files are
+read once per process and validated on load; a broken file raises
+:class:`DataValidationError` naming the file, the row and the problem.
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: SMHI main sectors in the order used by every array in the model.
+SECTORS: tuple[str, ...] = (
+    "Transporter",
+    "Jordbruk",
+    "Arbetsmaskiner",
+    "Produktanvändning (inkl. lösningsmedel)",
+    "Avfall (inkl.avlopp)",
+    "Egen uppvärmning av bostäder och lokaler",
+    "El och fjärrvärme",
+    "Industri (energi + processer)",
+    "Utrikes transporter",
+)
+N_KOMMUNER = 290
+#: Tolerance for "sector sums equal totals" (t); the source rounds to 0.01 t per sector.
+SUM_TOLERANCE_T = 1.0
+
+EMISSIONS_SOURCE = {
+    "sv": "SMHI Nationella emissionsdatabasen, utgåva med data t.o.m. 2024 (växthusgaser totalt, "
+          "exkl. LULUCF), via Klimatkollen (Klimatbyran/territorial-data-pipeline@758ceb0)",
+    "en": "SMHI National Emissions Database, release with data up to 2024 (total greenhouse gases, "
+          "excl. LULUCF), via Klimatkollen (Klimatbyran/territorial-data-pipeline@758ceb0)",
+}
+POPULATION_SOURCE = {
+    "sv": "SCB, folkmängd 31 december (1950–2025)",
+    "en": "Statistics Sweden (SCB), population on 31 December (1950–2025)",
+}
+
+
+class DataValidationError(ValueError):
+    """A shipped data file is missing or malformed.
+
+    Parameters
+    ----------
+    file : str
+        File name inside ``data/``.
+    row : int or None
+        1-based line number in the file (header is line 1), if one row is at fault.
+    problem : str
+        What is wrong.
+    """
+
+    def __init__(self, file: str, row: int | None, problem: str) -> None:
+        self.file, self.row, self.problem = file, row, problem
+        where = f"{file}, rad {row}" if row is not None else file
+        super().__init__(f"{where}: {problem}")
+
+
+class UnknownKommunError(LookupError):
+    """No kommun matches a code or name; ``suggestions`` lists the closest names."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        self.query, self.suggestions = query, suggestions
+        hint = ", ".join(suggestions) if suggestions else "–"
+        super().__init__(f"Okänd kommun {query!r} (unknown kommun). Närmast: {hint}")
+
+
+@dataclass(frozen=True)
+class Kommun:
+    """A Swedish kommun as listed by SCB (2023 division)."""
+
+    code: str
+    name: str
+    lan: str
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """All statistics the model uses, validated.
+
+    Attributes
+    ----------
+    kommuner : tuple of Kommun
+        The 290 kommuner, sorted by code.
+    inventory_years : tuple of int
+        Years in the SMHI release (1990, 2000, 2005, 2010, 2015, 2020–2024).
+    emissions : numpy.ndarray
+        Shape (290, n_years, 9), t CO2e per year, kommuner in ``kommuner`` order,
+        sectors in :data:`SECTORS` order.
+    national : numpy.ndarray
+        Shape (n_years, 9), t CO2e per year for Sweden (SMHI's Län = Alla rows).
+    population : pandas.DataFrame
+        Index kommun code, columns years 1950–2025, persons on 31 December.
+    indicators : pandas.DataFrame
+        Long table of Klimatkollen indicators (kommun_code, indicator, value, unit, year_or_period).
+    """
+
+    kommuner: tuple[Kommun, ...]
+    inventory_years: tuple[int, ...]
+    emissions: np.ndarray
+    national: np.ndarray
+    population: pd.DataFrame
+    indicators: pd.DataFrame
+
+    @property
+    def last_year(self) -> int:
+        """Last inventory year (int)."""
+        return self.inventory_years[-1]
+
+    def index_of(self, code: str) -> int:
+        """Position of a kommun code in :attr:`kommuner`."""
+        return _code_index(self)[code]
+
+
+def _read_csv(name: str, data_dir: Path, str_cols: tuple[str, ...]) -> pd.DataFrame:
+    path = data_dir / name
+    if not path.is_file():
+        raise DataValidationError(name, None, "filen saknas (file missing)")
+    try:
+        return pd.read_csv(path, dtype={c: str for c in str_cols}, keep_default_na=False,
+                           na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataValidationError(name, None, f"kan inte läsas som CSV: {exc}") from exc
+
+
+def _require_columns(df: pd.DataFrame, name: str, cols: tuple[str, ...]) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataValidationError(name, 1, f"kolumner saknas: {', '.join(missing)}")
+
+
+def _numeric(df: pd.DataFrame, name: str, col: str, *, allow_nan: bool = False) -> np.ndarray:
+    values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) if not allow_nan else np.zeros(len(values), bool)
+    bad |= np.isinf(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataValidationError(name, i + 2, f"{col} är inte ett tal: {df[col].iloc[i]!r}")
+    return values
+
+
+def _load_emissions(data_dir: Path) -> tuple[tuple[Kommun, ...], tuple[int, ...], np.ndarray]:
+    name = "kommuner_emissions_by_sector.csv"
+    df = _read_csv(name, data_dir, ("kommun_code", "kommun", "lan", "sector"))
+    _require_columns(df, name, ("kommun_code", "kommun", "lan", "year", "sector", "tonnes_co2e"))
+    tonnes = _numeric(df, name, "tonnes_co2e")
+    years = _numeric(df, name, "year").astype(int)
+    neg = np.flatnonzero(tonnes < 0)
+    if len(neg):
+        i = int(neg[0])
+        raise DataValidationError(name, i + 2, f"negativt utsläpp {tonnes[i]} t")
+    unknown = ~df["sector"].isin(SECTORS)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataValidationError(name, i + 2, f"okänd sektor {df['sector'].iloc[i]!r}")
+    codes = df["kommun_code"].fillna("")
+    badcode = ~codes.str.fullmatch(r"\d{4}")
+    if badcode.any():
+        i = int(np.flatnonzero(badcode.to_numpy())[0])
+        raise DataValidationError(name, i + 2, f"ogiltig kommunkod {codes.iloc[i]!r}")
+    meta = df[["kommun_code", "kommun", "lan"]].drop_duplicates().sort_values("kommun_code")
+    if meta["kommun_code"].duplicated().any():
+        dup = meta.loc[meta["kommun_code"].duplicated(), "kommun_code"].iloc[0]
+        raise DataValidationError(name, None, f"kommunkod {dup} har flera namn")
+    if len(meta) != N_KOMMUNER:
+        raise DataValidationError(name, None, f"{len(meta)} kommuner, väntade {N_KOMMUNER}")
+    kommuner = tuple(Kommun(c, n, lan) for c, n, lan in meta.itertuples(index=False))
+    inv_years = tuple(sorted(set(years.tolist())))
+    present = set(df["sector"])
+    if len(present) != len(SECTORS):
+        raise DataValidationError(name, None, f"{len(present)} sektorer, väntade {len(SECTORS)}")
+    k_idx = {k.code: i for i, k in enumerate(kommuner)}
+    y_idx = {y: i for i, y in enumerate(inv_years)}
+    s_idx = {s: i for i, s in enumerate(SECTORS)}
+    arr = np.full((len(kommuner), len(inv_years), len(SECTORS)), np.nan)
+    ki = codes.map(k_idx).to_numpy()
+    yi = np.array([y_idx[y] for y in years])
+    si = df["sector"].map(s_idx).to_numpy()
+    flat = np.ravel_multi_index((ki, yi, si), arr.shape)
+    if len(np.unique(flat)) != len(flat):
+        _, first = np.unique(flat, return_index=True)
+        i = int(np.setdiff1d(np.arange(len(flat)), first)[0])
+        raise DataValidationError(name, i + 2, "dubblerad rad (kommun, år, sektor)")
+    arr.flat[flat] = tonnes
+    if np.isnan(arr).any():
+        k, y, s = (int(v[0]) for v in np.nonzero(np.isnan(arr)))
+        raise DataValidationError(
+            name, None, f"värde saknas: {kommuner[k].name} {inv_years[y]} {SECTORS[s]}")
+    return kommuner, inv_years, arr
+
+
+def _check_totals(data_dir: Path, kommuner: tuple[Kommun, ...], years: tuple[int, ...],
+                  arr: np.ndarray) -> None:
+    """Sector sums must equal SMHI's stated totals where a total is shipped."""
+    name = "emissions_totals.csv"
+    df = _read_csv(name, data_dir, ("kommun_code", "data_release", "scope"))
+    _require_columns(df, name, ("kommun_code", "year", "tonnes", "data_release", "scope"))
+    idx = {k.code: i for i, k in enumerate(kommuner)}
+    latest = (df["data_release"] == "SMHI release with data to 2024") & df["scope"].str.startswith("GHG")
+    for row, rec in df[latest].iterrows():
+        if rec["kommun_code"] not in idx or int(rec["year"]) not in years:
+            raise DataValidationError(name, int(row) + 2, f"okänd kommun/år {rec['kommun_code']} {rec['year']}")
+        total = float(arr[idx[rec["kommun_code"]], years.index(int(rec["year"]))].sum())
+        if abs(total - float(rec["tonnes"])) > SUM_TOLERANCE_T:
+            raise DataValidationError(
+                name, int(row) + 2,
+                f"sektorsumman {total:.1f} t avviker från totalen {float(rec['tonnes']):.1f} t")
+
+
+def _load_national(data_dir: Path, years: tuple[int, ...]) -> np.ndarray:
+    name = "national_emissions_by_sector.csv"
+    df = _read_csv(name, data_dir, ("area_code", "sector"))
+    _require_columns(df, name, ("year", "sector", "tonnes_co2e"))
+    tonnes = _numeric(df, name, "tonnes_co2e")
+    if (tonnes < 0).any():
+        i = int(np.flatnonzero(tonnes < 0)[0])
+        raise DataValidationError(name, i + 2, f"negativt utsläpp {tonnes[i]} t")
+    out = np.full((len(years), len(SECTORS)), np.nan)
+    for i, (y, s) in enumerate(zip(df["year"].astype(int), df["sector"])):
+        if s not in SECTORS or y not in years:
+            raise DataValidationError(name, i + 2, f"okänd sektor/år {s!r} {y}")
+        out[years.index(y), SECTORS.index(s)] = tonnes[i]
+    if np.isnan(out).any():
+        raise DataValidationError(name, None, "rader saknas för något år eller någon sektor")
+    return out
+
+
+def _load_population(data_dir: Path, kommuner: tuple[Kommun, ...]) -> pd.DataFrame:
+    name = "kommuner_population.csv"
+    df = _read_csv(name, data_dir, ("kommun_code", "kommun"))
+    _require_columns(df, name, ("kommun_code", "year", "population"))
+    pop = _numeric(df, name, "population")
+    if (pop <= 0).any():
+        i = int(np.flatnonzero(pop <= 0)[0])
+        raise DataValidationError(name, i + 2, f"folkmängd måste vara positiv: {pop[i]}")
+    wide = df.assign(population=pop).pivot(index="kommun_code", columns="year", values="population")
+    missing = {k.code for k in kommuner} - set(wide.index)
+    if missing:
+        raise DataValidationError(name, None, f"folkmängd saknas för {sorted(missing)[:3]}")
+    return wide
+
+
+@lru_cache(maxsize=4)
+def load_dataset(data_dir: Path | None = None) -> Dataset:
+    """Read and validate every file the model needs (cached per directory).
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path, optional
+        Folder with the CSV files; defaults to the project's ``data/``.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataValidationError
+        If a file is missing or malformed; the message names file, row and problem.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    kommuner, years, arr = _load_emissions(data_dir)
+    _check_totals(data_dir, kommuner, years, arr)
+    national = _load_national(data_dir, years)
+    population = _load_population(data_dir, kommuner)
+    ind = _read_csv("kommuner_indicators.csv", data_dir, ("kommun_code", "indicator", "unit",
+                                                         "year_or_period", "value"))
+    _require_columns(ind, "kommuner_indicators.csv", ("kommun_code", "indicator", "value"))
+    arr.setflags(write=False)
+    national.setflags(write=False)
+    return Dataset(kommuner, years, arr, national, population, ind)
+
+
+@lru_cache(maxsize=8)
+def _code_index(ds: Dataset) -> dict[str, int]:
+    return {k.code: i for i, k in enumerate(ds.kommuner)}
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive key ("Enköping" == "enkoping")."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" kommun", "")
+
+
+def find_kommun(query: str | int, dataset: Dataset | None = None) -> Kommun:
+    """Look a kommun up by SCB code ("0381", 381) or by name ("Enköping", "enkoping").
+
+    Raises
+    ------
+    UnknownKommunError
+        With the closest names when nothing matches.
+    """
+    ds = dataset or load_dataset()
+    q = str(query).strip()
+    if q.isdigit() and len(q) <= 4:
+        code = q.zfill(4)
+        if code in _code_index(ds):
+            return ds.kommuner[_code_index(ds)[code]]
+    folded = {_fold(k.name): k for k in ds.kommuner}
+    if _fold(q) in folded:
+        return folded[_fold(q)]
+    close = difflib.get_close_matches(_fold(q), list(folded), n=5, cutoff=0.5)
+    raise UnknownKommunError(q, [folded[c].name for c in close])
+
+
+def inventory(code: str, dataset: Dataset | None = None) -> pd.DataFrame:
+    """SMHI inventory of one kommun.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index inventory year, columns :data:`SECTORS`, t CO2e per year.
+    """
+    ds = dataset or load_dataset()
+    return pd.DataFrame(ds.emissions[ds.index_of(code)], index=list(ds.inventory_years),
+                        columns=list(SECTORS))
+
+
+def indicator(code: str, name: str, dataset: Dataset | None = None) -> float | None:
+    """One Klimatkollen indicator value for a kommun, or None when missing/empty."""
+    ds = dataset or load_dataset()
+    rows = ds.indicators[(ds.indicators["kommun_code"] == code) & (ds.indicators["indicator"] == name)]
+    if rows.empty:
+        return None
+    val = pd.to_numeric(rows["value"].iloc[0], errors="coerce")
+    return None if pd.isna(val) else float(val)

@@ -1,0 +1,227 @@
+"""The lever registry: streams, levers and parameters from ``model/registry.toml``.
+
+The TOML file is the single source of truth; this module only parses and
+validates it into frozen dataclasses. Sliders, the URL codec, scenario-file
+validation and the docs are all generated from :func:`load_registry`.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from model.data import SECTORS
+
+REGISTRY_PATH = Path(__file__).with_name("registry.toml")
+ACTORS = ("kommun", "state_eu", "business", "residents")
+KINDS = ("multiplier", "stock", "removal")
+RAMP_SHAPES = ("linear", "logistic", "step", "stock")
+GROUPS = ("transport", "machinery", "agriculture", "heating", "waste", "industry", "removals")
+POLICIES = ("current_law", "rp10_2025", "original_2030")
+
+
+class RegistryError(ValueError):
+    """The registry file is inconsistent; the message names the entry and field."""
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """When a lever takes effect: 0 before ``start``, 1 from ``full`` (years)."""
+
+    shape: str
+    start: int
+    full: int
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A part of one SMHI sector on which levers act."""
+
+    id: str
+    sector: str
+    share: str
+    fuel: str
+    driver: str
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One slider. Values are in ``unit``; higher always means more climate action."""
+
+    id: str
+    url_key: str
+    group: str
+    label: dict[str, str]
+    help: dict[str, str]
+    unit: str
+    min: float
+    max: float
+    step: float
+    nnm: float | str
+    nnm_fallback: float | None
+    default: float | str
+    kind: str
+    streams: dict[str, float]
+    ramp: Ramp
+    effectiveness: tuple[float, float, float]
+    actor: str
+    source: str
+    turnover: float | str | None = None
+    initial_fleet_share: float | str | None = None
+    initial_fleet_fallback: float | None = None
+    t_per_unit: float | None = None
+    cost_sek_per_t: tuple[float, float, float] | None = None
+    cost_source: str | None = None
+
+    @property
+    def is_assumption(self) -> bool:
+        """True when the lever's basis is an assumption rather than a source."""
+        return self.source.strip().lower().startswith("assumption")
+
+    @property
+    def decimals(self) -> int:
+        """Decimals needed to show a value on this lever's step."""
+        return 0 if float(self.step).is_integer() else len(str(self.step).split(".")[1])
+
+
+@dataclass(frozen=True, eq=False)
+class Registry:
+    """Parsed registry."""
+
+    version: int
+    levers: tuple[Lever, ...]
+    streams: tuple[Stream, ...]
+    parameters: dict[str, dict[str, Any]]
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def lever(self, lever_id: str) -> Lever:
+        """Lever by id (KeyError if unknown)."""
+        return _lever_index(self)[lever_id]
+
+    def by_url_key(self, key: str) -> Lever | None:
+        """Lever by its URL key, or None."""
+        return next((lv for lv in self.levers if lv.url_key == key), None)
+
+    def param(self, name: str) -> float:
+        """Numeric value of a model parameter."""
+        return float(self.parameters[name]["value"])
+
+    @property
+    def lever_ids(self) -> tuple[str, ...]:
+        """Lever ids in registry order (the order of every lever axis in the engine)."""
+        return tuple(lv.id for lv in self.levers)
+
+    @property
+    def stream_ids(self) -> tuple[str, ...]:
+        """Stream ids in registry order."""
+        return tuple(s.id for s in self.streams)
+
+
+@lru_cache(maxsize=32)
+def _lever_index(reg: Registry) -> dict[str, Lever]:
+    return {lv.id: lv for lv in reg.levers}
+
+
+def _need(entry: dict[str, Any], key: str, where: str) -> Any:
+    if key not in entry:
+        raise RegistryError(f"{where}: fältet '{key}' saknas")
+    return entry[key]
+
+
+def _triple(value: Any, where: str) -> tuple[float, float, float]:
+    if not (isinstance(value, list) and len(value) == 3 and value[0] <= value[1] <= value[2]):
+        raise RegistryError(f"{where}: väntade [låg, typ, hög] i stigande ordning, fick {value!r}")
+    return (float(value[0]), float(value[1]), float(value[2]))
+
+
+def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
+    where = f"lever {raw.get('id', '?')}"
+    for lang in ("sv", "en"):
+        for key in ("label", "help"):
+            if not str(_need(raw, key, where).get(lang, "")).strip():
+                raise RegistryError(f"{where}: {key}.{lang} saknas")
+    kind = _need(raw, "kind", where)
+    if kind not in KINDS:
+        raise RegistryError(f"{where}: kind {kind!r} inte i {KINDS}")
+    ramp_raw = _need(raw, "ramp", where)
+    ramp = Ramp(ramp_raw["shape"], int(ramp_raw["start"]), int(ramp_raw["full"]))
+    if ramp.shape not in RAMP_SHAPES or ramp.full < ramp.start:
+        raise RegistryError(f"{where}: ogiltig ramp {ramp_raw!r}")
+    lo, hi, step = float(raw["min"]), float(raw["max"]), float(raw["step"])
+    if not (lo < hi and step > 0):
+        raise RegistryError(f"{where}: min/max/step inkonsekventa")
+    streams = {str(k): float(v) for k, v in raw.get("streams", {}).items()}
+    if kind != "removal" and not streams:
+        raise RegistryError(f"{where}: streams saknas")
+    if unknown := set(streams) - stream_ids:
+        raise RegistryError(f"{where}: okända strömmar {sorted(unknown)}")
+    if _need(raw, "actor", where) not in ACTORS:
+        raise RegistryError(f"{where}: actor {raw['actor']!r} inte i {ACTORS}")
+    if raw.get("group") not in GROUPS:
+        raise RegistryError(f"{where}: group {raw.get('group')!r} inte i {GROUPS}")
+    nnm = raw["nnm"]
+    if isinstance(nnm, str) and not (nnm.startswith("data:") and "nnm_fallback" in raw):
+        raise RegistryError(f"{where}: nnm {nnm!r} måste vara ett tal eller data:<nyckel> med nnm_fallback")
+    for name in ("nnm", "nnm_fallback", "default"):
+        val = raw.get(name)
+        if isinstance(val, (int, float)) and not lo <= val <= hi:
+            raise RegistryError(f"{where}: {name}={val} utanför [{lo}, {hi}]")
+    if kind == "stock" and raw.get("turnover") is None:
+        raise RegistryError(f"{where}: stock-spak kräver turnover")
+    if kind == "removal" and not raw.get("t_per_unit"):
+        raise RegistryError(f"{where}: removal-spak kräver t_per_unit")
+    cost = raw.get("cost_sek_per_t")
+    return Lever(
+        id=raw["id"], url_key=_need(raw, "url_key", where), group=raw["group"],
+        label=dict(raw["label"]), help=dict(raw["help"]), unit=_need(raw, "unit", where),
+        min=lo, max=hi, step=step, nnm=nnm, nnm_fallback=raw.get("nnm_fallback"),
+        default=raw.get("default", "nnm"), kind=kind, streams=streams, ramp=ramp,
+        effectiveness=_triple(_need(raw, "effectiveness", where), where + " effectiveness"),
+        actor=raw["actor"], source=_need(raw, "source", where), turnover=raw.get("turnover"),
+        initial_fleet_share=raw.get("initial_fleet_share"),
+        initial_fleet_fallback=raw.get("initial_fleet_fallback"), t_per_unit=raw.get("t_per_unit"),
+        cost_sek_per_t=_triple(cost, where + " cost") if cost is not None else None,
+        cost_source=raw.get("cost_source"),
+    )
+
+
+def parse_registry(raw: dict[str, Any]) -> Registry:
+    """Validate a registry mapping (as read from TOML) into a :class:`Registry`.
+
+    Raises
+    ------
+    RegistryError
+        On any missing field, unknown reference or inconsistent value.
+    """
+    streams = []
+    for s in raw.get("stream", []):
+        where = f"stream {s.get('id', '?')}"
+        if _need(s, "sector", where) not in SECTORS:
+            raise RegistryError(f"{where}: okänd sektor {s['sector']!r}")
+        streams.append(Stream(s["id"], s["sector"], _need(s, "share", where),
+                              _need(s, "fuel", where), _need(s, "driver", where)))
+    if {s.sector for s in streams} != set(SECTORS):
+        raise RegistryError("varje SMHI-sektor måste ha minst en ström")
+    stream_ids = {s.id for s in streams}
+    levers = tuple(_parse_lever(lv, stream_ids) for lv in raw.get("lever", []))
+    for attr in ("id", "url_key"):
+        values = [getattr(lv, attr) for lv in levers]
+        if dup := {v for v in values if values.count(v) > 1}:
+            raise RegistryError(f"dubblerade {attr}: {sorted(dup)}")
+    params = dict(raw.get("parameters", {}))
+    for lv in levers:
+        if isinstance(lv.turnover, str) and lv.turnover not in params:
+            raise RegistryError(f"lever {lv.id}: okänd parameter {lv.turnover!r}")
+    policies = dict(raw.get("policy", {}))
+    if set(policies) != set(POLICIES):
+        raise RegistryError(f"policy-tabeller måste vara {POLICIES}")
+    return Registry(int(raw.get("registry_version", 0)), levers, tuple(streams), params, policies)
+
+
+@lru_cache(maxsize=1)
+def load_registry(path: Path | None = None) -> Registry:
+    """Read and validate the registry file (cached)."""
+    with open(path or REGISTRY_PATH, "rb") as fh:
+        return parse_registry(tomllib.load(fh))

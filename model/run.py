@@ -1,0 +1,155 @@
+"""Run a scenario: baseline, levers, sectors, removals, attribution and targets.
+
+This is the model's public entry point; the CLI, the dashboard and the
+exports all go through :func:`run_scenario` (deterministic) or
+:func:`run_samples` (Monte Carlo).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from model.baseline import KommunContext, build_context
+from model.data import SECTORS, Kommun, find_kommun, load_dataset
+from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
+from model.registry import Registry, load_registry
+from model.scenario import Scenario, check_lever_value
+from model.targets import TargetVerdict, evaluate_targets
+
+MODEL_VERSION = "2026.11.1"
+DEFAULT_KOMMUN = "0381"
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """Deterministic outcome of one scenario. Tonnes are t CO2e per year.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Model years from the last inventory year through the horizon (T,).
+    by_sector, baseline_by_sector : numpy.ndarray
+        (9, T), sectors in :data:`model.data.SECTORS` order.
+    gross, baseline_gross, removals, net : numpy.ndarray
+        (T,). ``net = gross - removals``; removals are never inside a sector.
+    removals_by_lever : dict
+        Lever id -> (T,) removals, t CO2 per year.
+    attribution : dict
+        Lever id -> (T,) contribution to the reduction versus the baseline;
+        gross contributions plus removals sum exactly to ``baseline_gross - net``.
+    history : dict
+        Inventory year -> (9,) SMHI emissions.
+    lever_values : dict
+        Lever id -> value used (all levers).
+    """
+
+    kommun: Kommun
+    scenario: Scenario
+    years: np.ndarray
+    by_sector: np.ndarray
+    baseline_by_sector: np.ndarray
+    gross: np.ndarray
+    baseline_gross: np.ndarray
+    removals: np.ndarray
+    net: np.ndarray
+    removals_by_lever: dict[str, np.ndarray]
+    attribution: dict[str, np.ndarray]
+    history: dict[int, np.ndarray]
+    lever_values: dict[str, float]
+    targets: list[TargetVerdict] = field(default_factory=list)
+    context: KommunContext | None = None
+
+    def target(self, target_id: str) -> TargetVerdict:
+        """Verdict for one target id."""
+        return next(t for t in self.targets if t.id == target_id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (the CLI's ``--format json``)."""
+        r = lambda a: [round(float(x), 3) for x in a]  # noqa: E731
+        return {
+            "model_version": MODEL_VERSION,
+            "kommun": {"code": self.kommun.code, "name": self.kommun.name},
+            "scenario": self.scenario.id, "national_policy": self.scenario.national_policy,
+            "horizon": self.scenario.horizon, "unit": "t CO2e/yr",
+            "years": [int(y) for y in self.years],
+            "sectors": {s: r(self.by_sector[i]) for i, s in enumerate(SECTORS)},
+            "gross": r(self.gross), "removals": r(self.removals), "net": r(self.net),
+            "baseline_gross": r(self.baseline_gross),
+            "levers": self.lever_values,
+            "attribution": {k: r(v) for k, v in self.attribution.items()},
+            "targets": [t.to_dict() for t in self.targets],
+        }
+
+
+def lever_vector(ctx: KommunContext, levers: dict[str, float], reg: Registry | None = None) -> np.ndarray:
+    """Lever values (L,) in registry order; missing levers sit at "no new measures"."""
+    reg = reg or load_registry()
+    vals = ctx.nnm.copy()
+    for k, v in levers.items():
+        vals[reg.lever_ids.index(k)] = check_lever_value(reg, k, v)
+    return vals
+
+
+def resolve_kommun(scenario: Scenario, kommun: str | None = None) -> Kommun:
+    """The kommun to run: explicit argument, then the scenario's, then Enköping."""
+    return find_kommun(kommun or scenario.kommun or DEFAULT_KOMMUN)
+
+
+def run_scenario(scenario: Scenario, kommun: str | None = None) -> ScenarioResult:
+    """Run one scenario deterministically (every uncertain input at its mode).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Lever values, national policy, horizon and target settings.
+    kommun : str, optional
+        Code or name; overrides the scenario's kommun.
+    """
+    reg = load_registry()
+    k = resolve_kommun(scenario, kommun)
+    ctx = build_context(k.code, scenario.national_policy, scenario.horizon)
+    return _run_cached(ctx, tuple(lever_vector(ctx, scenario.levers, reg).tolist()), scenario)
+
+
+def _run_cached(ctx: KommunContext, values: tuple[float, ...], scenario: Scenario) -> ScenarioResult:
+    reg = load_registry()
+    vals = np.array(values)
+    fx = lever_effects(ctx, vals, reg)
+    base = _baseline(ctx)
+    streams = apply_levers(base, fx)
+    by_sector = sector_totals(streams, ctx)[:, 0, :]
+    base_sector = sector_totals(base, ctx)[:, 0, :]
+    rem = removals(fx, 1)[0]
+    gross = by_sector.sum(axis=0)
+    attr = attribution(base, fx, len(reg.levers))
+    rem_by = {reg.lever_ids[li]: fx.removal_t[i] for i, li in enumerate(fx.removal_lever)}
+    for lid, series in rem_by.items():
+        attr[reg.lever_ids.index(lid)] += series
+    ds = load_dataset()
+    inv = ds.emissions[ds.index_of(ctx.kommun.code)]
+    history = {y: inv[i].copy() for i, y in enumerate(ds.inventory_years)}
+    ti = SECTORS.index("Transporter")
+    targets = evaluate_targets(ctx.kommun.code, ctx.years, history, gross, rem, by_sector[ti], scenario.target)
+    return ScenarioResult(
+        kommun=ctx.kommun, scenario=scenario, years=ctx.years, by_sector=by_sector,
+        baseline_by_sector=base_sector, gross=gross, baseline_gross=base_sector.sum(axis=0),
+        removals=rem, net=gross - rem, removals_by_lever=rem_by,
+        attribution={lid: attr[i] for i, lid in enumerate(reg.lever_ids)}, history=history,
+        lever_values={lid: float(vals[i]) for i, lid in enumerate(reg.lever_ids)},
+        targets=targets, context=ctx)
+
+
+@lru_cache(maxsize=64)
+def _baseline(ctx: KommunContext) -> np.ndarray:
+    out = baseline_streams(ctx)
+    out.setflags(write=False)
+    return out
+
+
+def baseline_scenario(kommun: str | None = None, policy: str = "current_law", horizon: int = 2030) -> Scenario:
+    """The "no new measures" scenario (every lever at its nnm position)."""
+    return Scenario(levers={}, kommun=kommun, national_policy=policy, horizon=horizon, id="baseline",
+                    name={"sv": "Utan nya åtgärder", "en": "No new measures"})

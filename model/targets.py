@@ -1,0 +1,205 @@
+"""Target definitions and verdicts.
+
+A target is a selectable definition, not a constant. Each verdict reports
+whether it is met, the gap in tonnes and in percent of the reference
+emissions, the first year it is met within the horizon, cumulative emissions
+against a budget where one applies, and the annual reduction rate still
+required from the last inventory year.
+
+Definitions (ids are stable; they appear in links and files):
+
+* ``klimatneutral_2030`` -- gross emissions in ``year`` at most ``max_gross_pct``
+  of ``base_year`` *and* net emissions (gross - removals) <= 0.
+* ``budget_rate`` -- an exponential carbon-budget path from the last inventory
+  year falling ``rate_pct`` a year; met when cumulative gross emissions to the
+  horizon stay within the path's cumulative emissions.
+* ``carbon_law`` -- Klimatkollen's path: from its trend-approximated value in
+  2026, -11.72 % a year to 2050 (see :mod:`model.klimatkollen`).
+* ``national_transport_2030`` -- Transporter -70 % by 2030 vs 2010.
+* ``national_2045`` -- gross at most 15 % of 1990 in 2045 and net <= 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from model.data import SECTORS
+
+TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045")
+#: Enköping's own carbon budget needs "drygt 13 procent per år".
+KOMMUN_BUDGET_RATES = {"0381": (13.0, "Enköpings kommun, vaxer.enkoping.se (detta gör vi för klimatet): "
+                                      "koldioxidbudgeten kräver drygt 13 procent per år")}
+DEFAULT_BUDGET_RATE = (15.0, "assumption: typisk takt i Uppsala universitets kommunala koldioxidbudgetar "
+                             "(geo.uu.se), inte beräknad för denna kommun")
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """User-settable target parameters (all targets are evaluated; ``selected`` is shown)."""
+
+    selected: str = "klimatneutral_2030"
+    year: int = 2030
+    base_year: int = 1990
+    max_gross_pct: float = 20.0
+    budget_rate_pct: float | None = None  # None = kommun default
+
+    def validate(self, inventory_years: tuple[int, ...]) -> None:
+        """Raise ValueError naming the bad field, its value and what is allowed."""
+        if self.selected not in TARGET_IDS:
+            raise ValueError(f"target.selected={self.selected!r}; tillåtet: {', '.join(TARGET_IDS)}")
+        if self.year not in (2030, 2035, 2040, 2045):
+            raise ValueError(f"target.year={self.year!r}; tillåtet: 2030, 2035, 2040, 2045")
+        if self.base_year not in inventory_years:
+            raise ValueError(f"target.base_year={self.base_year!r}; tillåtet: {inventory_years}")
+        if not 0 <= self.max_gross_pct <= 100:
+            raise ValueError(f"target.max_gross_pct={self.max_gross_pct!r}; tillåtet: 0–100")
+        if self.budget_rate_pct is not None and not 0.5 <= self.budget_rate_pct <= 50:
+            raise ValueError(f"target.budget_rate_pct={self.budget_rate_pct!r}; tillåtet: 0,5–50")
+
+
+@dataclass(frozen=True)
+class TargetVerdict:
+    """Outcome of one target for one scenario (tonnes are t CO2e)."""
+
+    id: str
+    evaluable: bool
+    met: bool | None
+    year: int
+    allowed_t: float | None
+    value_t: float | None
+    gap_t: float | None
+    gap_pct: float | None
+    year_met: int | None
+    cumulative_t: float | None = None
+    budget_t: float | None = None
+    required_rate_pct: float | None = None
+    path: dict[int, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (used by the CLI and exports)."""
+        out = {k: getattr(self, k) for k in ("id", "evaluable", "met", "year", "allowed_t", "value_t",
+                                             "gap_t", "gap_pct", "year_met", "cumulative_t", "budget_t",
+                                             "required_rate_pct")}
+        out["details"] = self.details
+        return out
+
+
+def budget_rate_for(code: str, spec: TargetSpec) -> tuple[float, str]:
+    """Budget reduction rate (% per year) and its source for a kommun."""
+    if spec.budget_rate_pct is not None:
+        return spec.budget_rate_pct, "vald av användaren"
+    return KOMMUN_BUDGET_RATES.get(code, DEFAULT_BUDGET_RATE)
+
+
+def _first_year(years: np.ndarray, ok: np.ndarray) -> int | None:
+    idx = np.flatnonzero(ok)
+    return int(years[idx[0]]) if len(idx) else None
+
+
+def _required_rate(e_now: float, allowed: float, n_years: int) -> float | None:
+    if n_years <= 0 or e_now <= 0:
+        return None
+    if allowed <= 0:
+        return 100.0
+    return float(max(0.0, 1 - (allowed / e_now) ** (1 / n_years)) * 100)
+
+
+def _neutrality(tid: str, years: np.ndarray, gross: np.ndarray, net: np.ndarray, rem: np.ndarray,
+                ref_t: float, pct: float, year: int, base_year: int, e_now: float) -> TargetVerdict:
+    allowed = ref_t * pct / 100.0
+    req = _required_rate(e_now, allowed, year - int(years[0]))
+    ok = (gross <= allowed + 1e-6) & (net <= 1e-6)
+    details = {"base_year": base_year, "max_gross_pct": pct, "reference_t": ref_t}
+    if year > years[-1]:
+        return TargetVerdict(tid, False, None, year, allowed, None, None, None, _first_year(years, ok),
+                             required_rate_pct=req, details=details)
+    i = int(np.flatnonzero(years == year)[0])
+    gross_gap = float(max(gross[i] - allowed, 0.0))
+    removal_gap = float(max(min(gross[i], allowed) - rem[i], 0.0))
+    gap = gross_gap + removal_gap
+    details.update(gross_gap_t=gross_gap, removal_gap_t=removal_gap, net_t=float(net[i]))
+    return TargetVerdict(tid, True, bool(ok[i]), year, allowed, float(gross[i]), gap,
+                         gap / ref_t * 100 if ref_t else None, _first_year(years, ok),
+                         float(gross[1:].sum()), required_rate_pct=req, details=details)
+
+
+def _path_target(tid: str, years: np.ndarray, gross: np.ndarray, path: dict[int, float],
+                 rate: float, details: dict[str, Any], budget_t: float | None) -> TargetVerdict:
+    # gap_pct is relative to the last inventory year's emissions, the level the path starts from.
+    common = [y for y in years.tolist() if y in path]
+    idx = np.array([years.tolist().index(y) for y in common])
+    p = np.array([path[y] for y in common])
+    cum = float(gross[idx].sum())
+    cum_path = float(p.sum())
+    last = common[-1]
+    gap = max(float(gross[idx[-1]]) - path[last], 0.0)
+    details = {**details, "cumulative_path_t": cum_path, "from_year": common[0], "to_year": last}
+    return TargetVerdict(tid, True, cum <= cum_path + 1e-6, last, path[last], float(gross[idx[-1]]), gap,
+                         gap / float(gross[0]) * 100 if gross[0] > 0 else None,
+                         _first_year(np.array(common), gross[idx] <= p + 1e-6), cum, budget_t, rate,
+                         path=path, details=details)
+
+
+def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray], gross: np.ndarray,
+                     removals: np.ndarray, transport: np.ndarray, spec: TargetSpec) -> list[TargetVerdict]:
+    """Evaluate every target definition for one deterministic scenario.
+
+    Parameters
+    ----------
+    code : str
+        Kommun code (for kommun-specific defaults such as Enköping's budget rate).
+    years : numpy.ndarray
+        Model years from the last inventory year (T,).
+    history : dict
+        Inventory year -> sector emissions (9,), t CO2e.
+    gross, removals, transport : numpy.ndarray
+        Scenario gross emissions, removals and the Transporter sector (T,), t per year.
+    spec : TargetSpec
+        User settings for the klimatneutral and budget definitions.
+    """
+    from model.klimatkollen import CARBON_LAW_RATE, klimatkollen_figures
+
+    net = gross - removals
+    e_now = float(gross[0])
+    totals = {y: float(v.sum()) for y, v in history.items()}
+    out = [_neutrality("klimatneutral_2030", years, gross, net, removals, totals[spec.base_year],
+                       spec.max_gross_pct, spec.year, spec.base_year, e_now)]
+
+    rate, rate_src = budget_rate_for(code, spec)
+    t0 = int(years[0])
+    path = {int(y): e_now * (1 - rate / 100) ** (int(y) - t0) for y in years[1:]}
+    budget = e_now * (1 - rate / 100) / (rate / 100)
+    out.append(_path_target("budget_rate", years, gross, path, rate,
+                            {"rate_source": rate_src, "start_year": t0}, budget))
+
+    kk = klimatkollen_figures(sorted(totals), [totals[y] for y in sorted(totals)])
+    kk_path = {int(y): float(v) for y, v in kk.carbon_law.items()}
+    if any(y in kk_path for y in years.tolist()):
+        out.append(_path_target("carbon_law", years, gross, kk_path, CARBON_LAW_RATE * 100,
+                                {"klimatkollen_total_carbon_law_t": kk.total_carbon_law_t,
+                                 "klimatkollen_total_trend_t": kk.total_trend_t},
+                                kk.total_carbon_law_t))
+
+    ti = SECTORS.index("Transporter")
+    ref = float(history[2010][ti])
+    allowed = 0.3 * ref
+    i30 = np.flatnonzero(years == 2030)
+    ok = transport <= allowed + 1e-6
+    tv = float(transport[i30[0]]) if len(i30) else None
+    gap = max(tv - allowed, 0.0) if tv is not None else None
+    out.append(TargetVerdict("national_transport_2030", bool(len(i30)), bool(ok[i30[0]]) if len(i30) else None,
+                             2030, allowed, tv, gap, gap / ref * 100 if gap is not None and ref else None,
+                             _first_year(years, ok),
+                             required_rate_pct=_required_rate(float(transport[0]), allowed, 2030 - t0),
+                             details={"reference_year": 2010, "reference_t": ref, "cut_pct": 70,
+                                      "note": "SMHI:s Transporter inkluderar inrikes flyg, som målet undantar"}))
+    out.append(_neutrality("national_2045", years, gross, net, removals, totals[1990], 15.0, 2045, 1990, e_now))
+    return out
+
+
+def with_selected(spec: TargetSpec, selected: str) -> TargetSpec:
+    """Copy of ``spec`` with another selected target."""
+    return replace(spec, selected=selected)
