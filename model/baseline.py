@@ -266,7 +266,8 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -
     sid = {s: i for i, s in enumerate(reg.stream_ids)}
     for lv in reg.levers:
         v0 = float(facts[lv.nnm[5:]][0]) if isinstance(lv.nnm, str) else float(lv.nnm)
-        v0 = float(np.clip(v0, lv.min, lv.max))
+        # Snap to the slider grid so the baseline position is reachable (54.8 % -> 55 %).
+        v0 = float(np.clip(lv.min + round((v0 - lv.min) / lv.step) * lv.step, lv.min, lv.max))
         nnm.append(v0)
         default.append(v0 if lv.default == "nnm" else float(lv.default))
         if lv.kind != "stock":

@@ -23,6 +23,7 @@ import string
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 LOCALES_DIR = Path(__file__).with_name("locales")
@@ -46,6 +47,8 @@ REMOVALS_ID = "removals"
 SECTOR_IDS: tuple[str, ...] = (*SMHI_SECTOR_IDS.values(), REMOVALS_ID)
 
 ACTOR_IDS: tuple[str, ...] = ("kommun", "state_eu", "business", "residents")
+# National fuel-policy ids, as in model/registry.toml [policy.*].
+POLICY_IDS: tuple[str, ...] = ("current_law", "rp10_2025", "original_2030")
 TARGET_IDS: tuple[str, ...] = (
     "klimatneutral_2030",
     "budget_rate",
@@ -112,9 +115,11 @@ def catalog(lang: str) -> Mapping[str, str]:
     path = LOCALES_DIR / f"{normalize_lang(lang)}.toml"
     try:
         with path.open("rb") as fh:
-            return _flatten(tomllib.load(fh))
+            flat = _flatten(tomllib.load(fh))
     except (OSError, tomllib.TOMLDecodeError):
-        return {}
+        flat = {}
+    # Read-only view: the cached dict is shared by every session in the process.
+    return MappingProxyType(flat)
 
 
 def clear_cache() -> None:
@@ -242,14 +247,57 @@ def sector_label(smhi_name: str, lang: str | None = DEFAULT_LANG, *, short: bool
     return t(f"{'sector_short' if short else 'sector'}.{sid}", lang)
 
 
-def actor_label(actor: str, lang: str | None = DEFAULT_LANG) -> str:
-    """Display name of an actor id ("kommun", "state_eu", "business", "residents").
+def _id_label(prefix: str, ids: tuple[str, ...], value: str, lang: str | None) -> str:
+    return t(f"{prefix}.{value}", lang) if value in ids else str(value)
 
-    Unknown ids are returned unchanged.
+
+def actor_label(actor: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Display name of an actor.
+
+    Parameters
+    ----------
+    actor : str
+        One of ``ACTOR_IDS`` ("kommun", "state_eu", "business", "residents").
+    lang : str or None, default "sv"
+
+    Returns
+    -------
+    str
+        e.g. "Kommunen" / "The municipality"; unknown ids are returned unchanged.
     """
-    return t(f"actor.{actor}", lang) if actor in ACTOR_IDS else str(actor)
+    return _id_label("actor", ACTOR_IDS, actor, lang)
 
 
 def target_label(target: str, lang: str | None = DEFAULT_LANG) -> str:
-    """Display name of a target id (see ``TARGET_IDS``); unknown ids unchanged."""
-    return t(f"target.{target}", lang) if target in TARGET_IDS else str(target)
+    """Display name of a target definition.
+
+    Parameters
+    ----------
+    target : str
+        One of ``TARGET_IDS`` (e.g. "klimatneutral_2030").
+    lang : str or None, default "sv"
+
+    Returns
+    -------
+    str
+        e.g. "Klimatneutralt 2030"; unknown ids are returned unchanged. The longer
+        explanation is under ``target_desc.<id>`` (placeholders differ per target).
+    """
+    return _id_label("target", TARGET_IDS, target, lang)
+
+
+def policy_label(policy: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Display name of a national reduktionsplikt scenario.
+
+    Parameters
+    ----------
+    policy : str
+        One of ``POLICY_IDS`` (the ``[policy.*]`` ids in model/registry.toml).
+    lang : str or None, default "sv"
+
+    Returns
+    -------
+    str
+        e.g. "Gällande lag (6 %)"; unknown ids are returned unchanged.
+    """
+    return _id_label("policy.reduktionsplikt", POLICY_IDS, policy, lang)

@@ -1,0 +1,268 @@
+"""Lever registry completeness, sector coverage and rejection of inconsistent registries."""
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from model.baseline import build_context, kommun_facts
+from model.data import SECTORS, load_dataset
+from model.registry import (
+    ACTORS,
+    GROUPS,
+    KINDS,
+    POLICIES,
+    RAMP_SHAPES,
+    REGISTRY_PATH,
+    Lever,
+    RegistryError,
+    load_registry,
+    parse_registry,
+)
+
+REG = load_registry()
+LEVER_IDS = [lv.id for lv in REG.levers]
+
+
+def _raw() -> dict[str, Any]:
+    with open(REGISTRY_PATH, "rb") as fh:
+        return tomllib.load(fh)
+
+
+RAW = _raw()
+
+
+def _lever_raw(raw: dict[str, Any], lever_id: str) -> dict[str, Any]:
+    return next(lv for lv in raw["lever"] if lv["id"] == lever_id)
+
+
+def _on_step(lv: Lever, value: float) -> bool:
+    k = (value - lv.min) / lv.step
+    return abs(k - round(k)) < 1e-9
+
+
+# --------------------------------------------------------------------------- completeness
+
+def test_lever_count() -> None:
+    assert 15 <= len(REG.levers) <= 20
+    assert len(set(LEVER_IDS)) == len(LEVER_IDS)
+
+
+@pytest.mark.parametrize("lever_id", LEVER_IDS)
+def test_lever_is_complete(lever_id: str) -> None:
+    lv = REG.lever(lever_id)
+    for lang in ("sv", "en"):
+        assert lv.label[lang].strip() and lv.help[lang].strip(), lang
+        # Help explains more than the label repeats.
+        assert len(lv.help[lang]) > len(lv.label[lang])
+    assert lv.unit.strip()
+    assert lv.min < lv.max and lv.step > 0
+    assert _on_step(lv, lv.max), "max must be reachable on the step grid"
+    assert lv.kind in KINDS and lv.group in GROUPS and lv.actor in ACTORS
+    assert lv.ramp.shape in RAMP_SHAPES
+    assert 2024 <= lv.ramp.start <= lv.ramp.full <= 2045
+    if lv.ramp.shape != "step":
+        assert lv.ramp.start < lv.ramp.full
+    lo, mode, hi = lv.effectiveness
+    assert 0 < lo <= mode <= hi
+    assert lv.source.strip()
+    assert lv.is_assumption == lv.source.strip().lower().startswith("assumption")
+    if lv.cost_sek_per_t is not None:
+        assert lv.cost_sek_per_t[0] <= lv.cost_sek_per_t[1] <= lv.cost_sek_per_t[2]
+        assert lv.cost_source and lv.cost_source.strip()
+    if lv.kind == "removal":
+        assert not lv.streams and lv.t_per_unit and lv.t_per_unit > 0
+    else:
+        assert lv.streams and all(0 < a <= 1 for a in lv.streams.values())
+    if lv.kind == "stock":
+        assert lv.unit == "%" and (lv.min, lv.max) == (0, 100) and lv.turnover is not None
+
+
+@pytest.mark.parametrize("lever_id", LEVER_IDS)
+def test_nnm_and_default_in_range(lever_id: str) -> None:
+    """Checked before the engine clips: numeric values as written, data values as computed for Enköping."""
+    lv = REG.lever(lever_id)
+    if isinstance(lv.nnm, str):
+        assert lv.nnm.startswith("data:")
+        raw = kommun_facts("0381", REG)[lv.nnm[5:]][0]
+        assert lv.nnm_fallback is not None and lv.min <= lv.nnm_fallback <= lv.max
+    else:
+        raw = lv.nnm
+    assert lv.min <= raw <= lv.max
+    ctx = build_context("0381")
+    nnm = float(ctx.nnm[LEVER_IDS.index(lever_id)])
+    assert lv.min <= nnm <= lv.max
+    # The engine may round the data value to the slider grid, never move it further.
+    assert abs(nnm - raw) <= lv.step / 2 + 1e-9
+    assert lv.default == "nnm" or lv.min <= float(lv.default) <= lv.max
+
+
+def test_data_nnm_in_range_for_every_kommun() -> None:
+    data_levers = [lv for lv in REG.levers if isinstance(lv.nnm, str)]
+    assert data_levers, "expected at least one data-driven nnm"
+    for k in load_dataset().kommuner:
+        facts = kommun_facts(k.code, REG)
+        for lv in data_levers:
+            assert lv.min <= facts[lv.nnm[5:]][0] <= lv.max, (k.code, lv.id)
+
+
+def test_url_keys() -> None:
+    keys = [lv.url_key for lv in REG.levers]
+    assert len(set(keys)) == len(keys)
+    bad = [k for k in keys if not re.fullmatch(r"[a-z]{2,4}", k)]
+    assert not bad
+    assert REG.by_url_key("ev") is REG.lever("ev_cars")
+    assert REG.by_url_key("zzzz") is None
+
+
+def test_url_keys_do_not_collide_with_link_parameters() -> None:
+    codec = pytest.importorskip("model.codec")
+    assert not {lv.url_key for lv in REG.levers} & set(codec.RESERVED)
+
+
+def test_streams_cover_every_sector() -> None:
+    assert {s.sector for s in REG.streams} == set(SECTORS)
+    assert len(set(REG.stream_ids)) == len(REG.stream_ids)
+    # Each sector has exactly one residual ("rest" or "all") so shares add up to the inventory.
+    for sector in SECTORS:
+        specs = [s.share for s in REG.streams if s.sector == sector]
+        assert sum(sp in ("rest", "all") for sp in specs) == 1, sector
+
+
+def test_policies() -> None:
+    assert set(REG.policies) == set(POLICIES)
+    for pid, table in REG.policies.items():
+        assert table["source"].strip()
+        for fuel in ("petrol", "diesel"):
+            levels = {int(y): float(v) for y, v in table[fuel].items()}
+            assert min(levels) == 2024, (pid, fuel)
+            assert all(0 <= v <= 100 for v in levels.values())
+
+
+# --------------------------------------------------------------------------- coverage
+
+def _levers_on(stream_ids: set[str]) -> list[str]:
+    return [lv.id for lv in REG.levers if set(lv.streams) & stream_ids]
+
+
+@pytest.mark.parametrize("streams", [
+    {"cars"}, {"light_trucks"}, {"heavy_trucks"}, {"buses"}, {"machinery"},
+    {s.id for s in REG.streams if s.sector == "Jordbruk"},
+    {"own_heating"}, {"district_heating"}, {"waste"}, {"product_use"},
+], ids=["cars", "light_trucks", "heavy_trucks", "buses", "machinery", "agriculture", "own_heating",
+        "district_heating", "waste", "product_use"])
+def test_coverage_of_emission_sources(streams: set[str]) -> None:
+    assert streams <= set(REG.stream_ids)
+    assert _levers_on(streams)
+
+
+@pytest.mark.parametrize("word", ["beccs", "biochar", "land_sink"])
+def test_coverage_of_removals(word: str) -> None:
+    found = [lv for lv in REG.levers if lv.kind == "removal" and word in lv.id]
+    assert len(found) == 1
+
+
+def test_agriculture_has_more_than_one_lever() -> None:
+    assert len(_levers_on({s.id for s in REG.streams if s.sector == "Jordbruk"})) >= 2
+
+
+# --------------------------------------------------------------------------- parse_registry rejects
+
+def test_unmodified_raw_parses_to_same_registry() -> None:
+    reg = parse_registry(copy.deepcopy(RAW))
+    assert reg.lever_ids == REG.lever_ids and reg.stream_ids == REG.stream_ids
+
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _set_lever(lever_id: str, key: str, value: Any) -> Edit:
+    def edit(raw: dict[str, Any]) -> None:
+        _lever_raw(raw, lever_id)[key] = value
+    return edit
+
+
+def _del_lever(lever_id: str, key: str) -> Edit:
+    def edit(raw: dict[str, Any]) -> None:
+        del _lever_raw(raw, lever_id)[key]
+    return edit
+
+
+def _dup_url_key(raw: dict[str, Any]) -> None:
+    raw["lever"][1]["url_key"] = raw["lever"][0]["url_key"]
+
+
+def _dup_id(raw: dict[str, Any]) -> None:
+    raw["lever"][2]["id"] = raw["lever"][3]["id"]
+
+
+def _no_en_label(raw: dict[str, Any]) -> None:
+    _lever_raw(raw, "car_traffic")["label"] = {"sv": "Minskad biltrafik"}
+
+
+def _drop_policy(raw: dict[str, Any]) -> None:
+    del raw["policy"]["rp10_2025"]
+
+
+def _bad_stream_sector(raw: dict[str, Any]) -> None:
+    raw["stream"][0]["sector"] = "Rymdfart"
+
+
+def _sector_without_stream(raw: dict[str, Any]) -> None:
+    raw["stream"] = [s for s in raw["stream"] if s["sector"] != "Avfall (inkl.avlopp)"]
+    for lv in raw["lever"]:
+        lv.get("streams", {}).pop("waste", None)
+    raw["lever"] = [lv for lv in raw["lever"] if lv["kind"] == "removal" or lv.get("streams")]
+
+
+REJECTS: list[tuple[str, Edit, str]] = [
+    ("duplicate_url_key", _dup_url_key, "url_key"),
+    ("duplicate_id", _dup_id, "id"),
+    ("unknown_stream", _set_lever("car_traffic", "streams", {"spaceships": 1.0}), "spaceships"),
+    ("bad_actor", _set_lever("car_traffic", "actor", "aliens"), "aliens"),
+    ("nnm_above_max", _set_lever("car_traffic", "nnm", 31), "nnm=31"),
+    ("nnm_below_min", _set_lever("organic_soils", "nnm", -1), "nnm=-1"),
+    ("nnm_bad_string", _set_lever("car_traffic", "nnm", "lots"), "lots"),
+    ("nnm_data_without_fallback", _del_lever("ev_cars", "nnm_fallback"), "nnm_fallback"),
+    ("nnm_fallback_out_of_range", _set_lever("ev_cars", "nnm_fallback", 120), "nnm_fallback=120"),
+    ("default_out_of_range", _set_lever("car_traffic", "default", 45), "default=45"),
+    ("min_not_below_max", _set_lever("car_traffic", "min", 30), "min/max"),
+    ("zero_step", _set_lever("car_traffic", "step", 0), "step"),
+    ("bad_kind", _set_lever("car_traffic", "kind", "magic"), "magic"),
+    ("bad_group", _set_lever("car_traffic", "group", "space"), "space"),
+    ("bad_ramp_shape", _set_lever("car_traffic", "ramp", {"shape": "zigzag", "start": 2025, "full": 2030}),
+     "zigzag"),
+    ("ramp_backwards", _set_lever("car_traffic", "ramp", {"shape": "linear", "start": 2030, "full": 2025}),
+     "ramp"),
+    ("effectiveness_unordered", _set_lever("car_traffic", "effectiveness", [1.0, 0.7, 1.1]), "effectiveness"),
+    ("effectiveness_two_values", _set_lever("car_traffic", "effectiveness", [0.7, 1.0]), "effectiveness"),
+    ("missing_label_en", _no_en_label, "label.en"),
+    ("missing_source", _del_lever("car_traffic", "source"), "source"),
+    ("missing_actor", _del_lever("car_traffic", "actor"), "actor"),
+    ("stock_without_turnover", _del_lever("ev_cars", "turnover"), "turnover"),
+    ("unknown_turnover_parameter", _set_lever("ev_cars", "turnover", "bus_turnover"), "bus_turnover"),
+    ("removal_without_t_per_unit", _del_lever("biochar", "t_per_unit"), "t_per_unit"),
+    ("multiplier_without_streams", _set_lever("car_traffic", "streams", {}), "streams"),
+    ("missing_policy", _drop_policy, "policy"),
+    ("stream_unknown_sector", _bad_stream_sector, "Rymdfart"),
+    ("sector_without_stream", _sector_without_stream, "sektor"),
+]
+
+
+@pytest.mark.parametrize("edit, needle", [r[1:] for r in REJECTS], ids=[r[0] for r in REJECTS])
+def test_parse_registry_rejects(edit: Edit, needle: str) -> None:
+    raw = copy.deepcopy(RAW)
+    edit(raw)
+    with pytest.raises(RegistryError) as exc:
+        parse_registry(raw)
+    assert needle in str(exc.value)
+
+
+def test_rejects_do_not_touch_the_shared_registry() -> None:
+    """parse_registry works on copies; the cached registry is unchanged."""
+    assert load_registry() is REG
+    assert REG.lever("car_traffic").actor in ACTORS

@@ -1,0 +1,172 @@
+"""Session and URL state: the scenario lives in ``st.session_state`` and in the URL.
+
+The URL is the share link. On a session's first run the query parameters are
+decoded (:mod:`model.codec`, total: bad parts become notices) and seed the
+session state; after the widgets have run, the canonical parameters are written
+back, so the address bar always holds a link that reproduces the figures.
+
+Lever values live in one dict, ``st.session_state["levers"]``, the source of
+truth across pages (page widgets are discarded when the user switches page);
+slider keys ``lv_<id>`` are re-seeded from it on every render.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from model.baseline import build_context
+from model.codec import LinkState, Notice, decode, default_state, encode
+from model.registry import load_registry
+from model.scenario import Scenario
+from model.targets import TargetSpec
+
+LEVER_PREFIX = "lv_"
+TARGET_KEYS = ("t_sel", "t_year", "t_base", "t_pct", "t_rate")
+
+
+def lever_key(lever_id: str) -> str:
+    """Widget key of a lever slider."""
+    return LEVER_PREFIX + lever_id
+
+
+def _seed(link: LinkState) -> None:
+    ss = st.session_state
+    ss["kommun"] = link.kommun
+    ss["lang"] = link.lang.upper()
+    ss["policy"] = link.policy
+    ss["horizon"] = link.horizon
+    t = link.target
+    ss["t_sel"], ss["t_year"], ss["t_base"], ss["t_pct"] = t.selected, t.year, t.base_year, t.max_gross_pct
+    ss["t_rate"] = t.budget_rate_pct
+    ss["levers"] = dict(link.levers)
+    for lid, v in link.levers.items():
+        ss[lever_key(lid)] = _widget_value(lid, v)
+
+
+def _widget_value(lever_id: str, value: float) -> float | int:
+    lv = load_registry().lever(lever_id)
+    return int(value) if float(lv.step).is_integer() and float(value).is_integer() else float(value)
+
+
+def init_state() -> None:
+    """Decode the URL once per session and seed the widgets' state."""
+    ss = st.session_state
+    if ss.get("_initialised"):
+        return
+    try:
+        params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    except Exception:  # noqa: BLE001 - a hostile URL must never crash the app
+        params = {}
+    link = decode(params)
+    if "lang" not in params:
+        locale = (getattr(st.context, "locale", None) or "sv").lower()
+        link = replace(link, lang="en" if locale.startswith("en") else "sv")
+    _seed(link)
+    ss["notices"] = list(link.notices)
+    ss["_initialised"] = True
+
+
+def lang() -> str:
+    """The session's language code, "sv" or "en"."""
+    return str(st.session_state.get("lang", "SV")).lower()
+
+
+def target_spec() -> TargetSpec:
+    """Target settings from the sidebar widgets."""
+    ss = st.session_state
+    rate = ss.get("t_rate")
+    return TargetSpec(ss.get("t_sel", "klimatneutral_2030"), int(ss.get("t_year", 2030)),
+                      int(ss.get("t_base", 1990)), float(ss.get("t_pct", 20.0)),
+                      None if rate is None else float(rate))
+
+
+def levers() -> dict[str, float]:
+    """Current lever values (lever id -> value in lever units)."""
+    return dict(st.session_state["levers"])
+
+
+def sync_lever(lever_id: str) -> None:
+    """on_change callback: copy a slider's value into the lever dict."""
+    st.session_state["levers"][lever_id] = float(st.session_state[lever_key(lever_id)])
+
+
+def ensure_lever_widgets() -> None:
+    """Re-seed slider keys from the lever dict (they are dropped when a page is left)."""
+    ss = st.session_state
+    for lid, v in ss["levers"].items():
+        if lever_key(lid) not in ss:
+            ss[lever_key(lid)] = _widget_value(lid, v)
+
+
+def current_link() -> LinkState:
+    """The full current state as a link state."""
+    ss = st.session_state
+    return LinkState(ss["kommun"], lang(), ss["policy"], int(ss["horizon"]), target_spec(), levers())
+
+
+def current_scenario() -> Scenario:
+    """The current state as a model scenario."""
+    ss = st.session_state
+    return Scenario(levers=levers(), kommun=ss["kommun"], national_policy=ss["policy"],
+                    horizon=int(ss["horizon"]), target=target_spec(), id="dashboard")
+
+
+def set_levers(values: dict[str, float]) -> None:
+    """Replace lever values (presets, reset, optimiser, workshop submissions)."""
+    ss = st.session_state
+    base = default_state(ss["kommun"]).levers
+    merged = {**base, **values}
+    ss["levers"] = merged
+    for lid, v in merged.items():
+        ss[lever_key(lid)] = _widget_value(lid, v)
+
+
+def apply_scenario(sc: Scenario) -> None:
+    """Load a preset or file into the session (levers, policy, horizon, target)."""
+    ss = st.session_state
+    ss["policy"], ss["horizon"] = sc.national_policy, sc.horizon
+    ss["t_sel"], ss["t_year"], ss["t_base"] = sc.target.selected, sc.target.year, sc.target.base_year
+    ss["t_pct"], ss["t_rate"] = sc.target.max_gross_pct, sc.target.budget_rate_pct
+    set_levers(sc.levers)
+
+
+def reset_levers() -> None:
+    """Every lever back to its default for the current kommun."""
+    set_levers({})
+
+
+def on_kommun_change() -> None:
+    """Levers the user never moved follow the new kommun's defaults (e.g. today's EV share)."""
+    ss = st.session_state
+    old = ss.get("_kommun_prev", ss["kommun"])
+    new = ss["kommun"]
+    reg = load_registry()
+    old_def = build_context(old, "current_law", 2030).default
+    new_def = build_context(new, "current_law", 2030).default
+    vals = levers()
+    for i, lid in enumerate(reg.lever_ids):
+        if abs(vals[lid] - old_def[i]) < 1e-9:
+            vals[lid] = float(new_def[i])
+    set_levers(vals)
+    ss["_kommun_prev"] = new
+
+
+def sync_url() -> dict[str, str]:
+    """Write the canonical share parameters to the address bar; returns them."""
+    params = encode(current_link())
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != params:
+        st.query_params.from_dict(params)
+    return params
+
+
+def pop_notices() -> list[Notice]:
+    """Link notices to show once (cleared after reading)."""
+    return list(st.session_state.pop("notices", []) or [])
+
+
+def widget_params() -> dict[str, Any]:
+    """Keys of the non-lever widgets, for tests and debugging."""
+    return {k: st.session_state.get(k) for k in ("kommun", "lang", "policy", "horizon", *TARGET_KEYS)}
