@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fel: {exc}", file=sys.stderr)
         return 2
     out = {"table": _table, "csv": _csv}.get(args.format)
-    print(out(res) if out else json.dumps(res.to_json_dict(), ensure_ascii=False, indent=1))
+    text = out(res) if out else json.dumps(res.to_json_dict(), ensure_ascii=False, indent=1)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

@@ -306,11 +306,20 @@ def find_kommun(query: str | int, dataset: Dataset | None = None) -> Kommun:
         code = q.zfill(4)
         if code in _code_index(ds):
             return ds.kommuner[_code_index(ds)[code]]
-    folded = {_fold(k.name): k for k in ds.kommuner}
-    if _fold(q) in folded:
-        return folded[_fold(q)]
+    exact = {k.name.casefold(): k for k in ds.kommuner}
+    if q.casefold().removesuffix(" kommun") in exact:
+        return exact[q.casefold().removesuffix(" kommun")]
+    # Accent folding can merge names (Håbo/Habo): accept a folded match only when unique.
+    folded: dict[str, list[Kommun]] = {}
+    for k in ds.kommuner:
+        folded.setdefault(_fold(k.name), []).append(k)
+    hits = folded.get(_fold(q), [])
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise UnknownKommunError(q, [k.name for k in hits])
     close = difflib.get_close_matches(_fold(q), list(folded), n=5, cutoff=0.5)
-    raise UnknownKommunError(q, [folded[c].name for c in close])
+    raise UnknownKommunError(q, [folded[c][0].name for c in close])
 
 
 def inventory(code: str, dataset: Dataset | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ the value and what is allowed, in Swedish and English.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +107,7 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
         raise ScenarioFileError(key, raw[key], "bara " + ", ".join(sorted(TOP_KEYS)))
     if "format_version" not in raw:
         raise ScenarioFileError("format_version", None, f"{FORMAT_VERSION} (fältet saknas)")
-    if raw["format_version"] != FORMAT_VERSION or isinstance(raw["format_version"], bool):
+    if type(raw["format_version"]) is not int or raw["format_version"] != FORMAT_VERSION:
         raise ScenarioFileError("format_version", raw["format_version"], str(FORMAT_VERSION))
     meta = raw.get("scenario", {})
     if not isinstance(meta, dict):
@@ -126,7 +127,7 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
         if not isinstance(kommun, str) or kommun not in codes:
             raise ScenarioFileError("scenario.kommun", kommun, "en kommunkod med fyra siffror, t.ex. \"0381\"")
     sid = meta.get("id", "custom")
-    if not isinstance(sid, str) or not sid.replace("_", "").replace("-", "").isalnum() or len(sid) > 40:
+    if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", sid):
         raise ScenarioFileError("scenario.id", sid, "bokstäver, siffror, - och _ (högst 40 tecken)")
     levers_raw = raw.get("levers", {})
     if not isinstance(levers_raw, dict):

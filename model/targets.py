@@ -21,6 +21,7 @@ Definitions (ids are stable; they appear in links and files):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -160,7 +161,7 @@ def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray
     spec : TargetSpec
         User settings for the klimatneutral and budget definitions.
     """
-    from model.klimatkollen import CARBON_LAW_RATE, klimatkollen_figures
+    from model.klimatkollen import CARBON_LAW_RATE
 
     net = gross - removals
     e_now = float(gross[0])
@@ -175,7 +176,7 @@ def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray
     out.append(_path_target("budget_rate", years, gross, path, rate,
                             {"rate_source": rate_src, "start_year": t0}, budget))
 
-    kk = klimatkollen_figures(sorted(totals), [totals[y] for y in sorted(totals)])
+    kk = _klimatkollen_cached(tuple(sorted(totals.items())))
     kk_path = {int(y): float(v) for y, v in kk.carbon_law.items()}
     if any(y in kk_path for y in years.tolist()):
         out.append(_path_target("carbon_law", years, gross, kk_path, CARBON_LAW_RATE * 100,
@@ -198,6 +199,14 @@ def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray
                                       "note": "SMHI:s Transporter inkluderar inrikes flyg, som målet undantar"}))
     out.append(_neutrality("national_2045", years, gross, net, removals, totals[1990], 15.0, 2045, 1990, e_now))
     return out
+
+
+@lru_cache(maxsize=512)
+def _klimatkollen_cached(totals: tuple[tuple[int, float], ...]) -> Any:
+    # The LAD fit depends only on the kommun's history, not on the scenario.
+    from model.klimatkollen import klimatkollen_figures
+
+    return klimatkollen_figures([y for y, _ in totals], [v for _, v in totals])
 
 
 def with_selected(spec: TargetSpec, selected: str) -> TargetSpec:

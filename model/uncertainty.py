@@ -59,7 +59,8 @@ def draw_samples(ctx: KommunContext, n: int, seed: int = 2030, reg: Registry | N
     return Samples(eff, growth, seed)
 
 
-@lru_cache(maxsize=16)
+# Each entry is ~30 MB at N = 10 000 to 2045; a few contexts are enough for one server.
+@lru_cache(maxsize=4)
 def _cached_baseline(ctx: KommunContext, samples: Samples) -> np.ndarray:
     out = baseline_streams(ctx, samples.growth)
     out.setflags(write=False)

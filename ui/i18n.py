@@ -112,12 +112,16 @@ def catalog(lang: str) -> Mapping[str, str]:
         Dotted key → template. Empty if the file is missing or unreadable, so the
         translator degrades to the fallback chain instead of crashing the app.
     """
-    path = LOCALES_DIR / f"{normalize_lang(lang)}.toml"
-    try:
-        with path.open("rb") as fh:
-            flat = _flatten(tomllib.load(fh))
-    except (OSError, tomllib.TOMLDecodeError):
-        flat = {}
+    code = normalize_lang(lang)
+    # The main catalog plus per-feature catalogs "<feature>.<lang>.toml", so each page's
+    # strings live next to each other and pages can be translated independently.
+    flat: dict[str, str] = {}
+    for path in [LOCALES_DIR / f"{code}.toml", *sorted(LOCALES_DIR.glob(f"*.{code}.toml"))]:
+        try:
+            with path.open("rb") as fh:
+                flat.update(_flatten(tomllib.load(fh)))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
     # Read-only view: the cached dict is shared by every session in the process.
     return MappingProxyType(flat)
 

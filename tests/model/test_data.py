@@ -268,7 +268,8 @@ def test_sum_within_rounding_tolerance_is_accepted(data_copy: Path) -> None:
         return rows
 
     _edit(data_copy, EMISSIONS, nudge)
-    assert inventory("0381", load_dataset(data_copy)).loc[2024, "Jordbruk"] == pytest.approx(64506.34)
+    before = inventory("0381").loc[2024, "Jordbruk"]
+    assert inventory("0381", load_dataset(data_copy)).loc[2024, "Jordbruk"] == pytest.approx(before + 0.5)
 
 
 def test_wrong_stated_total(data_copy: Path) -> None:

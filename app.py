@@ -1,0 +1,28 @@
+"""Klimatvägar: entry point (page config, navigation, shared sidebar).
+
+Run with ``streamlit run app.py``. The sidebar holds what every page shares:
+kommun, language, target definition, horizon, national policy and the share
+link. Pages are thin files in ``pages/``; their logic lives in ``ui/``.
+"""
+import streamlit as st
+
+from ui import sidebar, state
+from ui.i18n import t
+
+st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+state.init_state()
+lang = state.lang()
+
+pages = [
+    st.Page("pages/scenario.py", title=t("page.scenario", lang), icon=":material/tune:",
+            url_path="scenario", default=True),
+    st.Page("pages/data_metod.py", title=t("page.data_method", lang), icon=":material/menu_book:",
+            url_path="data"),
+]
+page = st.navigation(pages, position="top")
+sidebar.render_sidebar(lang)
+state.ensure_lever_widgets()
+page.run()
+state.sync_url()

@@ -1,0 +1,183 @@
+"""Shared pieces of the chart builders: input conversion, cached labels, common layers.
+
+Input conversion is deliberately light: one ``to_numpy``/``tolist`` per column and plain
+Python loops over at most a few hundred rows, because the dashboard rebuilds every chart
+on every slider move.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.charts.theme import TARGET_COLOR
+from ui.fmt import fmt_tonnes
+from ui.i18n import sector_id, sector_label, t
+
+T_FMT = ",.0f"  # d3 format: grouped integers ("120 000" once the sv-SE locale is set)
+ZERO = {"zero": [{"zero": 0.0}]}  # constant dataset of the zero rule
+Rows = list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- input conversion
+def columns(df: Any, cols: Sequence[str], name: str, *, numeric: Iterable[str] = ("tonnes",),
+            optional: Sequence[str] = ()) -> dict[str, list]:
+    """Columns of a small frame as Python lists; rows without a valid ``year`` dropped.
+
+    ``year`` becomes ``int``, the ``numeric`` columns ``float`` (NaN where missing or not
+    a number), others stay as given. ``optional`` columns are returned only if present.
+    Raises ValueError naming the frame when a required column is missing.
+    """
+    if df is None:
+        return {c: [] for c in cols}
+    if not isinstance(df, pd.DataFrame):
+        df = pd.DataFrame(df)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; got {list(df.columns)}")
+    numeric = {"year", *numeric}
+    out: dict[str, list] = {}
+    for c in [*cols, *(c for c in optional if c in df.columns)]:
+        series = df[c]
+        if c in numeric:
+            if series.dtype.kind not in "iufb":
+                series = pd.to_numeric(series, errors="coerce")
+            out[c] = series.to_numpy(dtype=float, na_value=np.nan).tolist()
+        else:
+            out[c] = series.tolist()
+    if "year" in out:
+        keep = [i for i, y in enumerate(out["year"]) if math.isfinite(y)]
+        if len(keep) < len(out["year"]):
+            out = {c: [v[i] for i in keep] for c, v in out.items()}
+        out["year"] = [int(y) for y in out["year"]]
+    return out
+
+
+def finite(x: float) -> bool:
+    return x == x and x not in (math.inf, -math.inf)
+
+
+def year_domain(*year_lists: Sequence[int]) -> tuple[float, ...]:
+    """x domain: all years plus half a year each side (room for bars); () if no years."""
+    years = [y for ys in year_lists for y in ys]
+    return (min(years) - 0.5, max(years) + 0.5) if years else ()
+
+
+def span(domain: Sequence[float]) -> tuple[int | str, int | str]:
+    return (int(domain[0] + 0.5), int(domain[1] - 0.5)) if domain else ("–", "–")
+
+
+# ---------------------------------------------------------------- cached text
+@functools.lru_cache(maxsize=16384)
+def tonnes_text(value: float, lang: str, signed: bool = False) -> str:
+    """``fmt_tonnes(value, lang, co2e=True)``, cached (history rows repeat on every rerun)."""
+    return fmt_tonnes(value, lang, co2e=True, signed=signed)
+
+
+@functools.lru_cache(maxsize=4096)
+def kt_text(value: float, lang: str, signed: bool = False) -> str:
+    return fmt_tonnes(value, lang, unit="kt", signed=signed)
+
+
+@functools.lru_cache(maxsize=1024)
+def sid_of(sector: Any) -> str:
+    """Sector id for an SMHI name, a sector id or "Upptag"; unknown names as given."""
+    return sector_id(sector) or str(sector)
+
+
+@functools.lru_cache(maxsize=1024)
+def sector_name(sid: str, lang: str, short: bool = False) -> str:
+    return sector_label(sid, lang, short=short)
+
+
+# ---------------------------------------------------------------- Altair pieces
+def data(name: str) -> alt.NamedData:
+    return alt.NamedData(name=name)
+
+
+def const(field: str, value: str) -> dict[str, str]:
+    """``transform_calculate`` argument setting ``field`` to a constant string."""
+    return {field: json.dumps(value, ensure_ascii=False)}
+
+
+def year_x(lang: str, field: str = "year", domain: Sequence[float] = ()) -> alt.X:
+    # Same title, format and domain on every layer: layered charts share one x scale.
+    scale = (alt.Scale(zero=False, nice=False, domain=list(domain)) if domain
+             else alt.Scale(zero=False))
+    return alt.X(f"{field}:Q", scale=scale,
+                 axis=alt.Axis(title=t("chart.axis.year", lang), format="d", tickMinStep=1))
+
+
+def tip(field: str, key: str, lang: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:N", title=t(key, lang))
+
+
+def t_axis(lang: str, key: str = "chart.axis.tonnes_per_year") -> alt.Axis:
+    return alt.Axis(title=t(key, lang), format=T_FMT)
+
+
+def y_t(field: str = "tonnes", lang: str = "sv", key: str = "chart.axis.tonnes_per_year") -> alt.Y:
+    return alt.Y(f"{field}:Q", axis=t_axis(lang, key))
+
+
+def halo_text(source: alt.NamedData, enc: dict, **kw: object) -> list[alt.Chart]:
+    """Text drawn twice (white outline, then fill) so labels stay legible over bars."""
+    outline = alt.Chart(source).mark_text(stroke="white", strokeWidth=4, strokeJoin="round", **kw)
+    return [outline.encode(**enc), alt.Chart(source).mark_text(**kw).encode(**enc)]
+
+
+def zero_rule(lang: str, key: str = "chart.axis.tonnes_per_year") -> alt.Chart:
+    return alt.Chart(data("zero")).mark_rule(color="#333333").encode(y=y_t("zero", lang, key))
+
+
+# ---------------------------------------------------------------- target path / point
+def target_layers(kind: str | None, lang: str, domain: Sequence[float]) -> list[alt.Chart]:
+    """Dotted target path ("path") or diamond ("point") with a label; [] for None.
+
+    Reads the datasets ``target`` (every row) and ``target_label`` (the last row).
+    """
+    if kind is None:
+        return []
+    x, y = year_x(lang, domain=domain), y_t(lang=lang)
+    tips = [tip("label", "chart.series.target", lang), tip("year_text", "chart.tooltip.year", lang),
+            tip("value_text", "chart.tooltip.emissions", lang)]
+    base = alt.Chart(data("target"))
+    if kind == "path":
+        mark = base.mark_line(color=TARGET_COLOR, strokeDash=[2, 3], strokeWidth=2.5)
+    else:
+        mark = base.mark_point(shape="diamond", size=150, filled=True, color=TARGET_COLOR,
+                               opacity=1)
+    label = halo_text(data("target_label"), {"x": x, "y": y, "text": "text:N"}, align="right",
+                      dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold")
+    return [mark.encode(x=x, y=y, tooltip=tips), *label]
+
+
+def target_data(target: Any, lang: str) -> tuple[str | None, dict[str, Rows], str, list[int]]:
+    """(kind, datasets, description suffix, years) of a target frame [year, tonnes, label?]."""
+    cols = columns(target, ("year", "tonnes"), "target", optional=("label",))
+    years = cols["year"]
+    labels = cols.get("label", [None] * len(years))
+    default = t("chart.series.target", lang)
+    rows: Rows = []
+    for year, value, label in sorted(
+            (r for r in zip(years, cols["tonnes"], labels) if finite(r[1])), key=lambda r: r[0]):
+        text = tonnes_text(value, lang)
+        label = default if label is None or label != label else str(label)
+        rows.append({"year": year, "tonnes": value, "label": label, "year_text": str(year),
+                     "value_text": text,
+                     "text": (t("chart.series.target_at", lang, year=year, value=text)
+                              if label == default else f"{label}: {text}")})
+    if not rows:
+        return None, {}, "", years
+    last = rows[-1]
+    value = t("chart.series.target_at", lang, year=last["year"], value=last["value_text"])
+    suffix = " " + t("chart.desc.target_suffix", lang, target=value)
+    kind = "path" if len(rows) > 1 else "point"
+    return kind, {"target": rows, "target_label": [last]}, suffix, years

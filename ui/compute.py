@@ -1,0 +1,34 @@
+"""Cached model runs for the UI, keyed on the canonical scenario (the share-link parameters)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from model.codec import decode, encode
+from model.run import ScenarioResult, run_scenario
+from model.scenario import Scenario
+from model.targets import TargetSpec
+
+
+@lru_cache(maxsize=512)
+def _run(key: tuple[tuple[str, str], ...]) -> ScenarioResult:
+    link = decode(dict(key))
+    sc = Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
+                  horizon=link.horizon, target=link.target, id="dashboard")
+    return run_scenario(sc)
+
+
+def run_link(params: dict[str, str]) -> ScenarioResult:
+    """Run (or fetch from cache) the scenario described by canonical link parameters.
+
+    Results are shared between sessions and must be treated as read-only.
+    """
+    key = tuple(sorted((k, v) for k, v in params.items() if k not in ("lang", "m", "d", "v")))
+    return _run(key)
+
+
+def run_for(kommun: str, levers: dict[str, float], policy: str, horizon: int,
+            target: TargetSpec) -> ScenarioResult:
+    """Convenience wrapper building the canonical parameters first."""
+    from model.codec import LinkState
+
+    return run_link(encode(LinkState(kommun, "sv", policy, horizon, target, levers)))

@@ -1,0 +1,86 @@
+"""Lever widgets generated from the registry, grouped by sector, plus presets and reset."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit as st
+
+from model.baseline import build_context
+from model.registry import GROUPS, Lever, load_registry
+from model.scenario import Scenario, load_scenario
+from ui import state
+from ui.fmt import fmt_number
+from ui.i18n import actor_label, t
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+PRESET_ORDER = ("nuvarande_politik", "klimatkontrakt", "hog_ambition")
+
+
+@lru_cache(maxsize=1)
+def presets() -> dict[str, Scenario]:
+    """Preset scenarios shipped in ``scenarios/`` (id -> scenario), in a fixed order."""
+    found = {p.stem: load_scenario(p) for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+    return {k: found[k] for k in sorted(found, key=lambda k: (PRESET_ORDER + (k,)).index(k))}
+
+
+def _unit(lv: Lever, lang: str) -> str:
+    if lang == "en":
+        return lv.unit.replace("/år", "/yr")
+    return lv.unit
+
+
+def lever_help(lv: Lever, lang: str, kommun: str) -> str:
+    """Help text: meaning, today's position for the kommun, actor and source (or "antagande")."""
+    ctx = build_context(kommun, "current_law", 2030)
+    i = load_registry().lever_ids.index(lv.id)
+    nnm = fmt_number(ctx.nnm[i], lv.decimals, lang)
+    lines = [lv.help[lang], "",
+             t("app.lever_nnm", lang, value=f"{nnm}\u00a0{_unit(lv, lang)}"),
+             t("app.lever_actor", lang, actor=actor_label(lv.actor, lang))]
+    if isinstance(lv.nnm, str):
+        fact = ctx.facts.get(lv.nnm[5:])
+        if fact:
+            lines.append(t("app.lever_nnm_source", lang, source=fact[1]))
+    src = t("common.assumption", lang) if lv.is_assumption else lv.source
+    lines.append(f"{t('common.source', lang)}: {src}")
+    return "\n\n".join(lines)
+
+
+def _slider(lv: Lever, lang: str, kommun: str) -> None:
+    dec = lv.decimals
+    label = f"{lv.label[lang]} ({_unit(lv, lang)})"
+    if lv.is_assumption:
+        label += f" · {t('common.assumption', lang).lower()}"
+    num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
+    st.slider(label, min_value=num[0], max_value=num[1], step=num[2], key=state.lever_key(lv.id),
+              on_change=state.sync_lever, args=(lv.id,), help=lever_help(lv, lang, kommun),
+              format="%d" if dec == 0 else f"%.{dec}f")
+
+
+def _apply_preset() -> None:
+    choice = st.session_state.get("preset_choice")
+    if choice in presets():
+        state.apply_scenario(presets()[choice])
+    st.session_state["preset_choice"] = None
+
+
+def render_presets(lang: str) -> None:
+    """Preset pills (apply on click) and the reset button."""
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    c1.pills(t("app.presets", lang), list(presets()), key="preset_choice", on_change=_apply_preset,
+             format_func=lambda k: presets()[k].name.get(lang, k), help=t("app.presets_help", lang))
+    c2.button(t("common.reset", lang), on_click=state.reset_levers, help=t("common.reset_help", lang),
+              icon=":material/restart_alt:", width="stretch")
+
+
+def render_levers(lang: str) -> None:
+    """All lever sliders, one tab per group (transport, machinery, …)."""
+    reg = load_registry()
+    kommun = st.session_state["kommun"]
+    tabs = st.tabs([t(f"app.group.{g}", lang) for g in GROUPS])
+    for tab, group in zip(tabs, GROUPS):
+        with tab:
+            for lv in reg.levers:
+                if lv.group == group:
+                    _slider(lv, lang, kommun)

@@ -1,0 +1,72 @@
+"""The shared sidebar: kommun, language, target definition, horizon, national policy, share link."""
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from model.codec import encode
+from model.data import load_dataset
+from model.registry import POLICIES
+from model.targets import TARGET_IDS, budget_rate_for
+from ui import state
+from ui.fmt import fmt_number
+from ui.i18n import policy_label, t, target_label
+
+
+def _kommun_options() -> tuple[list[str], dict[str, str]]:
+    ds = load_dataset()
+    ordered = sorted(ds.kommuner, key=lambda k: k.name)
+    return [k.code for k in ordered], {k.code: f"{k.name} ({k.lan})" for k in ordered}
+
+
+def share_url(params: dict[str, str]) -> str:
+    """Absolute share link for the current page address and parameters."""
+    base = "http://localhost:8501/"
+    try:
+        url = st.context.url or base
+    except Exception:  # noqa: BLE001 - AppTest and some proxies have no URL
+        url = base
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+
+
+def _target_settings(lang: str) -> None:
+    ss = st.session_state
+    sel = ss["t_sel"]
+    if sel == "klimatneutral_2030":
+        years = [y for y in load_dataset().inventory_years if y <= 2020]
+        c1, c2 = st.columns(2)
+        c1.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
+                        key="t_pct", format="%.0f", help=t("app.target_max_gross_help", lang))
+        c2.selectbox(t("app.target_base_year", lang), years, key="t_base")
+        st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], key="t_year")
+    elif sel == "budget_rate":
+        rate, src = budget_rate_for(ss["kommun"], state.target_spec())
+        if ss.get("t_rate") is None:
+            st.caption(t("app.budget_rate_default", lang, rate=fmt_number(rate, 1, lang), source=src))
+        st.number_input(t("app.budget_rate", lang), min_value=0.5, max_value=50.0, step=0.5,
+                        key="t_rate", placeholder=fmt_number(rate, 1, lang),
+                        help=t("app.budget_rate_help", lang))
+
+
+def render_sidebar(lang: str) -> None:
+    """Draw the sidebar widgets (their keys are the session state) and the share link."""
+    codes, names = _kommun_options()
+    with st.sidebar:
+        st.segmented_control(t("sidebar.language_neutral", lang), ["SV", "EN"], key="lang",
+                             required=True)
+        st.selectbox(t("sidebar.kommun", lang), codes, key="kommun", format_func=names.__getitem__,
+                     on_change=state.on_kommun_change, help=t("app.kommun_help", lang))
+        st.selectbox(t("sidebar.target", lang), list(TARGET_IDS), key="t_sel",
+                     format_func=lambda v: target_label(v, lang), help=t("sidebar.target_help", lang))
+        with st.expander(t("app.target_settings", lang)):
+            _target_settings(lang)
+        st.segmented_control(t("sidebar.horizon", lang), [2030, 2045], key="horizon", required=True,
+                             format_func=lambda y: t(f"horizon.y{y}", lang), help=t("sidebar.horizon_help", lang))
+        st.radio(t("sidebar.reduktionsplikt", lang), list(POLICIES), key="policy",
+                 format_func=lambda p: policy_label(p, lang), help=t("sidebar.reduktionsplikt_help", lang))
+        st.divider()
+        st.markdown(f"**{t('app.share_title', lang)}**")
+        st.caption(t("app.share_help", lang))
+        st.code(share_url(encode(state.current_link())), language=None, wrap_lines=True)
