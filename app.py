@@ -17,9 +17,9 @@ lang = state.lang()
 
 pages = [
     st.Page("pages/scenario.py", title=t("page.scenario", lang), icon=":material/tune:",
-            url_path="scenario", default=True),
+            url_path="start", default=True),
     st.Page("pages/data_metod.py", title=t("page.data_method", lang), icon=":material/menu_book:",
-            url_path="data"),
+            url_path="data-och-metod"),
 ]
 page = st.navigation(pages, position="top")
 sidebar.render_sidebar(lang)

@@ -123,7 +123,8 @@ def decode(params: Mapping[str, Any], reg: Registry | None = None) -> LinkState:
     version = LINK_VERSION
     raw_v = safe.get("v")
     if raw_v is None:
-        if any(k not in ("lang", "embed", "embed_options") for k in safe):
+        # Lever values mean something only relative to a version; kommun, language etc. do not.
+        if any(reg.by_url_key(k) is not None for k in safe):
             notes.append(Notice("link.no_version", {"version": LINK_VERSION}))
     elif raw_v.isdigit() and 1 <= int(raw_v) <= LINK_VERSION:
         version = int(raw_v)

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from ui.charts.common import (ZERO, Rows, columns, const, data, finite, halo_text, span,
-                              target_data, target_layers, tip, tonnes_text, sector_name, sid_of,
-                              y_t, year_domain, year_x, zero_rule)
+from ui.charts.common import (ZERO, Rows, columns, const, data, finite, halo_text, sector_name,
+                              sid_of, span, stack_sectors, target_data, target_layers, tip,
+                              tonnes_text, y_t, year_domain, year_x, zero_rule)
 from ui.charts.theme import (BASELINE_COLOR, LINE_COLORS, NET_COLOR, SECTOR_COLORS,
                              SKELETON_CACHE_SIZE, Spec, assemble, skeleton)
 from ui.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
-_ORDER = {sid: i for i, sid in enumerate(SECTOR_IDS)}
 _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
 
 
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
 def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids: tuple[str, ...],
-                   target_kind: str | None, split: bool) -> Spec:
+                   target_kind: str | None, split_x: float | None) -> Spec:
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
     src = [t("chart.series.history", lang), t("chart.series.model", lang)]
     sectors = alt.Chart(data("bars")).mark_rect().encode(
@@ -48,12 +46,13 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
                  tip("year_text", "chart.tooltip.year", lang),
                  tip("value_text", "chart.tooltip.emissions", lang)])
     # End labels sit above and left of the last point so they stay inside the plot.
-    ends = halo_text(data("ends"), {"x": x, "y": y, "text": "value_text:N", "color": alt.Color(
-        "series:N", scale=line_scale, legend=None)}, align="right", dx=-6, dy=-12,
-        fontWeight="bold")
+    ends = halo_text(data("lines"), {"x": x, "y": y, "text": "value_text:N", "color": alt.Color(
+        "series:N", scale=line_scale, legend=None)}, where="datum.end", align="right", dx=-6,
+        dy=-12, fontWeight="bold")
     layers = [sectors, zero_rule(lang), lines, *ends, *target_layers(target_kind, lang, domain)]
     static = dict(ZERO)
-    if split:
+    if split_x is not None:  # the last inventory year is the same for every kommun
+        static["split"] = [{"x": split_x, "text": t("chart.series.forecast", lang)}]
         rx = year_x(lang, "x", domain)
         layers += [alt.Chart(data("split")).mark_rule(strokeDash=[4, 4], color="#555555")
                    .encode(x=rx),
@@ -61,22 +60,6 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
                                                       color="#333333").encode(x=rx, text="text:N")]
     resolve = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", strokeDash="independent"))
     return skeleton(layers, lang, "main", title, resolve=resolve, static=static)
-
-
-def _stack(raw: list[tuple[int, str, float, bool]]) -> list[tuple[int, str, float, bool, float]]:
-    """Stack sectors per year in fixed order: positives up from 0, negatives down from 0."""
-    raw.sort(key=lambda r: (r[0], _ORDER.get(r[1], len(_ORDER))))
-    out, year, up, down = [], None, 0.0, 0.0
-    for row in raw:
-        if row[0] != year:
-            year, up, down = row[0], 0.0, 0.0
-        if row[2] >= 0:
-            up += row[2]
-            out.append((*row, up))
-        else:
-            down += row[2]
-            out.append((*row, down))
-    return out
 
 
 def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataFrame | None,
@@ -107,7 +90,8 @@ def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataF
     dict
         Vega-Lite spec, 380 px high; datasets ``bars`` (one rect per sector-year, so
         1990–2045 stays far below the 2 000 marks at which Streamlit stops rendering SVG
-        with aria descriptions), ``lines``, ``ends``, ``split``, ``target``, ``target_label``.
+        with aria descriptions), ``lines`` (flag ``end``: labelled) and ``target`` (flag
+        ``last``: labelled). The zero line and the history/projection split are inline.
     """
     lang = normalize_lang(lang)
     hist = columns(history, ("year", "sector", "tonnes"), "history")
@@ -129,21 +113,21 @@ def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataF
          "label_full": sector_name(sid, lang), "source": src_hist if is_hist else src_model,
          "tonnes": value, "y0": y1 - value, "y1": y1, "x0": year - 0.38, "x1": year + 0.38,
          "value_text": tonnes_text(value, lang), "year_text": str(year)}
-        for year, sid, value, is_hist, y1 in _stack(raw)]
+        for year, sid, value, is_hist, y1 in stack_sectors(raw)]
     has_scen = any(not r[3] for r in raw)
 
     lines: Rows = []
-    ends: Rows = []
     last: dict[str, Rows] = {}
     for frame, key, name in ((baseline, "chart.series.baseline", "baseline"),
                              (net, "chart.series.net", "net")):
         cols = columns(frame, ("year", "tonnes"), name)
         series = t(key, lang)
         rows = [{"year": y, "tonnes": v, "series": series, "value_text": tonnes_text(v, lang),
-                 "year_text": str(y)}
+                 "year_text": str(y), "end": False}
                 for y, v in sorted(zip(cols["year"], cols["tonnes"])) if finite(v)]
+        if rows:
+            rows[-1]["end"] = True  # labelled with its value
         lines += rows
-        ends += rows[-1:]
         last[name] = rows[-1:]
     lines.sort(key=lambda r: r["series"])  # stable: years stay sorted within a series
 
@@ -151,11 +135,9 @@ def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataF
     domain = year_domain([r["year"] for r in bars], [r["year"] for r in lines], target_years)
     present = {r[1] for r in raw}
     sids = tuple([s for s in SECTOR_IDS if s in present]
-                 + [s for s in dict.fromkeys(r[1] for r in raw) if s not in _ORDER])
-    split = inv_year is not None and has_scen
-    datasets.update(bars=bars, lines=lines, ends=ends)
-    if split:
-        datasets["split"] = [{"x": inv_year + 0.5, "text": t("chart.series.forecast", lang)}]
+                 + [s for s in dict.fromkeys(r[1] for r in raw) if s not in SECTOR_IDS])
+    split_x = inv_year + 0.5 if inv_year is not None and has_scen else None
+    datasets.update(bars=bars, lines=lines)
     net_end, base_end = last["net"], last["baseline"]
     first_year, last_year = span(domain)
     desc = t("chart.desc.main", lang, first_year=first_year, last_year=last_year,
@@ -163,7 +145,7 @@ def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataF
              end_year=net_end[0]["year"] if net_end else "–",
              net_end=net_end[0]["value_text"] if net_end else "–",
              baseline_end=base_end[0]["value_text"] if base_end else "–")
-    skel = _main_skeleton(lang, title, domain, sids, target_kind, split)
+    skel = _main_skeleton(lang, title, domain, sids, target_kind, split_x)
     return assemble(skel, datasets, desc + suffix)
 
 
@@ -204,7 +186,7 @@ def comparison_chart(df: pd.DataFrame, target: pd.DataFrame | None = None, lang:
     -------
     dict
         Vega-Lite spec, 360 px high; colour and dash both encode the scenario (colour-blind
-        safe). Datasets ``lines``, ``target``, ``target_label``.
+        safe). Datasets ``lines`` and ``target``.
     """
     lang = normalize_lang(lang)
     cols = columns(df, ("scenario", "year", "tonnes"), "comparison_chart")
@@ -285,7 +267,7 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
     -------
     dict
         Vega-Lite spec, 360 px high; tooltips on the median points list all five
-        percentiles. Datasets ``fan``, ``deterministic``, ``target``, ``target_label``.
+        percentiles. Datasets ``fan``, ``deterministic`` and ``target``.
     """
     lang = normalize_lang(lang)
     cols = columns(df, ("year", *_PCOLS), "fan_chart", numeric=_PCOLS)
@@ -303,7 +285,9 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
                  for y, v in sorted(zip(det_cols["year"], det_cols["tonnes"])) if finite(v)]
     target_kind, datasets, suffix, target_years = target_data(target, lang)
     domain = year_domain([r["year"] for r in fan], [r["year"] for r in det], target_years)
-    datasets.update(fan=fan, deterministic=det)
+    datasets["fan"] = fan
+    if det:
+        datasets["deterministic"] = det
     last = next((r for r in reversed(fan) if r["p50"] is not None), None)
     desc = t("chart.desc.fan", lang, first_year=fan[0]["year"] if fan else "–",
              last_year=last["year"] if last else "–",

@@ -1,0 +1,221 @@
+"""The "Vad krävs?" page: the cheapest lever settings that reach the selected target.
+
+Controls (locks, an optional cost cap) feed :func:`model.optimiser.optimise` for the
+kommun, policy, horizon and target in the session. The last result is kept in
+``st.session_state["opt_result"]`` as a plain dict (session state must be picklable),
+with the inputs it was computed for in ``"opt_inputs"`` so a stale result is flagged.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from model.codec import encode
+from model.data import find_kommun
+from model.optimiser import OptimiserResult, macc, optimise
+from model.registry import GROUPS, Lever, load_registry
+from ui import state
+from ui.compute import run_for
+from ui.fmt import fmt_number, fmt_tonnes
+from ui.i18n import policy_label, sector_label, t, target_label
+from ui.render import show_chart
+
+RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
+SCENARIO_PAGE = "pages/scenario.py"
+
+
+def _unit(lv: Lever, lang: str) -> str:
+    return lv.unit.replace("/år", "/yr") if lang == "en" else lv.unit
+
+
+def _msek(sek: float, lang: str) -> str:
+    return t("optimiser.msek_per_year", lang, value=fmt_number(sek / 1e6, 1, lang))
+
+
+def _inputs() -> dict[str, Any]:
+    """What a result depends on besides the controls (compared to flag a stale result)."""
+    sc = state.current_scenario()
+    return {"kommun": sc.kommun, "policy": sc.national_policy, "horizon": sc.horizon,
+            "target": asdict(sc.target)}
+
+
+def locked_levers() -> dict[str, float]:
+    """Levers the user locked (multiselect or group toggles), at their current scenario values."""
+    ss, reg = st.session_state, load_registry()
+    ids = set(ss.get("opt_lock_levers") or [])
+    ids |= {lv.id for lv in reg.levers if ss.get(f"opt_lock_{lv.group}")}
+    current = state.levers()
+    return {lid: float(current[lid]) for lid in reg.lever_ids if lid in ids}
+
+
+def run_optimiser() -> OptimiserResult:
+    """Optimise the session's scenario under the chosen locks and cap; store plain dicts."""
+    ss = st.session_state
+    cap = ss.get("opt_cap")
+    res = optimise(state.current_scenario(), locked=locked_levers(),
+                   cost_cap_sek_per_year=None if cap is None else float(cap) * 1e6)
+    ss[RESULT_KEY] = res.to_dict()
+    ss[MACC_KEY] = [list(row) for row in macc(res)]
+    ss[INPUTS_KEY] = _inputs()
+    return res
+
+
+def _apply(levers: dict[str, float]) -> None:
+    """Button callback: the suggestion becomes the session's levers; the page then switches."""
+    state.set_levers(levers)
+    st.session_state[SWITCH_KEY] = True
+
+
+def _controls(lang: str) -> None:
+    reg = load_registry()
+    st.subheader(t("optimiser.controls", lang))
+    st.caption(t("optimiser.lock_intro", lang))
+    cols = st.columns(4)
+    for i, group in enumerate(GROUPS):
+        cols[i % 4].toggle(t(f"optimiser.lock_group.{group}", lang), key=f"opt_lock_{group}")
+    st.multiselect(t("optimiser.lock_levers", lang), list(reg.lever_ids), key="opt_lock_levers",
+                   format_func=lambda lid: reg.lever(lid).label[lang], help=t("optimiser.lock_levers_help", lang))
+    st.number_input(t("optimiser.cost_cap", lang), min_value=0.0, step=1.0, value=None, key="opt_cap",
+                    format="%.1f", help=t("optimiser.cost_cap_help", lang))
+
+
+def _requirement(res: OptimiserResult, lang: str) -> str | None:
+    verdict = run_scenario_target(res)
+    if verdict is None or verdict.allowed_t is None:
+        return None
+    kind = {"klimatneutral_2030": "neutral", "national_2045": "neutral",
+            "national_transport_2030": "transport"}.get(res.target.selected, "path")
+    return t(f"optimiser.requirement_{kind}", lang, year=res.target_year,
+             allowed=fmt_tonnes(verdict.allowed_t, lang, co2e=True))
+
+
+def run_scenario_target(res: OptimiserResult) -> Any:
+    """The selected target's verdict for the suggestion (the engine's own check)."""
+    sc = res.scenario()
+    return run_for(sc.kommun, sc.levers, sc.national_policy, sc.horizon, sc.target).target(res.target.selected)
+
+
+def _summary(res: OptimiserResult, lang: str) -> None:
+    year, cost = res.target_year, _msek(res.total_cost_sek_per_year, lang)
+    if "already_met" in res.messages:
+        st.success(t("optimiser.already", lang), icon=":material/check_circle:")
+    elif res.feasible:
+        st.success(t("optimiser.feasible", lang, year=year, cost=cost), icon=":material/check_circle:")
+    else:
+        st.warning(t("optimiser.infeasible", lang, year=year, cost=cost,
+                     gap=fmt_tonnes(res.gap_t, lang, co2e=True)), icon=":material/error:")
+    for msg in res.messages:
+        if msg not in ("feasible", "infeasible", "already_met"):
+            st.caption(t(f"optimiser.msg.{msg}", lang, year=year))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("optimiser.metric_gap", lang, year=year), fmt_tonnes(res.gap_t, lang, co2e=True))
+    c2.metric(t("optimiser.metric_start_gap", lang), fmt_tonnes(res.start_gap_t, lang, co2e=True))
+    c3.metric(t("optimiser.metric_cost", lang, year=year), cost)
+
+
+def _cost_source(lv: Lever, res: OptimiserResult, lang: str) -> str:
+    if lv.id in res.cost_assumed:
+        sek = f"{fmt_number(res.cost_sek_per_t.get(lv.id, 0.0), 0, lang)}\u00a0{t('unit.sek_per_t', lang)}"
+        return t("optimiser.assumed_cost", lang, cost=sek)
+    src = str(lv.cost_source)
+    if src.lower().startswith("assumption"):  # "assumption" or "assumption (reason)"
+        return (t("common.assumption", lang) + " " + src[len("assumption"):].strip()).strip()
+    return src
+
+
+def settings_table(res: OptimiserResult, lang: str) -> pd.DataFrame:
+    """One row per lever: no new measures, current, suggested, unit, tonnes, cost (with sources)."""
+    reg, current = load_registry(), state.levers()
+    c = lambda key: t(f"optimiser.col.{key}", lang)  # noqa: E731
+    rows = []
+    for group in GROUPS:
+        for lv in (x for x in reg.levers if x.group == group):
+            d = lv.decimals
+            label = lv.label[lang] + (f" ({t('optimiser.locked_mark', lang)})" if lv.id in res.locked else "")
+            cost_t = lv.cost_sek_per_t[1] if lv.cost_sek_per_t else res.cost_sek_per_t.get(lv.id)
+            marker = f" · {t('common.assumption', lang).lower()}" if lv.id in res.cost_is_assumption else ""
+            rows.append({
+                c("lever"): label, c("nnm"): fmt_number(res.nnm[lv.id], d, lang),
+                c("current"): fmt_number(current.get(lv.id), d, lang),
+                c("suggested"): fmt_number(res.levers[lv.id], d, lang), c("unit"): _unit(lv, lang),
+                c("abatement"): fmt_number(res.abatement_t.get(lv.id, 0.0), 0, lang),
+                c("cost_per_t"): (fmt_number(cost_t, 0, lang) + marker) if cost_t is not None else "–",
+                c("cost_year"): fmt_number(res.cost_sek_per_year.get(lv.id, 0.0) / 1e6, 2, lang),
+                c("cost_source"): _cost_source(lv, res, lang)})
+    return pd.DataFrame(rows)
+
+
+def _residual(res: OptimiserResult, lang: str) -> None:
+    st.subheader(t("optimiser.residual", lang, year=res.target_year))
+    rows = sorted(res.residual_by_sector.items(), key=lambda kv: -kv[1])
+    df = pd.DataFrame({t("optimiser.col.sector", lang): [sector_label(s, lang) for s, _ in rows],
+                       t("optimiser.col.tonnes", lang): [fmt_tonnes(v, lang) for _, v in rows]})
+    st.dataframe(df, hide_index=True, width="stretch")
+    st.caption(t("optimiser.residual_caption", lang, year=res.target_year,
+                 removals=fmt_tonnes(res.removals_t, lang, co2e=True)))
+
+
+def _macc(res: OptimiserResult, lang: str) -> None:
+    rows = st.session_state.get(MACC_KEY) or []
+    if not rows:
+        return
+    from ui.charts import macc_chart
+
+    reg = load_registry()
+    df = pd.DataFrame({"lever_label": [reg.lever(r[0]).label[lang] for r in rows],
+                       "cost_sek_per_t": [float(r[1]) for r in rows], "tonnes": [float(r[2]) for r in rows]})
+    table = pd.DataFrame({t("table.step", lang): df["lever_label"],
+                          t("table.cost", lang): [fmt_number(v, 0, lang) for v in df["cost_sek_per_t"]],
+                          t("table.reduction", lang): [fmt_number(v, 0, lang) for v in df["tonnes"]]})
+    st.subheader(t("optimiser.macc", lang))
+    show_chart(macc_chart(df, lang), table, lang, key="opt_macc_chart",
+               caption=t("optimiser.macc_caption", lang, year=res.target_year))
+
+
+def _switch_if_applied(lang: str) -> None:
+    if not st.session_state.pop(SWITCH_KEY, False):
+        return
+    try:
+        st.switch_page(SCENARIO_PAGE, query_params=encode(state.current_link()))
+    except StreamlitAPIException:  # the page runs outside app.py's navigation (tests)
+        st.success(t("optimiser.applied", lang), icon=":material/check:")
+
+
+def render_optimiser_page(lang: str) -> None:
+    """Draw the page: explanation, limits, the Beräkna button and the last result."""
+    _switch_if_applied(lang)
+    ss = st.session_state
+    sc = state.current_scenario()
+    st.title(t("optimiser.title", lang))
+    st.markdown(t("optimiser.intro", lang))
+    st.caption(t("optimiser.context", lang, kommun=find_kommun(sc.kommun).name,
+                 target=target_label(sc.target.selected, lang), policy=policy_label(sc.national_policy, lang),
+                 horizon=sc.horizon))
+    _controls(lang)
+    if st.button(t("optimiser.run", lang), type="primary", key="opt_run", help=t("optimiser.run_help", lang),
+                 icon=":material/calculate:"):
+        with st.spinner(t("optimiser.running", lang)):
+            run_optimiser()
+    raw = ss.get(RESULT_KEY)
+    if not raw:
+        st.info(t("optimiser.no_result", lang))
+        return
+    res = OptimiserResult.from_dict(raw)
+    stale = ss.get(INPUTS_KEY) != _inputs()
+    if stale:
+        st.warning(t("optimiser.stale", lang))
+    _summary(res, lang)
+    if req := _requirement(res, lang):
+        st.caption(req)
+    st.subheader(t("optimiser.settings", lang))
+    st.dataframe(settings_table(res, lang), hide_index=True, width="stretch")
+    st.caption(t("optimiser.settings_caption", lang, year=res.target_year))
+    st.button(t("optimiser.apply", lang), key="opt_apply", on_click=_apply, args=(dict(res.levers),),
+              disabled=stale, help=t("optimiser.apply_help", lang), icon=":material/tune:")
+    if not res.feasible:
+        _residual(res, lang)
+    _macc(res, lang)
