@@ -64,10 +64,23 @@ def run_optimiser() -> OptimiserResult:
     return res
 
 
+SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
+
+
 def _apply(levers: dict[str, float]) -> None:
-    """Button callback: the suggestion becomes the session's levers; the page then switches."""
+    """Button callback: the suggestion becomes the session's levers; the page then switches.
+
+    ``st.switch_page`` starts the new page without the browser's widget states, so
+    Streamlit drops every widget value it holds only under an element id, the
+    sidebar's included. Writing them back under their keys here (allowed in a
+    callback) keeps kommun, language, target, horizon and policy across the switch.
+    """
+    ss = st.session_state
+    for key in SIDEBAR_KEYS:
+        if key in ss:
+            ss[key] = ss[key]
     state.set_levers(levers)
-    st.session_state[SWITCH_KEY] = True
+    ss[SWITCH_KEY] = True
 
 
 def _controls(lang: str) -> None:

@@ -11,7 +11,6 @@ slider keys ``lv_<id>`` are re-seeded from it on every render.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -59,10 +58,8 @@ def init_state() -> None:
         params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     except Exception:  # noqa: BLE001 - a hostile URL must never crash the app
         params = {}
+    # Swedish unless the link says otherwise (a Swedish municipal tool; English is an option).
     link = decode(params)
-    if "lang" not in params:
-        locale = (getattr(st.context, "locale", None) or "sv").lower()
-        link = replace(link, lang="en" if locale.startswith("en") else "sv")
     _seed(link)
     ss["notices"] = list(link.notices)
     ss["_initialised"] = True

@@ -228,7 +228,8 @@ def test_with_locale_keeps_existing_config() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(value=st.one_of(st.sampled_from([float("nan"), float("inf"), -float("inf")]),
-                       st.floats(-1e20, 1e20), st.floats(-1e6, 1e6), st.integers(-10**6, 10**6).map(lambda i: i / 2),
+                       st.floats(-1e20, 1e20), st.floats(-1e6, 1e6),
+                       st.integers(-10**6, 10**6).map(lambda i: i / 2),
                        st.integers(-10**5, 10**5).map(lambda i: i * 5 + 0.5)),
        lang=st.sampled_from(["sv", "en"]), signed=st.booleans())
 def test_fast_tonnes_text_equals_ui_fmt(value: float, lang: str, signed: bool) -> None:

@@ -126,3 +126,38 @@ def test_english() -> None:
     assert res.feasible  # transport -70 % is reachable with the original reduktionsplikt
     assert at.success[0].value.startswith("The target is reached in 2030")
     assert "million SEK per year" in at.success[0].value
+
+
+def _app_with_page(tmp_path: Path) -> str:
+    """app.py with this page in its navigation (a symlinked copy until app.py lists the page)."""
+    root = Path(PAGE).parents[1]
+    source = (root / "app.py").read_text(encoding="utf-8")
+    if "pages/vad_kravs.py" in source:
+        return str(root / "app.py")
+    for name in ("pages", "ui", "model", "data", "scenarios"):
+        (tmp_path / name).symlink_to(root / name)
+    anchor = '    st.Page("pages/data_metod.py"'
+    assert anchor in source
+    page = '    st.Page("pages/vad_kravs.py", title=t("page.what_it_takes", lang), url_path="vad-kravs"),\n'
+    (tmp_path / "app.py").write_text(source.replace(anchor, page + anchor), encoding="utf-8")
+    return str(tmp_path / "app.py")
+
+
+def test_apply_switches_to_scenario_page_and_keeps_sidebar(tmp_path: Path) -> None:
+    at = AppTest.from_file(_app_with_page(tmp_path), default_timeout=TIMEOUT)
+    at.query_params["k"] = "0180"
+    at.query_params["mt"] = "cl"
+    at.query_params["np"] = "10"
+    at.run()
+    at.switch_page("pages/vad_kravs.py").run()
+    at.button(key="opt_run").click().run()
+    res = OptimiserResult.from_dict(at.session_state["opt_result"])
+    assert res.kommun == "0180" and res.policy == "rp10_2025"
+    at.button(key="opt_apply").click().run()
+    assert not at.exception, at.exception
+    # Now on the scenario page: its sliders show the suggestion, the sidebar kept its state.
+    assert len(at.slider) == len(REG.levers)
+    assert {s.key: float(s.value) for s in at.slider} == {f"lv_{k}": v for k, v in res.levers.items()}
+    assert (at.session_state["kommun"], at.session_state["policy"], at.session_state["t_sel"]) == (
+        "0180", "rp10_2025", "carbon_law")
+    assert at.session_state["horizon"] == 2030 and at.session_state["lang"] == "SV"
