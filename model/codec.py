@@ -36,7 +36,8 @@ TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_l
 LEVERS_ADDED_IN: dict[int, set[str]] = {}
 #: Renamed URL keys by version (old -> new); never reuse a key.
 RENAMED_KEYS: dict[int, dict[str, str]] = {}
-RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "embed", "embed_options"}
+RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "embed", "embed_options",
+            "ws", "present", "role"}
 _NUM = re.compile(r"^-?\d{1,7}(\.\d{1,4})?$")
 
 

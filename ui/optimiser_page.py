@@ -149,7 +149,7 @@ def settings_table(res: OptimiserResult, lang: str) -> pd.DataFrame:
         for lv in (x for x in reg.levers if x.group == group):
             d = lv.decimals
             label = lv.label[lang] + (f" ({t('optimiser.locked_mark', lang)})" if lv.id in res.locked else "")
-            cost_t = lv.cost_sek_per_t[1] if lv.cost_sek_per_t else res.cost_sek_per_t.get(lv.id)
+            cost_t = res.cost_sek_per_t.get(lv.id)
             marker = f" · {t('common.assumption', lang).lower()}" if lv.id in res.cost_is_assumption else ""
             rows.append({
                 c("lever"): label, c("nnm"): fmt_number(res.nnm[lv.id], d, lang),

@@ -150,10 +150,17 @@ def on_kommun_change() -> None:
     ss["_kommun_prev"] = new
 
 
+#: Non-scenario parameters that pages own (workshop code, presentation mode) and that survive syncing.
+EXTRA_PARAMS = ("ws", "present", "role")
+
+
 def sync_url() -> dict[str, str]:
     """Write the canonical share parameters to the address bar; returns them."""
     params = encode(current_link())
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    for k in EXTRA_PARAMS:
+        if current.get(k):
+            params[k] = str(current[k])[:40]
     if current != params:
         st.query_params.from_dict(params)
     return params

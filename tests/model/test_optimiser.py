@@ -222,3 +222,15 @@ def test_result_is_plain_and_round_trips() -> None:
     assert OptimiserResult.from_dict(d) == res
     assert "oil_heating" not in res.cost_is_assumption  # Klimatklivet is a source
     assert "car_traffic" in res.cost_is_assumption  # cost_source = "assumption"
+
+
+def test_costs_per_tonne_are_registry_modes_or_assumed() -> None:
+    res = optimise(BUDGET_1PCT, assumed_cost_sek_per_t=1234.0)
+    assert set(res.cost_sek_per_t) == set(REG.lever_ids)
+    for lv in REG.levers:
+        expected = lv.cost_sek_per_t[1] if lv.cost_sek_per_t else 1234.0
+        assert res.cost_sek_per_t[lv.id] == expected
+    assert res.cost_assumed == tuple(lv.id for lv in REG.levers if not lv.cost_sek_per_t)
+    assert set(res.cost_is_assumption) >= set(res.cost_assumed)
+    assert res.total_cost_sek_per_year == pytest.approx(
+        sum(res.cost_sek_per_t[k] * t for k, t in res.abatement_t.items()))
