@@ -1,18 +1,22 @@
 """Scenario page: levers against the target (thin; logic in ui/)."""
 import streamlit as st
 
+from model.codec import encode
 from ui import levers, state
 from ui.compute import run_link
+from ui.export_panel import render_export_panel
 from ui.notices import show_notices
 from ui.results import render_results
+from ui.sidebar import share_url
 
 lang = state.lang()
 show_notices(state.pop_notices(), lang)
+params = encode(state.current_link())
+result = run_link(params)
+levers.render_presets(lang)
 col_levers, col_results = st.columns([2, 3], gap="large")
 with col_levers:
-    levers.render_presets(lang)
     levers.render_levers(lang)
 with col_results:
-    from model.codec import encode
-
-    render_results(run_link(encode(state.current_link())), lang)
+    render_results(result, lang)
+    render_export_panel(result, lang, share_url(params))

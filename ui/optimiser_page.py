@@ -26,6 +26,7 @@ from ui.render import show_chart
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
 SCENARIO_PAGE = "pages/scenario.py"
+SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
 
 
 def _unit(lv: Lever, lang: str) -> str:
@@ -37,10 +38,10 @@ def _msek(sek: float, lang: str) -> str:
 
 
 def _inputs() -> dict[str, Any]:
-    """What a result depends on besides the controls (compared to flag a stale result)."""
+    """Everything a result depends on (compared on each rerun to flag a stale result)."""
     sc = state.current_scenario()
     return {"kommun": sc.kommun, "policy": sc.national_policy, "horizon": sc.horizon,
-            "target": asdict(sc.target)}
+            "target": asdict(sc.target), "locked": locked_levers(), "cap": st.session_state.get("opt_cap")}
 
 
 def locked_levers() -> dict[str, float]:
@@ -62,9 +63,6 @@ def run_optimiser() -> OptimiserResult:
     ss[MACC_KEY] = [list(row) for row in macc(res)]
     ss[INPUTS_KEY] = _inputs()
     return res
-
-
-SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
 
 
 def _apply(levers: dict[str, float]) -> None:
@@ -91,7 +89,8 @@ def _controls(lang: str) -> None:
     for i, group in enumerate(GROUPS):
         cols[i % 4].toggle(t(f"optimiser.lock_group.{group}", lang), key=f"opt_lock_{group}")
     st.multiselect(t("optimiser.lock_levers", lang), list(reg.lever_ids), key="opt_lock_levers",
-                   format_func=lambda lid: reg.lever(lid).label[lang], help=t("optimiser.lock_levers_help", lang))
+                   format_func=lambda lid: reg.lever(lid).label[lang], help=t("optimiser.lock_levers_help", lang),
+                   placeholder=t("optimiser.lock_placeholder", lang))
     st.number_input(t("optimiser.cost_cap", lang), min_value=0.0, step=1.0, value=None, key="opt_cap",
                     format="%.1f", help=t("optimiser.cost_cap_help", lang))
 
@@ -127,7 +126,7 @@ def _summary(res: OptimiserResult, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("optimiser.metric_gap", lang, year=year), fmt_tonnes(res.gap_t, lang, co2e=True))
     c2.metric(t("optimiser.metric_start_gap", lang), fmt_tonnes(res.start_gap_t, lang, co2e=True))
-    c3.metric(t("optimiser.metric_cost", lang, year=year), cost)
+    c3.metric(t("optimiser.metric_cost", lang, year=year), fmt_number(res.total_cost_sek_per_year / 1e6, 1, lang))
 
 
 def _cost_source(lv: Lever, res: OptimiserResult, lang: str) -> str:

@@ -1,7 +1,9 @@
 """Small Streamlit rendering helpers shared by all pages."""
 from __future__ import annotations
 
+import contextvars
 import html
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -9,15 +11,19 @@ import streamlit as st
 
 from ui.i18n import t
 
+#: When True, tables behind "show as table" are rendered eagerly (tests, print views).
+#: A ContextVar, not a global: every Streamlit session runs in its own thread.
+EAGER_TABLES: contextvars.ContextVar[bool] = contextvars.ContextVar("eager_tables", default=False)
 
-def show_chart(spec: Any, table: pd.DataFrame, lang: str, *, key: str, caption: str | None = None) -> None:
+
+def show_chart(spec: Any, table: pd.DataFrame | Callable[[], pd.DataFrame], lang: str, *, key: str, caption: str | None = None) -> None:
     """A chart plus its accessible table alternative and source caption.
 
     Parameters
     ----------
     spec : dict or altair chart
         Vega-Lite spec (preferred; rendered as is, no Streamlit theme) or an Altair chart.
-    table : pandas.DataFrame
+    table : pandas.DataFrame or callable returning one
         The same figures as a table (accessibility); columns carry units in their names.
     key : str
         Unique element key.
@@ -30,8 +36,11 @@ def show_chart(spec: Any, table: pd.DataFrame, lang: str, *, key: str, caption: 
         st.altair_chart(spec, theme=None, width="stretch", key=key)
     if caption:
         st.caption(caption)
-    with st.expander(t("table.show", lang)):
-        st.dataframe(table, hide_index=True, width="stretch")
+    # Lazy: the table is only marshalled when someone opens it (keeps slider reruns fast).
+    exp = st.expander(t("table.show", lang), key=f"{key}_table", on_change="rerun")
+    if exp.open or EAGER_TABLES.get():
+        with exp:
+            st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
 
 
 def safe_text(text: str) -> str:

@@ -26,7 +26,7 @@ from ui.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
 from ui.i18n import ACTOR_IDS, actor_label, normalize_lang, sector_label, t, target_label
 from ui.narrative import (PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short,
                           summary_sentences, year_reached)
-from ui.render import safe_text, show_chart
+from ui.render import EAGER_TABLES, safe_text, show_chart
 
 _T = SECTORS.index("Transporter")
 LONG_HORIZON = 2045
@@ -301,7 +301,7 @@ def _context(result: ScenarioResult, lang: str) -> None:
                          scb=POPULATION_SOURCE[lang], unallocated=fmt_pct(unallocated_share(year), 1, lang)))
 
 
-def render_results(result: ScenarioResult, lang: str) -> None:
+def render_results(result: ScenarioResult, lang: str, *, lazy: bool = True) -> None:
     """Render the results of ``result`` for its selected target (Streamlit).
 
     Parameters
@@ -310,8 +310,18 @@ def render_results(result: ScenarioResult, lang: str) -> None:
         A deterministic run (read-only; it may be shared between sessions).
     lang : str
         "sv" or "en".
+    lazy : bool
+        Only compute the open tab (the page); False renders every section (tests, print).
     """
     lang = normalize_lang(lang)
+    token = EAGER_TABLES.set(not lazy)
+    try:
+        _render(result, lang, lazy)
+    finally:
+        EAGER_TABLES.reset(token)
+
+
+def _render(result: ScenarioResult, lang: str, lazy: bool) -> None:
     v = result.target(result.scenario.target.selected)
     code = result.kommun.code
     with st.container(border=True):
@@ -324,20 +334,32 @@ def render_results(result: ScenarioResult, lang: str) -> None:
         for col, kw in zip(st.columns(2), figures[start:start + 2]):
             col.metric(border=True, **kw)
 
+    # Lazy tabs: only the open tab is computed and sent, which keeps a slider move cheap.
+    tabs = st.tabs([t("results.tab.overview", lang), t("results.tab.measures", lang),
+                    t("results.tab.context", lang)], key=f"results_tab_{code}", on_change="rerun")
+    is_open = [tab.open is not False if i == 0 else bool(tab.open) or not lazy for i, tab in enumerate(tabs)]
+    if is_open[0]:
+        with tabs[0]:
+            _main(result, v, lang, code)
+    if is_open[1]:
+        with tabs[1]:
+            wf = _waterfall_parts(result, v, lang)
+            st.subheader(t("results.waterfall_title", lang, year=wf["year"]))
+            spec = charts.waterfall_chart(wf["start_label"], wf["start_t"], wf["steps"], wf["end_label"],
+                                          wf["end_t"], wf["target_t"], lang, removals=wf["removals"])
+            show_chart(spec, wf["table"], lang, key=f"results_waterfall_{code}",
+                       caption=t("results.source.waterfall", lang, version=MODEL_VERSION, note=wf["note"]))
+            st.subheader(t("results.actor_title", lang, year=wf["year"]))
+            _actors(result, wf["year"], lang)
+    if is_open[2]:
+        with tabs[2]:
+            _context(result, lang)
+
+
+def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> None:
     st.subheader(t("results.charts_title", lang))
     mf = _main_frames(result, lang)
     spec = charts.main_chart(mf["history"], mf["scenario"], mf["baseline"], mf["net"],
                              _target_frame(result, v, lang), lang)
     show_chart(spec, mf["table"], lang, key=f"results_main_{code}",
                caption=t("results.source.main", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION))
-
-    wf = _waterfall_parts(result, v, lang)
-    st.subheader(t("results.waterfall_title", lang, year=wf["year"]))
-    spec = charts.waterfall_chart(wf["start_label"], wf["start_t"], wf["steps"], wf["end_label"],
-                                  wf["end_t"], wf["target_t"], lang, removals=wf["removals"])
-    show_chart(spec, wf["table"], lang, key=f"results_waterfall_{code}",
-               caption=t("results.source.waterfall", lang, version=MODEL_VERSION, note=wf["note"]))
-
-    st.subheader(t("results.actor_title", lang, year=wf["year"]))
-    _actors(result, wf["year"], lang)
-    _context(result, lang)

@@ -28,7 +28,7 @@ def share_url(params: dict[str, str]) -> str:
     except Exception:  # noqa: BLE001 - AppTest and some proxies have no URL
         url = base
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(params), ""))
 
 
 def _target_settings(lang: str) -> None:

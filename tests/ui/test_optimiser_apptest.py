@@ -68,8 +68,15 @@ def test_calculate_shows_result(computed: AppTest) -> None:
     # Residual sectors (infeasible) and the MACC's table alternative are shown.
     sectors = at.dataframe[1].value
     assert "Jordbruk" in set(sectors["Sektor"])
-    assert len(at.dataframe) >= 3
     assert at.button(key="opt_apply").label == "Använd på scenariosidan"
+    # The MACC chart, and its table alternative once the (lazy) expander is opened.
+    assert len(at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")) == 1
+    assert at.expander[-1].label == t("table.show", "sv")
+    at.session_state["opt_macc_chart_table"] = True
+    at.run()
+    macc_table = at.dataframe[2].value
+    assert len(macc_table) == len(res.abatement_t)
+    assert t("table.cost", "sv") in macc_table.columns
 
 
 def test_apply_sets_session_levers(computed: AppTest) -> None:

@@ -39,7 +39,7 @@ def script(preset: str, codes: list[str], lang: str, target: str | None, horizon
     if horizon:
         sc = _replace(sc, horizon=horizon)
     for code in codes:
-        render_results(_run(sc, code), lang)
+        render_results(_run(sc, code), lang, lazy=False)
 
 
 def _result(preset: str, code: str, target: str | None = None, horizon: int | None = None) -> ScenarioResult:

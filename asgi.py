@@ -1,0 +1,107 @@
+"""ASGI entry point: the dashboard (``app.py``) with the right ``<html lang>``.
+
+Run it exactly like the script itself (Streamlit 1.67 detects the ``st.App`` below and serves it
+with uvicorn, honouring the usual ``--server.*`` flags and ``.streamlit/config.toml``)::
+
+    streamlit run asgi.py              # or: uvicorn asgi:app --port 8501
+
+Streamlit hard-codes ``<html lang="en">`` in its index page (streamlit#15726), so screen readers
+read the Swedish interface with English pronunciation and Chrome offers to translate it. The
+middleware below rewrites every HTML page response:
+
+* ``lang`` is set from the ``lang`` URL parameter (the share link always carries it; no or an
+  unknown value gives Swedish, the app's default, as in :func:`model.codec.decode`);
+* a tiny inline script keeps it right when the language is switched in the app: the app writes
+  the new ``lang`` to the address bar through ``history.pushState``/``replaceState``, which the
+  script wraps (it runs before Streamlit's bundle, which calls them at call time).
+
+Everything else (websocket, assets, health checks) passes through untouched.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+LANGS = ("sv", "en")
+DEFAULT_LANG = "sv"
+
+# Mirrors the server-side choice in the browser; a fixed string (no user input is interpolated).
+_SYNC_SCRIPT = (
+    b"<script>(function(){var d=document.documentElement,h=window.history;"
+    b"function f(){var l=(new URLSearchParams(location.search).get('lang')||'').toLowerCase();"
+    b"d.lang=l==='en'?'en':'sv';}"
+    b"['pushState','replaceState'].forEach(function(m){var o=h[m];"
+    b"h[m]=function(){var r=o.apply(this,arguments);f();return r;};});"
+    b"window.addEventListener('popstate',f);f();})();</script>"
+)
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_HEAD_TAG = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
+_DROP_HEADERS = {b"content-length", b"content-encoding", b"etag", b"last-modified"}
+
+
+def page_lang(query_string: bytes | str) -> str:
+    """The page language for a request's query string: "en" for ``lang=en``, otherwise "sv"."""
+    qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    values = parse_qs(qs).get("lang") or [""]
+    lang = values[-1].strip().lower()
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def rewrite_html(body: bytes, lang: str) -> bytes:
+    """Set ``<html lang>`` to ``lang`` and add the sync script at the top of ``<head>``."""
+    body = _HTML_TAG.sub(f'<html lang="{lang}">'.encode(), body, count=1)
+    if _SYNC_SCRIPT not in body:
+        body = _HEAD_TAG.sub(lambda m: m.group(0) + _SYNC_SCRIPT, body, count=1)
+    return body
+
+
+class HtmlLangMiddleware:
+    """Pure ASGI middleware (no buffering of anything but ``text/html`` GET responses)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        lang = page_lang(scope.get("query_string", b""))
+        start: dict[str, Any] | None = None
+        chunks: list[bytes] = []
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                if message.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html"):
+                    start = message  # hold back until the whole body is here
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks)
+                encoding = dict(start.get("headers", [])).get(b"content-encoding", b"")
+                if encoding == b"gzip":
+                    body = gzip.decompress(body)
+                elif encoding:  # an encoding we cannot read: send it as it came
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                body = rewrite_html(body, lang)
+                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in _DROP_HEADERS]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+app = st.App("app.py", middleware=[Middleware(HtmlLangMiddleware)])
