@@ -13,6 +13,7 @@ st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout
                    initial_sidebar_state="expanded")
 
 state.init_state()
+state.restore_widgets()
 lang = state.lang()
 
 pages = [

@@ -1,4 +1,8 @@
-"""Placeholder page (being built)."""
-import streamlit as st
+"""Osäkerhet page: Monte Carlo fan, probability of meeting the target, tornado (logic in ui/)."""
+from ui import state
+from ui.uncertainty_page import render_uncertainty_page
 
-st.info("Sidan byggs.")
+# app.py initialises the session; both calls are idempotent, so the page also runs on its own.
+state.init_state()
+state.ensure_lever_widgets()
+render_uncertainty_page(state.lang())

@@ -35,7 +35,7 @@ from ui.i18n import policy_label, sector_label, t, target_label
 from ui.levers import presets
 from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year, year_reached
 from ui.notices import show_notices
-from ui.render import safe_text, show_chart
+from ui.render import show_chart
 from ui.results import LONG_HORIZON, long_run
 
 MAX_ITEMS = 4
@@ -97,6 +97,11 @@ def parse_link(text: str) -> tuple[dict[str, list[str]] | None, str | None]:
 
 
 # ---------------------------------------------------------------- callbacks
+def _md(text: str) -> str:
+    """Escape markdown in user-supplied text (Streamlit already shows HTML tags as text)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in str(text))
+
+
 def _say(kind: str, key: str, **params: Any) -> None:
     st.session_state.setdefault(MSG_KEY, []).append({"kind": kind, "key": key, "params": params})
 
@@ -232,7 +237,7 @@ def _sources(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
                       width="stretch")
     for msg in ss.pop(MSG_KEY, []):
         # Names and file errors may come from a pasted link or an uploaded file: escape them.
-        params = {k: safe_text(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
+        params = {k: _md(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
         getattr(st, msg["kind"])(t(msg["key"], lang, **params))
     show_notices([Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])], lang)
 
@@ -240,15 +245,15 @@ def _sources(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
 def _cards(items: list[Item], results: list[ScenarioResult], names: list[str], lang: str) -> None:
     for col, it, res, name in zip(st.columns(MAX_ITEMS), items, results, names):
         with col.container(border=True):
-            st.markdown(f"**{safe_text(name)}**")
+            st.markdown(f"**{_md(name)}**")
             st.caption(t(f"compare.source.{it['source']}", lang))
-            st.markdown(safe_text(_kommun_text(it, res, lang)) + "  \n" +
-                        safe_text(policy_label(res.scenario.national_policy, lang)))
+            st.markdown(_md(_kommun_text(it, res, lang)) + "  \n" +
+                        _md(policy_label(res.scenario.national_policy, lang)))
             st.button(t("compare.remove", lang), key=f"cmp_rm_{it['uid']}", on_click=_remove, args=(it["uid"],),
                       icon=":material/close:", width="stretch")
 
 
-def _target_frame(res: ScenarioResult, lang: str) -> pd.DataFrame | None:
+def target_frame(res: ScenarioResult, lang: str) -> pd.DataFrame | None:
     v = res.target(res.scenario.target.selected)
     if v.id in PATH_TARGETS:
         ys = [y for y in sorted(v.path) if y <= int(res.years[-1])]
@@ -263,7 +268,7 @@ def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     df = pd.concat([pd.DataFrame({"scenario": n, "year": r.years, "tonnes": r.net})
                     for n, r in zip(names, results)], ignore_index=True)
     same_kommun = len({r.kommun.code for r in results}) == 1
-    spec = charts.comparison_chart(df, _target_frame(results[0], lang) if same_kommun else None, lang)
+    spec = charts.comparison_chart(df, target_frame(results[0], lang) if same_kommun else None, lang)
     table = pd.DataFrame({t("compare.col.year", lang): results[0].years.astype(str),
                           **{t("compare.col.net_of", lang, name=n): [fmt_number(x, 0, lang) for x in r.net]
                              for n, r in zip(names, results)}})

@@ -65,6 +65,23 @@ def init_state() -> None:
     ss["_initialised"] = True
 
 
+SNAPSHOT_KEYS = ("kommun", "lang", "policy", "horizon", *TARGET_KEYS)
+
+
+def remember_widgets() -> None:
+    """Copy the sidebar widgets' values to a plain key (call at the end of a run)."""
+    ss = st.session_state
+    ss["_snapshot"] = {k: ss[k] for k in SNAPSHOT_KEYS if k in ss}
+
+
+def restore_widgets() -> None:
+    """Re-seed sidebar widget keys that Streamlit dropped (e.g. after st.switch_page)."""
+    ss = st.session_state
+    for k, v in ss.get("_snapshot", {}).items():
+        if k not in ss:
+            ss[k] = v
+
+
 def lang() -> str:
     """The session's language code, "sv" or "en"."""
     return str(st.session_state.get("lang", "SV")).lower()
@@ -156,6 +173,7 @@ EXTRA_PARAMS = ("ws", "present", "role")
 
 def sync_url() -> dict[str, str]:
     """Write the canonical share parameters to the address bar; returns them."""
+    remember_widgets()
     params = encode(current_link())
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     for k in EXTRA_PARAMS:

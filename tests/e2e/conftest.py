@@ -1,0 +1,327 @@
+"""Fixtures for the browser tests: a real ``streamlit run`` server and Debian's chromium.
+
+* ``app_server`` (session): starts ``streamlit run asgi.py`` (the ASGI entry point that fixes
+  ``<html lang>``; ``app.py`` when ``asgi.py`` is absent or ``KLIMAT_E2E_ENTRY=app.py``) on a free
+  port with a throw-away workshop database (``KLIMAT_DB_URL``), polls ``/_stcore/health`` and
+  always stops the process group it started. Its log goes to ``test-artifacts/streamlit-server.log``.
+* pytest-playwright's ``browser``/``context``/``page`` fixtures, launched from /usr/bin/chromium
+  (no Playwright browser downloads) with the server as ``base_url``: ``page.goto("/compare")``.
+* Helpers: :func:`wait_for_app`, :func:`open_page`, :func:`metric_values`, :func:`chart_signature`,
+  and the ``shot`` fixture that saves ``test-artifacts/screenshots/<test>[-<label>].png``.
+
+Every test in this folder is skipped, with the reason shown, when /usr/bin/chromium is missing
+(CI installs it, so nothing is skipped there).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DOWNLOADS = ARTIFACTS / "downloads"
+A11Y_REPORT = ARTIFACTS / "a11y.json"
+AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+#: Generous: the first run imports pandas/scipy and fills the caches on a 2-core machine.
+APP_TIMEOUT_MS = 60_000
+STARTUP_TIMEOUT_S = 90
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip this folder's tests, with a clear reason, when Debian's chromium is missing."""
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM} "
+                                   "(apt-get install chromium); CI installs it")
+    for item in items:
+        if E2E_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
+
+
+# --------------------------------------------------------------------------- server
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    entry: str
+    db_url: str
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _entry_point() -> str:
+    chosen = os.environ.get("KLIMAT_E2E_ENTRY")
+    if chosen:
+        return chosen
+    return "asgi.py" if (ROOT / "asgi.py").exists() else "app.py"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback
+            return r.status == 200 and r.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server's process group (it was started in its own session)."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """``streamlit run`` on a free loopback port; stopped at the end of the session, always."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('workshop') / 'ws.sqlite'}"
+    entry = _entry_point()
+    env = {**os.environ, "KLIMAT_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", entry,
+           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+           # Other people edit the sources while tests run: never reload mid-test.
+           "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+           "--browser.gatherUsageStats", "false"]
+    with SERVER_LOG.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit run {entry} exited with {proc.returncode}:\n"
+                            + SERVER_LOG.read_text(errors="replace")[-3000:])
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit run {entry} not healthy after {STARTUP_TIMEOUT_S} s:\n"
+                            + SERVER_LOG.read_text(errors="replace")[-3000:])
+            time.sleep(0.25)
+        yield AppServer(url, entry, db_url, SERVER_LOG)
+    finally:
+        _stop(proc)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's chromium (Playwright's own builds are not available)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], app_server: AppServer) -> dict[str, Any]:
+    """Every context (also ``new_context()``) talks to the test server, as a Swedish desktop user."""
+    return {**browser_context_args, "base_url": app_server.url, "viewport": DESKTOP, "locale": "sv-SE",
+            "timezone_id": "Europe/Stockholm", "accept_downloads": True}
+
+
+@pytest.fixture
+def page(page: Any) -> Any:
+    """pytest-playwright's page with the app's generous timeouts."""
+    page.set_default_timeout(APP_TIMEOUT_MS)
+    return page
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def wait_for_app(page: Any, timeout: float = APP_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script has finished (Streamlit's own e2e pattern).
+
+    The short pause first lets debounced widget changes start their rerun.
+    """
+    page.wait_for_timeout(250)
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(timeout=timeout)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=timeout)
+
+
+def assert_no_exception(page: Any) -> None:
+    """No Streamlit exception box on the page."""
+    boxes = page.get_by_test_id("stException")
+    assert boxes.count() == 0, "the page shows an exception: " + boxes.first.inner_text()[:500]
+
+
+def open_page(page: Any, path: str = "/", wait_selector: str | None = None) -> Any:
+    """Go to ``path`` on the test server and wait for the app (and optionally an element)."""
+    page.goto(path)
+    wait_for_app(page)
+    if wait_selector:
+        page.locator(wait_selector).first.wait_for(timeout=APP_TIMEOUT_MS)
+        wait_for_app(page)
+    assert_no_exception(page)
+    return page
+
+
+def metric_values(page: Any) -> list[str]:
+    """The text of every ``st.metric`` value, in page order."""
+    return [v.inner_text().strip() for v in page.get_by_test_id("stMetricValue").all()]
+
+
+def headline(page: Any) -> str:
+    """The first headline figure (net emissions in the focus year on the Scenario page)."""
+    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
+
+
+def main_chart(page: Any) -> Any:
+    """The Scenario page's main chart: keyed ``results_main_<kommun>``, else the first Vega chart."""
+    keyed = page.locator("[class*='st-key-results_main'] [data-testid='stVegaLiteChart']")
+    return keyed.first if keyed.count() else page.get_by_test_id("stVegaLiteChart").first
+
+
+def chart_signature(chart: Any) -> str:
+    """What the chart shows: its aria description plus the rendered SVG (or canvas pixels)."""
+    chart.locator("svg.marks, canvas").first.wait_for(timeout=APP_TIMEOUT_MS)
+    return chart.evaluate(
+        """el => {
+            const svg = el.querySelector('svg.marks');
+            const canvas = el.querySelector('canvas');
+            const drawn = svg ? svg.outerHTML : (canvas ? canvas.toDataURL() : '');
+            return (el.getAttribute('aria-label') || '') + '\\n' + drawn;
+        }""")
+
+
+def slider(page: Any, lever_id: str) -> Any:
+    """A lever slider by its widget key ``lv_<lever id>`` (Streamlit adds the ``st-key-`` class)."""
+    return page.locator(f".st-key-lv_{lever_id}").get_by_test_id("stSlider")
+
+
+def slider_value(page: Any, lever_id: str) -> str:
+    """The slider's current value as the thumb shows it."""
+    return slider(page, lever_id).locator("input[type='range']").get_attribute("aria-valuetext") or ""
+
+
+def show_lever(page: Any, lever_id: str) -> Any:
+    """Open the lever's group tab if needed (levers are in one tab per sector group)."""
+    s = slider(page, lever_id)
+    if not s.is_visible():
+        panel = page.locator(f"[role='tabpanel']:has(.st-key-lv_{lever_id})")
+        panel_id = panel.get_attribute("id")
+        page.locator(f"[role='tab'][aria-controls='{panel_id}']").click()
+        s.wait_for(state="visible")
+    s.scroll_into_view_if_needed()
+    return s
+
+
+def url_params(url: str) -> dict[str, str]:
+    """The query parameters of ``url`` (last value wins)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_slug(node_name: str) -> str:
+    """A file-name-safe version of a test's name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name).strip("_")[:120]
+
+
+test_slug.__test__ = False  # type: ignore[attr-defined]  # not a test despite the name
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """``shot(page, "label")`` saves ``test-artifacts/screenshots/<test>-<label>.png`` (full page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = test_slug(request.node.name)
+
+    def _shot(page: Any, label: str = "") -> Path:
+        path = SCREENSHOTS / (f"{base}-{test_slug(label)}.png" if label else f"{base}.png")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """The pinned axe-core build (tests/e2e/package-lock.json), installed with ``npm ci`` if needed."""
+    if not AXE_JS.exists() and shutil.which("npm"):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=E2E_DIR,
+                       check=False, timeout=300, capture_output=True)
+    if not AXE_JS.exists():
+        msg = (f"axe-core is not installed at {AXE_JS.relative_to(ROOT)}: run "
+               "`npm ci --prefix tests/e2e` (needs Node.js and npm)")
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return AXE_JS
+
+
+#: Filled by tests/e2e/test_a11y.py (page -> summary); written to test-artifacts/a11y.json.
+A11Y_RESULTS: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session")
+def a11y_results() -> dict[str, Any]:
+    """Per-page axe summaries; printed at the end of the run and saved to test-artifacts/a11y.json."""
+    return A11Y_RESULTS
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if A11Y_RESULTS:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        A11Y_REPORT.write_text(json.dumps(A11Y_RESULTS, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Per-page axe summary (violations by impact), also when everything passed."""
+    if not A11Y_RESULTS:
+        return
+    tr = terminalreporter
+    tr.section("axe-core accessibility summary")
+    for name, res in A11Y_RESULTS.items():
+        counts = ", ".join(f"{k} {v}" for k, v in res["by_impact"].items() if v) or "no violations"
+        tr.write_line(f"{name}: {counts}")
+        for v in res["violations"]:
+            tr.write_line(f"    [{v['impact']}] {v['id']} ({v['nodes']}): {v['help']}")
+    tr.write_line(f"(details in {A11Y_REPORT.relative_to(ROOT)})")

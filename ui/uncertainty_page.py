@@ -1,0 +1,196 @@
+"""The "Osäkerhet" page: Monte Carlo fan, probability of meeting the target, tornado.
+
+The scenario is the session's (levers, kommun, policy, horizon, target from the sidebar).
+Results are cached per (canonical share-link parameters, samples, seed) with
+``st.cache_data``, so switching pages or languages does not recompute them. The model
+work is in :mod:`model.sensitivity`; this module only words and draws it.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.codec import decode, encode
+from model.data import EMISSIONS_SOURCE, find_kommun
+from model.registry import load_registry
+from model.run import MODEL_VERSION, lever_vector
+from model.scenario import Scenario
+from model.sensitivity import (PATHS, POPULATION, TRANSPORT, TREND_PREFIX, MCSummary, input_ranges,
+                               likelihood, mc_summary, tornado)
+from ui import charts, state
+from ui.compare_page import target_frame
+from ui.compute import run_link
+from ui.fmt import fmt_number, fmt_pct
+from ui.i18n import policy_label, sector_label, t, target_label
+from ui.render import show_chart
+from ui.tornado_chart import tornado_chart
+
+SAMPLE_CHOICES = (1_000, 10_000, 50_000)
+DEFAULT_N, DEFAULT_SEED, MAX_SEED = 10_000, 2030, 999_999_999
+N_KEY, SEED_KEY, KEEP_KEY = "unc_n", "unc_seed", "_unc_settings"
+Key = tuple[tuple[str, str], ...]
+
+
+def scenario_key() -> Key:
+    """The session's scenario as sorted canonical link parameters (language left out)."""
+    return tuple(sorted((k, v) for k, v in encode(state.current_link()).items() if k != "lang"))
+
+
+def _scenario(key: Key) -> Scenario:
+    link = decode(dict(key))
+    return Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
+                    horizon=link.horizon, target=link.target, id="dashboard")
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def cached_summary(key: Key, n: int, seed: int) -> MCSummary:
+    """:func:`model.sensitivity.mc_summary` for a scenario key (cached per key, n and seed)."""
+    return mc_summary(_scenario(key), n=n, seed=seed)
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def cached_tornado(key: Key, year: int) -> list[tuple[str, float, float]]:
+    """:func:`model.sensitivity.tornado` on net emissions in ``year`` (cached)."""
+    res = run_link(dict(key))
+    return tornado(res.context, lever_vector(res.context, res.lever_values), year)
+
+
+def _keep() -> None:
+    ss = st.session_state
+    ss[KEEP_KEY] = {"n": ss[N_KEY], "seed": ss[SEED_KEY]}
+
+
+def _settings(lang: str) -> tuple[int, int]:
+    ss = st.session_state
+    keep = ss.setdefault(KEEP_KEY, {"n": DEFAULT_N, "seed": DEFAULT_SEED})
+    # Page widgets are dropped when the user leaves the page; re-seed them from the kept copy.
+    ss.setdefault(N_KEY, keep["n"])
+    ss.setdefault(SEED_KEY, keep["seed"])
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.segmented_control(t("uncertainty.samples", lang), SAMPLE_CHOICES, key=N_KEY, required=True,
+                         format_func=lambda n: fmt_number(n, 0, lang), on_change=_keep,
+                         help=t("uncertainty.samples_help", lang))
+    c2.number_input(t("uncertainty.seed", lang), min_value=0, max_value=MAX_SEED, step=1, key=SEED_KEY,
+                    on_change=_keep, help=t("uncertainty.seed_help", lang))
+    return int(ss[N_KEY] or DEFAULT_N), int(ss[SEED_KEY] if ss[SEED_KEY] is not None else DEFAULT_SEED)
+
+
+def _pct(p: float, lang: str) -> str:
+    # "0 %" or "100 %" would claim certainty that a finite sample cannot show.
+    if 0 < p < 0.005:
+        return t("uncertainty.below", lang, pct=fmt_pct(0.01, 0, lang))
+    if 0.995 <= p < 1:
+        return t("uncertainty.above", lang, pct=fmt_pct(0.99, 0, lang))
+    return fmt_pct(p, 0, lang)
+
+
+def _probability(summary: MCSummary, horizon: int, lang: str) -> None:
+    target = target_label(summary.target_id, lang)
+    year = summary.criterion_year
+    if summary.probability is None:
+        st.info(t("uncertainty.prob_none", lang, target=target, year=year, horizon=horizon), icon=":material/info:")
+        return
+    p = summary.probability
+    term = t(f"uncertainty.likelihood.{likelihood(p)}", lang)
+    kind = "path" if summary.target_id in PATHS else "transport" if summary.target_id == TRANSPORT else "neutral"
+    with st.container(border=True):
+        c1, c2 = st.columns([1, 3], vertical_alignment="center")
+        c1.metric(t("uncertainty.prob_label", lang, year=year), _pct(p, lang), border=False)
+        c2.markdown(t("uncertainty.prob_sentence", lang, target=target, year=year, term=term, pct=_pct(p, lang),
+                      k=fmt_number(round(p * summary.n), 0, lang), n=fmt_number(summary.n, 0, lang)))
+        c2.caption(t(f"uncertainty.criterion.{kind}", lang, year=year) + " " + t("uncertainty.scale_note", lang))
+
+
+def _fan(summary: MCSummary, res, lang: str) -> None:
+    cols = ("p05", "p25", "p50", "p75", "p95")
+    df = pd.DataFrame({"year": summary.years, **{c: summary.fan[i] for i, c in enumerate(cols)}})
+    det = pd.DataFrame({"year": summary.years, "tonnes": summary.deterministic})
+    spec = charts.fan_chart(df, det, target_frame(res, lang), lang)
+    num = lambda a: [fmt_number(x, 0, lang) for x in a]  # noqa: E731
+    table = pd.DataFrame({t("uncertainty.col.year", lang): summary.years.astype(str),
+                          **{t("uncertainty.col.percentile", lang, p=c[1:].lstrip("0")): num(df[c]) for c in cols},
+                          t("uncertainty.col.deterministic", lang): num(summary.deterministic)})
+    st.subheader(t("uncertainty.fan_title", lang))
+    show_chart(spec, table, lang, key="unc_fan", caption=t(
+        "uncertainty.source.fan", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION,
+        n=fmt_number(summary.n, 0, lang), seed=summary.seed))
+
+
+def input_label(iid: str, lang: str) -> str:
+    """Display name of an uncertain input id (lever id, population, ``trend:<sector>``)."""
+    if iid == POPULATION:
+        return t("uncertainty.input.population", lang)
+    if iid.startswith(TREND_PREFIX):
+        return t("uncertainty.input.trend", lang, sector=sector_label(iid[len(TREND_PREFIX):], lang))
+    return t("uncertainty.input.lever", lang, lever=load_registry().lever(iid).label[lang])
+
+
+def _end_text(iid: str, value: float, lang: str) -> str:
+    if iid == POPULATION or iid.startswith(TREND_PREFIX):
+        return t("uncertainty.end.rate", lang, pct=fmt_pct(value, 1, lang, signed=True))
+    return t("uncertainty.end.lever", lang, pct=fmt_pct(value, 0, lang))
+
+
+def _tornado(res, year: int, lang: str) -> None:
+    rows = cached_tornado(scenario_key(), year)
+    ranges = input_ranges(res.context)
+    i = res.years.tolist().index(year)
+    moving = [r for r in rows if abs(r[2] - r[1]) >= 0.5]
+    chart_rows = [(input_label(iid, lang), _end_text(iid, ranges[iid][0], lang), _end_text(iid, ranges[iid][2], lang),
+                   lo, hi) for iid, lo, hi in moving]
+    st.subheader(t("uncertainty.tornado_title", lang, year=year))
+    st.markdown(t("uncertainty.tornado_intro", lang, year=year))
+    num = lambda x: fmt_number(x, 0, lang)  # noqa: E731
+    table = pd.DataFrame([(label, lo_t, num(lo), hi_t, num(hi), num(abs(hi - lo)))
+                          for label, lo_t, hi_t, lo, hi in chart_rows],
+                         columns=[t(f"uncertainty.col.{c}", lang) for c in
+                                  ("input", "low_end", "at_low", "high_end", "at_high", "swing")])
+    caption = t("uncertainty.source.tornado", lang, version=MODEL_VERSION)
+    if len(rows) > len(moving):
+        caption += " " + t("uncertainty.tornado_zero", lang, n=len(rows) - len(moving))
+    show_chart(tornado_chart(chart_rows[:15], float(res.net[i]), year, lang), table, lang, key="unc_tornado",
+               caption=caption)
+
+
+def _method(res, summary: MCSummary, lang: str) -> None:
+    reg = load_registry()
+    ranges = input_ranges(res.context)
+    with st.expander(t("uncertainty.method_title", lang)):
+        g = ranges[POPULATION]
+        st.markdown(t("uncertainty.method", lang, pop=fmt_pct(g[1], 1, lang), pop_lo=fmt_pct(g[0], 1, lang),
+                      pop_hi=fmt_pct(g[2], 1, lang), trend=fmt_pct(reg.param("trend_uncertainty"), 0, lang)))
+        rows = [(lv.label[lang], fmt_pct(lv.effectiveness[0], 0, lang), fmt_pct(lv.effectiveness[1], 0, lang),
+                 fmt_pct(lv.effectiveness[2], 0, lang)) for lv in reg.levers]
+        st.dataframe(pd.DataFrame(rows, columns=[t(f"uncertainty.col.{c}", lang) for c in
+                                                 ("lever", "eff_low", "eff_mode", "eff_high")]),
+                     hide_index=True, width="stretch")
+        st.caption(t("uncertainty.source.ranges", lang))
+        tm = summary.timings_ms
+        st.caption(t("uncertainty.timing", lang, n=fmt_number(summary.n, 0, lang),
+                     total=fmt_number(tm["total"], 0, lang), evaluate=fmt_number(tm["evaluate"], 0, lang)))
+
+
+def render_uncertainty_page(lang: str) -> None:
+    """Render the uncertainty page for the session's scenario (Streamlit).
+
+    Parameters
+    ----------
+    lang : str
+        "sv" or "en".
+    """
+    ss = st.session_state
+    st.title(t("uncertainty.title", lang))
+    st.markdown(t("uncertainty.intro", lang))
+    st.caption(t("uncertainty.frame", lang, kommun=find_kommun(ss["kommun"]).name,
+                 target=target_label(ss["t_sel"], lang), policy=policy_label(ss["policy"], lang),
+                 horizon=ss["horizon"]))
+    n, seed = _settings(lang)
+    key = scenario_key()
+    with st.spinner(t("uncertainty.running", lang, n=fmt_number(n, 0, lang)), show_time=True):
+        summary = cached_summary(key, n, seed)
+        res = run_link(dict(key))
+    _probability(summary, int(ss["horizon"]), lang)
+    _fan(summary, res, lang)
+    year = summary.criterion_year if summary.criterion_year in res.years.tolist() else int(res.years[-1])
+    _tornado(res, year, lang)
+    _method(res, summary, lang)
