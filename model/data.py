@@ -17,6 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.csvio import DataValidationError, numeric as _numeric, read_csv as _read_csv
+from model.csvio import require_columns as _require_columns
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: SMHI main sectors in the order used by every array in the model.
@@ -45,25 +48,6 @@ POPULATION_SOURCE = {
     "sv": "SCB, folkmängd 31 december (1950–2025)",
     "en": "Statistics Sweden (SCB), population on 31 December (1950–2025)",
 }
-
-
-class DataValidationError(ValueError):
-    """A shipped data file is missing or malformed.
-
-    Parameters
-    ----------
-    file : str
-        File name inside ``data/``.
-    row : int or None
-        1-based line number in the file (header is line 1), if one row is at fault.
-    problem : str
-        What is wrong.
-    """
-
-    def __init__(self, file: str, row: int | None, problem: str) -> None:
-        self.file, self.row, self.problem = file, row, problem
-        where = f"{file}, rad {row}" if row is not None else file
-        super().__init__(f"{where}: {problem}")
 
 
 class UnknownKommunError(LookupError):
@@ -120,33 +104,6 @@ class Dataset:
     def index_of(self, code: str) -> int:
         """Position of a kommun code in :attr:`kommuner`."""
         return _code_index(self)[code]
-
-
-def _read_csv(name: str, data_dir: Path, str_cols: tuple[str, ...]) -> pd.DataFrame:
-    path = data_dir / name
-    if not path.is_file():
-        raise DataValidationError(name, None, "filen saknas (file missing)")
-    try:
-        return pd.read_csv(path, dtype={c: str for c in str_cols}, keep_default_na=False,
-                           na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataValidationError(name, None, f"kan inte läsas som CSV: {exc}") from exc
-
-
-def _require_columns(df: pd.DataFrame, name: str, cols: tuple[str, ...]) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataValidationError(name, 1, f"kolumner saknas: {', '.join(missing)}")
-
-
-def _numeric(df: pd.DataFrame, name: str, col: str, *, allow_nan: bool = False) -> np.ndarray:
-    values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) if not allow_nan else np.zeros(len(values), bool)
-    bad |= np.isinf(values)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataValidationError(name, i + 2, f"{col} är inte ett tal: {df[col].iloc[i]!r}")
-    return values
 
 
 def _load_emissions(data_dir: Path) -> tuple[tuple[Kommun, ...], tuple[int, ...], np.ndarray]:

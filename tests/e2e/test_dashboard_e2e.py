@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (DOWNLOADS, PHONE, assert_no_exception, chart_signature, headline,
                                 main_chart, metric_values, open_page, show_lever, slider, slider_value,
                                 url_params, wait_for_app)
-from ui.i18n import t
+from ui.i18n import policy_label, t
 
 pytestmark = pytest.mark.e2e
 
@@ -135,7 +135,7 @@ def test_share_link_reproduces_figures_in_a_fresh_browser(page: Any, new_context
     open_page(page, "/", METRIC)
     press_on_slider(page, "car_traffic", "End")
     press_on_slider(page, "heavy_trucks_el", "End")
-    sidebar(page).get_by_text(t("policy.rp10_2025", "sv"), exact=True).click()
+    sidebar(page).get_by_text(policy_label("rp10_2025", "sv"), exact=True).click()
     wait_for_app(page)
     shot(page, "original")
     link, figures = page.url, metric_values(page)

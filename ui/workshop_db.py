@@ -1,0 +1,105 @@
+"""The workshop database for the UI: URL resolution, the shared store, and failures shown as messages.
+
+The URL comes from ``st.secrets["connections"]["workshop"]["url"]``, then the
+environment variable ``KLIMAT_DB_URL``, then the embedded default, a SQLite file
+``var/workshop.sqlite`` in the project folder (created on demand; ``var/`` is not
+shipped). It is always passed to ``st.connection(..., url=...)`` explicitly, since
+``st.connection`` does not see AppTest's ``at.secrets`` (notes/streamlit-1.67.md §4.1, §5).
+
+Every database failure (server down, file not writable, bad URL, missing driver) is
+caught at this boundary: the workshop page says so in the user's language and the
+rest of the app never notices. Only ``pages/workshop.py`` imports this module.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from model.workshop_store import SchemaTooNewError, WorkshopStore
+from ui.i18n import t
+
+ENV_VAR = "KLIMAT_DB_URL"
+CONNECTION_NAME = "workshop"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "var" / "workshop.sqlite"
+#: Everything that means "the workshop database cannot be used right now".
+DB_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, SchemaTooNewError, OSError, ImportError)
+
+_log = logging.getLogger("klimatvagar.workshop")
+_ready: set[str] = set()
+_ready_lock = threading.Lock()
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The workshop database cannot be reached or set up (the cause is chained)."""
+
+
+def _secret_url() -> str | None:
+    try:
+        value = st.secrets["connections"][CONNECTION_NAME]["url"]
+    except Exception:  # noqa: BLE001 - no secrets file, no section or a broken file: fall through
+        return None
+    return str(value).strip() or None
+
+
+def resolve_url() -> str:
+    """The workshop database URL: secrets, then ``KLIMAT_DB_URL``, then ``var/workshop.sqlite``."""
+    url = _secret_url() or (os.environ.get(ENV_VAR) or "").strip()
+    if url:
+        return url
+    DEFAULT_DB.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DB}"
+
+
+def _engine_kwargs(url: str) -> dict[str, Any]:
+    backend = make_url(url).get_backend_name()
+    if backend == "postgresql":
+        # Fail fast when the server is down; re-validate pooled connections after a restart.
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    return {}
+
+
+def get_store() -> WorkshopStore:
+    """The store on the shared connection, with the schema created or migrated once per process.
+
+    Raises
+    ------
+    DatabaseUnavailable
+        When the database cannot be reached or set up.
+    """
+    try:
+        url = resolve_url()
+        conn = st.connection(CONNECTION_NAME, type="sql", url=url, **_engine_kwargs(url))
+        store = WorkshopStore(conn.engine)
+        if url not in _ready:
+            with _ready_lock:
+                if url not in _ready:
+                    store.ensure_schema()
+                    _ready.add(url)
+        return store
+    except DB_ERRORS as exc:
+        raise DatabaseUnavailable(type(exc).__name__) from exc
+
+
+def report_unavailable(exc: BaseException, lang: str) -> None:
+    """Log a database failure (without the URL) and tell the user in plain words."""
+    cause = exc.__cause__ or exc
+    _log.warning("workshop database unavailable: %s: %s", type(cause).__name__, str(cause).splitlines()[0][:300]
+                 if str(cause) else "")
+    st.error(t("workshop.db.unavailable", lang), icon=":material/cloud_off:")
+    st.caption(t("workshop.db.unavailable_help", lang))
+
+
+def db_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a store call, turning database failures into :class:`DatabaseUnavailable`."""
+    try:
+        return fn(*args, **kwargs)
+    except DB_ERRORS as exc:
+        raise DatabaseUnavailable(type(exc).__name__) from exc
