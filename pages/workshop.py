@@ -1,4 +1,5 @@
-"""Placeholder page (being built)."""
-import streamlit as st
+"""Workshop page: groups build their own paths to 2030 and the projector shows them all (logic in ui/)."""
+from ui import state
+from ui.workshop_page import render_workshop_page
 
-st.info("Sidan byggs.")
+render_workshop_page(state.lang())

@@ -17,6 +17,8 @@ from ui.i18n import normalize_lang, t
 
 HIGHER, LOWER, CENTRE = "#D55E00", "#0072B2", "#1a1a1a"
 ROW_PX = 30
+#: Streamlit sizes charts with autosize "fit": the height also holds the x axis and the legend.
+FRAME_PX = 100
 
 
 def tornado_chart(rows: Sequence[tuple[str, str, str, float, float]], central_t: float, year: int,
@@ -66,7 +68,7 @@ def tornado_chart(rows: Sequence[tuple[str, str, str, float, float]], central_t:
     centre = alt.Chart(alt.NamedData("centre")).mark_rule(color=CENTRE, strokeWidth=2).encode(
         x=alt.X("x:Q"), tooltip=[alt.Tooltip("text:N", title=t("uncertainty.tornado.central", lang))])
     n_rows = max(len({b["label"] for b in bars}), 1)
-    chart = alt.LayerChart(layer=[layer_bars, centre], height=ROW_PX * n_rows, width=DEFAULT_WIDTH)
+    chart = alt.LayerChart(layer=[layer_bars, centre], height=ROW_PX * n_rows + FRAME_PX, width=DEFAULT_WIDTH)
     with alt.theme.enable(THEME_NAME):
         spec = with_locale(chart, lang).to_dict()
     spec.pop("datasets", None)

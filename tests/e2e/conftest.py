@@ -238,13 +238,15 @@ def slider_value(page: Any, lever_id: str) -> str:
     return slider(page, lever_id).locator("input[type='range']").get_attribute("aria-valuetext") or ""
 
 
-def show_lever(page: Any, lever_id: str) -> Any:
-    """Open the lever's group tab if needed (levers are in one tab per sector group)."""
+def show_lever(page: Any, lever_id: str, lang: str = "sv") -> Any:
+    """Open the lever's group tab if needed (one tab per sector group; only the open one is drawn)."""
+    from model.registry import load_registry
+    from ui.i18n import t
+
     s = slider(page, lever_id)
     if not s.is_visible():
-        panel = page.locator(f"[role='tabpanel']:has(.st-key-lv_{lever_id})")
-        panel_id = panel.get_attribute("id")
-        page.locator(f"[role='tab'][aria-controls='{panel_id}']").click()
+        group = t(f"app.group.{load_registry().lever(lever_id).group}", lang)
+        page.get_by_role("tab", name=group, exact=True).click()
         s.wait_for(state="visible")
     s.scroll_into_view_if_needed()
     return s

@@ -184,8 +184,8 @@ def test_chart_png_and_svg(result: ScenarioResult) -> None:
 
 
 def test_fallback_chart_spec_renders(result: ScenarioResult) -> None:
-    frames = exports._chart_frames(result, "sv")
-    spec = exports._simple_chart_spec(frames, "sv")
+    frames = exports.images._chart_frames(result, "sv")
+    spec = exports.images._simple_chart_spec(frames, "sv")
     width, height = _png_size(exports.chart_png(spec, scale=1))
     assert width > 400 and height > 250
 
@@ -265,7 +265,7 @@ def test_qr_code_is_embedded_and_deterministic(result: ScenarioResult, briefs) -
     a, b = segno.make(url, error="m", micro=False), segno.make(url, error="m", micro=False)
     assert a.version == b.version and a.designator == b.designator
     assert list(a.matrix) == list(b.matrix)
-    assert exports._data_uri(png) in briefs["sv"][0]
+    assert exports.html_brief._data_uri(png) in briefs["sv"][0]
 
 
 def test_brief_without_measures_and_without_link() -> None:
@@ -307,7 +307,7 @@ def test_brief_stays_on_one_page_for_a_long_name_and_2045_horizon() -> None:
 
 
 def test_pdf_without_font_fails_with_a_clear_error(result: ScenarioResult, monkeypatch) -> None:
-    monkeypatch.setattr(exports, "FONT_DIRS", ())
+    monkeypatch.setattr(exports.pdf_brief, "FONT_DIRS", ())
     monkeypatch.setenv(exports.FONT_ENV, "/nonexistent/DejaVuSans.ttf")
     with pytest.raises(exports.BriefFontError, match="fonts-dejavu-core"):
         exports.brief_pdf(result, "sv", "https://x.example/", today=TODAY)

@@ -1,0 +1,278 @@
+"""Export tables: emissions, levers and targets as DataFrames, CSV for Swedish Excel and XLSX.
+
+Pure (no Streamlit); see :mod:`ui.exports` for the package overview.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.data import EMISSIONS_SOURCE, SECTORS
+from model.registry import load_registry
+from model.run import MODEL_VERSION, ScenarioResult
+from ui import exports_csv
+from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit
+from ui.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
+
+# Cells a spreadsheet would run as a formula (CSV injection, OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def scenario_table(result: ScenarioResult, lang: str = "sv") -> pd.DataFrame:
+    """Emissions by year: SMHI inventory, then the model's projection.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        A deterministic run.
+    lang : str, default "sv"
+        Language of the column names and the "Typ" column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year (inventory years before the first model year, then every model
+        year; the first model year equals the inventory to the tonne and is labelled
+        measured). Columns: year, type, the nine SMHI sectors, gross, removals, net and
+        the no-new-measures gross, each named with its unit ("Transporter, ton CO₂e/år").
+        Tonnes are rounded to 0.01 t (the inventory's precision). Removals, net and
+        baseline are empty for inventory-only years.
+    """
+    lang = normalize_lang(lang)
+    col_year, col_kind = t("exports.col.year", lang), t("exports.col.kind", lang)
+    sector_cols = [t("exports.col.sector", lang, sector=sector_label(s, lang)) for s in SECTORS]
+    extra = [t(f"exports.col.{k}", lang) for k in ("gross", "removals", "net", "baseline")]
+    model_years = [int(y) for y in result.years]
+    first = model_years[0]
+    hist_kind, model_kind = t("exports.kind.history", lang), t("exports.kind.forecast", lang)
+    rows: list[list[Any]] = []
+    for year in sorted(result.history):
+        if year >= first:
+            continue
+        values = [float(v) for v in result.history[year]]
+        rows.append([year, hist_kind, *values, sum(values), math.nan, math.nan, math.nan])
+    for j, year in enumerate(model_years):
+        values = [float(v) for v in result.by_sector[:, j]]
+        kind = hist_kind if year in result.history else model_kind
+        rows.append([year, kind, *values, float(result.gross[j]), float(result.removals[j]),
+                     float(result.net[j]), float(result.baseline_gross[j])])
+    df = pd.DataFrame(rows, columns=[col_year, col_kind, *sector_cols, *extra])
+    num = df.columns[2:]
+    df[num] = df[num].astype(float).round(2)
+    df[col_year] = df[col_year].astype(int)
+    return df
+
+
+def levers_table(result: ScenarioResult, lang: str = "sv", year: int | None = None) -> pd.DataFrame:
+    """Every lever: value, "no new measures" position, actor, reduction in ``year`` and source.
+
+    ``year`` defaults to the selected target's year if modelled, else the last model year.
+    """
+    lang = normalize_lang(lang)
+    reg = load_registry()
+    if year is None:
+        year = _focus_year(result, result.target(result.scenario.target.selected))
+    i = _index(result, year)
+    nnm = _nnm_values(result)
+    rows = []
+    for lv in reg.levers:
+        rows.append({
+            t("exports.col.lever", lang): lv.label.get(lang, lv.label["sv"]),
+            t("exports.col.lever_id", lang): lv.id,
+            t("exports.col.value", lang): result.lever_values[lv.id],
+            t("exports.col.unit", lang): _unit(lv.unit, lang),
+            t("exports.col.nnm", lang): nnm[lv.id],
+            t("exports.col.actor", lang): actor_label(lv.actor, lang),
+            t("exports.col.reduction", lang, year=year): round(float(result.attribution[lv.id][i]), 2),
+            t("exports.col.source", lang): (t("common.assumption", lang) + ": " + lv.source
+                                            if lv.is_assumption else lv.source),
+        })
+    return pd.DataFrame(rows)
+
+
+def targets_table(result: ScenarioResult, lang: str = "sv") -> pd.DataFrame:
+    """Every target definition's verdict (the selected one flagged)."""
+    lang = normalize_lang(lang)
+    yes, no = t("exports.yes", lang), t("exports.no", lang)
+    sel = result.scenario.target.selected
+    rows = []
+    for v in result.targets:
+        def num(x: float | None) -> float:
+            return math.nan if x is None else round(float(x), 2)
+        rows.append({
+            t("exports.col.target", lang): target_label(v.id, lang),
+            t("exports.col.selected", lang): yes if v.id == sel else "",
+            t("exports.col.target_year", lang): int(v.year),
+            t("exports.col.met", lang): (t("exports.not_evaluable", lang) if v.met is None
+                                         else yes if v.met else no),
+            t("exports.col.allowed", lang): num(v.allowed_t),
+            t("exports.col.outcome", lang): num(v.value_t),
+            t("exports.col.gap", lang): num(v.gap_t),
+            t("exports.col.gap_pct", lang): num(v.gap_pct),
+            t("exports.col.year_met", lang): "" if v.year_met is None else str(v.year_met),
+            t("exports.col.cumulative", lang): num(v.cumulative_t),
+            t("exports.col.budget", lang): num(v.budget_t),
+            t("exports.col.required_rate", lang): num(v.required_rate_pct),
+        })
+    return pd.DataFrame(rows)
+
+
+def readme_info(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
+                today: _dt.date | None = None, scenario_name: str | None = None) -> dict[str, str]:
+    """README rows for :func:`to_xlsx`: link, model version, kommun, date, units and sources."""
+    lang = normalize_lang(lang)
+    today = today or _dt.date.today()
+    sc = result.scenario
+    reg = load_registry()
+    policy_src = str(reg.policies.get(sc.national_policy, {}).get("source", ""))
+    sheets = ", ".join(t(f"exports.sheet.{k}", lang) for k in ("emissions", "levers", "targets"))
+    rows = {
+        t("exports.readme.title", lang): t("exports.readme.about", lang),
+        t("exports.readme.kommun", lang): f"{result.kommun.name} ({result.kommun.code})",
+        t("exports.readme.scenario", lang): _name(result, lang, scenario_name),
+        t("exports.readme.date", lang): today.isoformat(),
+        t("exports.readme.link", lang): share_url,
+        t("exports.readme.model_version", lang): MODEL_VERSION,
+        t("exports.readme.national_policy", lang): f"{policy_label(sc.national_policy, lang)}. {policy_src}",
+        t("exports.readme.target", lang): (f"{target_label(sc.target.selected, lang)}: "
+                                           f"{_target_description(result.target(sc.target.selected), result, lang)}"),
+        t("exports.readme.horizon", lang): str(sc.horizon),
+        t("exports.readme.units", lang): t("exports.readme.units_value", lang),
+        t("exports.readme.emissions_source", lang): EMISSIONS_SOURCE[lang],
+        t("exports.readme.model_source", lang): t("exports.readme.model_source_value", lang,
+                                                   version=MODEL_VERSION),
+        t("exports.readme.lever_sources", lang): t("exports.readme.lever_sources_value", lang,
+                                                    sheet=t("exports.sheet.levers", lang),
+                                                    column=t("exports.col.source", lang)),
+        t("exports.readme.sheets", lang): sheets,
+    }
+    return rows
+
+
+def _defuse(value: Any) -> Any:
+    """Text a spreadsheet would evaluate as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_excel_csv(df: pd.DataFrame) -> bytes:
+    """CSV that Swedish Excel opens correctly by double-click.
+
+    ``;`` as separator, decimal comma, UTF-8 with BOM (so å/ä/ö and "CO₂" survive),
+    CRLF line ends, no index. Text cells starting with ``= + - @`` are prefixed with an
+    apostrophe (CSV injection); numbers are untouched. The encoding is
+    :func:`ui.exports_csv.to_excel_csv`'s (the data page's downloads); this adds the formula guard.
+
+    Read back with ``pandas.read_csv(buf, sep=";", decimal=",", encoding="utf-8-sig")``.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_defuse)
+    return exports_csv.to_excel_csv(out)
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = _SHEET_BAD.sub("_", str(name)).strip("'") or "Sheet"
+    base = base[:31]
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def to_xlsx(sheets: Mapping[str, pd.DataFrame], readme: Mapping[str, str],
+            readme_sheet: str = "README") -> bytes:
+    """An Excel workbook: a README sheet first, then one sheet per table.
+
+    Parameters
+    ----------
+    sheets : Mapping[str, DataFrame]
+        Sheet name -> table (names are cleaned to Excel's rules: 31 characters, no ``[]:*?/\\``).
+    readme : Mapping[str, str]
+        Label -> text rows of the README sheet (see :func:`readme_info`); values that are
+        http(s) links become clickable.
+    readme_sheet : str, default "README"
+
+    Returns
+    -------
+    bytes
+        The .xlsx file. Text is never turned into formulas or links (hostile names stay text).
+    """
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "nan_inf_to_errors": False})
+    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEEEEE",
+                          "border": 1})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    label = wb.add_format({"bold": True, "valign": "top"})
+    link = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top", "text_wrap": True})
+    tonnes = wb.add_format({"num_format": "#,##0", "valign": "top"})
+    general = wb.add_format({"valign": "top"})
+    taken: set[str] = set()
+
+    ws = wb.add_worksheet(_sheet_name(readme_sheet, taken))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 110)
+    for r, (key, value) in enumerate(readme.items()):
+        ws.write_string(r, 0, str(key), label)
+        value = "" if value is None else str(value)
+        if re.match(r"^https?://", value) and len(value) <= 2079:
+            ws.write_url(r, 1, value, link, string=value)
+        else:
+            ws.write_string(r, 1, value, wrap)
+
+    for name, df in sheets.items():
+        ws = wb.add_worksheet(_sheet_name(name, taken))
+        ws.freeze_panes(1, 0)
+        for c, col in enumerate(df.columns):
+            ws.write_string(0, c, str(col), bold)
+            series = df[col]
+            is_num = pd.api.types.is_numeric_dtype(series)
+            is_t = is_num and ("CO₂" in str(col)) and "%" not in str(col)
+            texts = [str(col)] + ([] if is_num else [str(v) for v in series.tolist()])
+            width = min(max((len(s) for s in texts), default=8), 60 if not is_num else 28)
+            ws.set_column(c, c, max(8, width + 2) if not is_num else max(10, min(width, 22)),
+                          wrap if not is_num else None)
+            fmt = tonnes if is_t else general
+            for r, v in enumerate(series.tolist(), start=1):
+                if v is None or (isinstance(v, float) and not math.isfinite(v)):
+                    ws.write_blank(r, c, None)
+                elif isinstance(v, (bool, np.bool_)):
+                    ws.write_boolean(r, c, bool(v))
+                elif isinstance(v, (int, float, np.integer, np.floating)):
+                    ws.write_number(r, c, float(v), fmt)
+                else:
+                    ws.write_string(r, c, str(v), wrap)
+        ws.set_row(0, 45)
+    wb.close()
+    return buf.getvalue()
+
+
+def scenario_csv(result: ScenarioResult, lang: str = "sv") -> bytes:
+    """:func:`scenario_table` as a Swedish-Excel CSV file."""
+    return to_excel_csv(scenario_table(result, lang))
+
+
+def scenario_xlsx(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
+                  today: _dt.date | None = None, scenario_name: str | None = None) -> bytes:
+    """Workbook with README, emissions, measures and targets sheets."""
+    lang = normalize_lang(lang)
+    sheets = {t("exports.sheet.emissions", lang): scenario_table(result, lang),
+              t("exports.sheet.levers", lang): levers_table(result, lang),
+              t("exports.sheet.targets", lang): targets_table(result, lang)}
+    return to_xlsx(sheets, readme_info(result, lang, share_url, today=today, scenario_name=scenario_name),
+                   t("exports.sheet.readme", lang))

@@ -1,0 +1,184 @@
+"""The workshop board for the projector: every group's pathway against the target, live.
+
+The board is a fragment that reruns every :data:`BOARD_REFRESH_S` seconds and reads
+the latest submission of each group from the database. It shows the pathways over
+the target, the groups ranked by their gap to the target, the spread of every open
+lever (where the groups agree) and the group pathway from the median settings. Each
+pathway opens on the Scenario page (a link in the ranking, or the "open" button).
+Anyone with the code may view the board; it changes nothing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from model.workshop_store import Workshop
+from ui import charts, state
+from ui.fmt import fmt_tonnes
+from ui.i18n import t
+from ui.render import safe_text, show_chart
+from ui.workshop_common import (SCENARIO_PATH, app_url, apply_presentation_mode, join_panel,
+                                settings_line, status_text)
+from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
+from ui.workshop_summary import (GroupRow, evaluate, gap_text, group_pathway, group_rows, lever_spread,
+                                 local_time, pathways_frame, share_params, target_frame)
+
+BOARD_REFRESH_S = 5
+SCENARIO_PAGE = "pages/scenario.py"
+SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
+_SWITCH = "_wsb_switch"
+#: Beyond this many groups the workshop's start is left out of the chart (colours would repeat).
+MAX_START_SERIES = 8
+
+
+def open_on_scenario(ws: Workshop, levers: dict[str, float]) -> None:
+    """Callback: these settings become the session's scenario; the page then switches."""
+    ss = st.session_state
+    for key in SIDEBAR_KEYS:  # keep the sidebar's values across st.switch_page (see ui.optimiser_page)
+        if key in ss:
+            ss[key] = ss[key]
+    ss["kommun"] = ws.kommun
+    ss["_kommun_prev"] = ws.kommun
+    state.apply_scenario(ws.scenario(levers))
+    ss[_SWITCH] = True
+
+
+def switch_if_requested(lang: str) -> None:
+    """Go to the Scenario page after :func:`open_on_scenario` (outside app.py: just confirm)."""
+    if not st.session_state.pop(_SWITCH, False):
+        return
+    from model.codec import encode
+
+    try:
+        st.switch_page(SCENARIO_PAGE, query_params=encode(state.current_link()))
+    except StreamlitAPIException:  # the page runs without app.py's navigation (tests)
+        st.success(t("workshop.board.opened", lang), icon=":material/check:")
+
+
+def _ranking(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> pd.DataFrame:
+    year = rows[0].year if rows else ws.target.year
+    out = []
+    for rank, row in enumerate(rows, start=1):
+        out.append({t("workshop.rank.place", lang): str(rank), t("workshop.rank.group", lang): row.name,
+                    t("workshop.rank.net", lang, year=row.year): fmt_tonnes(row.net_t, lang, co2e=True),
+                    t("workshop.rank.gap", lang): gap_text(row, lang),
+                    t("workshop.rank.count", lang): str(row.submissions),
+                    t("workshop.rank.time", lang): local_time(row.submission.created_at if row.submission else None),
+                    t("workshop.rank.open", lang): app_url(SCENARIO_PATH, share_params(ws, row.levers, lang))})
+    if median is not None:
+        out.append({t("workshop.rank.place", lang): "–", t("workshop.rank.group", lang): median.name,
+                    t("workshop.rank.net", lang, year=year): fmt_tonnes(median.net_t, lang, co2e=True),
+                    t("workshop.rank.gap", lang): gap_text(median, lang),
+                    t("workshop.rank.count", lang): "–", t("workshop.rank.time", lang): "–",
+                    t("workshop.rank.open", lang): app_url(SCENARIO_PATH, share_params(ws, median.levers, lang))})
+    return pd.DataFrame(out)
+
+
+def _chart(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str, present: bool) -> None:
+    start = evaluate(ws, ws.base_levers)
+    start_row = GroupRow(t("workshop.board.start_name", lang), None, dict(ws.base_levers), start,
+                         None, None, 0.0, ws.target.year)
+    shown = list(rows) + ([start_row] if len(rows) <= MAX_START_SERIES else [])
+    df = pathways_frame(shown, median)
+    spec = dict(charts.comparison_chart(df, target_frame(ws, start, lang), lang))
+    if present:
+        spec["height"] = 460  # top-level key only: nested objects are shared with the chart cache
+    table = df.assign(tonnes=[fmt_tonnes(v, lang, co2e=True) for v in df["tonnes"]]).rename(columns={
+        "scenario": t("workshop.rank.group", lang), "year": t("workshop.table.year", lang),
+        "tonnes": t("workshop.table.net", lang)})
+    show_chart(spec, table, lang, key="ws_board_chart", caption=t("workshop.board.chart_caption", lang))
+
+
+def _open_controls(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> None:
+    choices = {f"g{i}": r for i, r in enumerate(rows)}
+    if median is not None:
+        choices["median"] = median
+    if not choices:
+        return
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    pick = c1.selectbox(t("workshop.board.open_pick", lang), list(choices), key="wsb_pick",
+                        format_func=lambda k: choices[k].name if k in choices else "–")
+    if pick in choices:
+        c2.button(t("workshop.board.open_button", lang), key="wsb_open", icon=":material/tune:",
+                  on_click=open_on_scenario, args=(ws, dict(choices[pick].levers)),
+                  help=t("workshop.board.open_help", lang), width="stretch")
+
+
+def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool) -> None:
+    try:
+        store = get_store()
+        ws = db_call(store.get_workshop, code)
+        if ws is None:
+            st.error(t("workshop.error.not_found", lang), icon=":material/search_off:")
+            return
+        latest = db_call(store.latest, ws.code)
+        counts = Counter(s.group_key for s in db_call(store.history, ws.code))
+    except DatabaseUnavailable as exc:
+        report_unavailable(exc, lang)
+        return
+    rows = group_rows(ws, latest, counts)
+    median = group_pathway(ws, latest, lang)
+    st.title(safe_text(ws.name), anchor=False)
+    st.caption(" · ".join([settings_line(ws, lang), status_text(ws, lang),
+                           t("workshop.board.updated", lang, time=local_time(_now()))]))
+    if not ws.is_open:
+        st.warning(t("workshop.board.closed", lang), icon=":material/lock:")
+    main, side = st.columns([3, 1], gap="large") if show_join else (st.container(), None)
+    with main:
+        m = st.columns(3)
+        m[0].metric(t("workshop.board.groups", lang), str(len(rows)))
+        m[1].metric(t("workshop.board.submissions", lang), str(sum(counts.values())))
+        m[2].metric(t("workshop.board.reaching", lang), t("workshop.board.reaching_value", lang,
+                    n=sum(1 for r in rows if r.met), groups=len(rows)))
+        if not rows:
+            st.info(t("workshop.board.empty", lang), icon=":material/qr_code_2:")
+        _chart(ws, rows, median, lang, present)
+    if side is not None:
+        with side:
+            join_panel(ws, lang, qr_width=300 if present else 220)
+    if median is not None:
+        st.subheader(t("workshop.board.median_title", lang), anchor=False)
+        st.markdown(t("workshop.board.median_text", lang, n=len(rows), gap=gap_text(median, lang),
+                      net=fmt_tonnes(median.net_t, lang, co2e=True), year=median.year))
+    st.subheader(t("workshop.board.ranking_title", lang), anchor=False)
+    if rows:
+        st.dataframe(_ranking(ws, rows, median, lang), hide_index=True, width="stretch", column_config={
+            t("workshop.rank.open", lang): st.column_config.LinkColumn(
+                display_text=t("workshop.rank.open_text", lang), help=t("workshop.board.open_help", lang))})
+        if controls:
+            _open_controls(ws, rows, median, lang)
+    else:
+        st.caption(t("workshop.board.ranking_empty", lang))
+    st.subheader(t("workshop.board.spread_title", lang), anchor=False)
+    spread, agreed = lever_spread(ws, latest, lang)
+    if len(rows) >= 2:
+        st.markdown(t("workshop.board.agreed", lang, levers=", ".join(agreed)) if agreed
+                    else t("workshop.board.agreed_none", lang))
+    st.dataframe(spread, hide_index=True, width="stretch")
+    st.caption(t("workshop.spread.caption", lang))
+
+
+def _now():  # noqa: ANN202 - tiny seam for tests
+    import datetime as _dt
+
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+@st.fragment(run_every=BOARD_REFRESH_S)
+def _live(code: str, lang: str, present: bool, show_join: bool, controls: bool) -> None:
+    _body(code, lang, present, show_join, controls)
+    if st.session_state.get(_SWITCH):
+        switch_if_requested(lang)
+
+
+def render_board(code: str, lang: str, *, present: bool = False, show_join: bool = True,
+                 controls: bool = True) -> None:
+    """The live board of workshop ``code`` (presentation mode: large type, no sidebar)."""
+    if present:
+        apply_presentation_mode()
+        controls = False
+    switch_if_requested(lang)
+    _live(code, lang, present, show_join, controls)

@@ -1,0 +1,196 @@
+"""The participants' view (``?ws=CODE``, made for a phone): group name, the open levers, submit.
+
+Closed levers stay at the workshop's values and are not shown as sliders. Every
+version of a group's settings carries one client token (a new one whenever a
+setting or the group name changes), so a double tap or a retry after a network
+error never stores the same submission twice. A failed submission keeps the
+settings on screen and says what to do.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from model.registry import load_registry
+from model.workshop_store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, new_token,
+                                  normalize_code)
+from ui.fmt import fmt_tonnes
+from ui.i18n import t
+from ui.levers import lever_help
+from ui.render import safe_text
+from ui import charts
+from ui.workshop_common import settings_line
+from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
+from ui.workshop_summary import (GroupRow, evaluate, gap_of, gap_text, kommun_name, lever_value,
+                                 local_time, pathways_frame, target_frame, unit)
+from ui.narrative import focus_year
+
+PREFIX = "wsp_"
+GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
+VALUES_KEY, GROUP_VALUE = "wsp_values", "wsp_group_value"
+
+
+def lever_key(lever_id: str) -> str:
+    """Widget key of a participant's slider."""
+    return PREFIX + "lv_" + lever_id
+
+
+def _changed() -> None:
+    """Any change of settings or group name starts a new submission (a new token)."""
+    ss = st.session_state
+    ss[TOKEN_KEY] = new_token()
+    ss.pop(LAST_KEY, None)
+    if GROUP_KEY in ss:
+        ss[GROUP_VALUE] = ss[GROUP_KEY]
+    values = ss.setdefault(VALUES_KEY, {})
+    for lid in list(values):
+        if lever_key(lid) in ss:
+            values[lid] = float(ss[lever_key(lid)])
+
+
+def _widget_value(lid: str, value: float) -> float | int:
+    lv = load_registry().lever(lid)
+    return int(value) if lv.decimals == 0 and float(value).is_integer() else float(value)
+
+
+def _seed(ws: Workshop) -> None:
+    """Start every open lever at the workshop's value (again when the code changes).
+
+    Values live in a plain dict as well as in the widget keys, because Streamlit drops
+    widget keys when the participant visits another page and comes back.
+    """
+    ss = st.session_state
+    if ss.get(CODE_KEY) != ws.code or not isinstance(ss.get(VALUES_KEY), dict):
+        ss[VALUES_KEY] = {lid: float(ws.base_levers[lid]) for lid in ws.open_levers}
+        ss[CODE_KEY] = ws.code
+        ss[TOKEN_KEY] = new_token()
+        ss.pop(LAST_KEY, None)
+        for lid in ws.open_levers:
+            ss.pop(lever_key(lid), None)
+    values = ss[VALUES_KEY]
+    for lid in ws.open_levers:
+        values.setdefault(lid, float(ws.base_levers[lid]))
+        if lever_key(lid) not in ss:
+            ss[lever_key(lid)] = _widget_value(lid, values[lid])
+    if GROUP_KEY not in ss:
+        ss[GROUP_KEY] = ss.get(GROUP_VALUE, "")
+    ss.setdefault(TOKEN_KEY, new_token())
+
+
+def current_levers(ws: Workshop) -> dict[str, float]:
+    """The workshop's values with this participant's open levers."""
+    values = st.session_state.get(VALUES_KEY) or {}
+    out = dict(ws.base_levers)
+    for lid in ws.open_levers:
+        if lid in values:
+            out[lid] = float(values[lid])
+    return out
+
+
+def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
+    reg = load_registry()
+    for lid in ws.open_levers:
+        lv = reg.lever(lid)
+        dec = lv.decimals
+        num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
+        st.slider(f"{lv.label[lang]} ({unit(lv, lang)})", min_value=num[0], max_value=num[1], step=num[2],
+                  key=lever_key(lid), on_change=_changed, help=lever_help(lv, lang, ws.kommun),
+                  format="%d" if dec == 0 else f"%.{dec}f", disabled=disabled)
+    closed = [lv for lv in reg.levers if lv.id not in ws.open_levers]
+    if closed:
+        with st.expander(t("workshop.participant.closed_levers", lang, n=len(closed))):
+            st.caption(t("workshop.participant.closed_levers_help", lang))
+            st.dataframe({t("workshop.spread.lever", lang): [lv.label[lang] for lv in closed],
+                          t("workshop.participant.value", lang): [lever_value(lv, ws.base_levers[lv.id], lang)
+                                                                  for lv in closed]},
+                         hide_index=True, width="stretch")
+
+
+def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
+    res = evaluate(ws, levers)
+    v = res.target(ws.target.selected)
+    year = focus_year(res, v)
+    i = list(res.years).index(year)
+    met, gap = gap_of(res, ws.target.selected)
+    row = GroupRow("", None, levers, res, met, gap, float(res.net[i]), year)
+    c1, c2 = st.columns(2)
+    c1.metric(t("workshop.participant.net", lang, year=year), fmt_tonnes(res.net[i], lang, co2e=True))
+    c2.metric(t("workshop.participant.gap", lang), gap_text(row, lang))
+    start = evaluate(ws, ws.base_levers)
+    mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year)
+    base = GroupRow(t("workshop.board.start_name", lang), None, ws.base_levers, start, None, None, 0.0, year)
+    spec = dict(charts.comparison_chart(pathways_frame([mine, base], None), target_frame(ws, start, lang), lang))
+    spec["height"] = 240
+    st.vega_lite_chart(spec, theme=None, width="stretch", key="wsp_chart")
+
+
+def _submit(ws: Workshop, lang: str) -> None:
+    ss = st.session_state
+    group = clean_text(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or "", MAX_GROUP_CHARS)
+    if not group:
+        st.error(t("workshop.error.group_empty", lang), icon=":material/badge:")
+        return
+    try:
+        res = db_call(get_store().submit, ws.code, group, current_levers(ws), ss[TOKEN_KEY])
+    except WorkshopError as exc:
+        st.error(t(f"workshop.error.{exc.key}", lang), icon=":material/error:")
+        return
+    except DatabaseUnavailable as exc:
+        report_unavailable(exc, lang)
+        st.warning(t("workshop.participant.not_saved", lang), icon=":material/sync_problem:")
+        return
+    ss[LAST_KEY] = {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
+                    "count": res.group_count, "created": res.created}
+
+
+def _last(lang: str) -> None:
+    last = st.session_state.get(LAST_KEY)
+    if not last:
+        return
+    key = "workshop.participant.saved" if last["created"] else "workshop.participant.already_saved"
+    st.success(t(key, lang, group=safe_text(last["group"]), time=last["time"], count=last["count"]),
+               icon=":material/check_circle:")
+
+
+def _code_entry(lang: str, bad: bool) -> None:
+    if bad:
+        st.error(t("workshop.error.not_found", lang), icon=":material/search_off:")
+    with st.form("wsp_code_form", border=False):
+        code = st.text_input(t("workshop.participant.code_input", lang), max_chars=12, key="wsp_code_input",
+                             placeholder="ABC234")
+        if st.form_submit_button(t("workshop.participant.code_go", lang), type="primary"):
+            try:
+                st.query_params["ws"] = normalize_code(code)
+                st.rerun()
+            except WorkshopError:
+                st.error(t("workshop.error.bad_code", lang))
+
+
+def render_participant(code: str, lang: str) -> None:
+    """The view a group uses to build and submit its pathway."""
+    try:
+        ws = db_call(get_store().get_workshop, code) if code else None
+    except DatabaseUnavailable as exc:
+        report_unavailable(exc, lang)
+        return
+    if ws is None:
+        st.title(t("workshop.participant.title", lang), anchor=False)
+        _code_entry(lang, bad=bool(code))
+        return
+    _seed(ws)
+    st.title(safe_text(ws.name), anchor=False)
+    st.caption(settings_line(ws, lang))
+    if not ws.is_open:
+        st.warning(t("workshop.participant.closed", lang), icon=":material/lock:")
+    st.markdown(t("workshop.participant.intro", lang, kommun=kommun_name(ws.kommun), n=len(ws.open_levers)))
+    st.text_input(t("workshop.participant.group", lang), max_chars=MAX_GROUP_CHARS, key=GROUP_KEY,
+                  on_change=_changed, placeholder=t("workshop.participant.group_placeholder", lang),
+                  help=t("workshop.participant.group_help", lang, n=MAX_GROUP_CHARS))
+    _sliders(ws, lang, disabled=not ws.is_open)
+    st.subheader(t("workshop.participant.result_title", lang), anchor=False)
+    levers = current_levers(ws)
+    _preview(ws, levers, lang)
+    if st.button(t("workshop.participant.submit", lang), key="wsp_submit", type="primary", width="stretch",
+                 icon=":material/send:", disabled=not ws.is_open):
+        _submit(ws, lang)
+    _last(lang)
+    st.caption(t("workshop.participant.resubmit_note", lang, time=local_time(ws.created_at, date=True)))
