@@ -62,7 +62,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -88,7 +88,7 @@ MB = 1024 * 1024
 class LoadConfig:
     """One load-test run."""
 
-    url: str = "http://127.0.0.1:8501"
+    url: str = "http://127.0.0.1:8501"  # several replicas: comma-separated
     users: int = 50
     seconds: float = 60.0
     think_min: float = 1.0
@@ -100,7 +100,7 @@ class LoadConfig:
     connect_timeout: float = 15.0
     seed: int = 1
     locale: str = "sv-SE"
-    server_pid: int | None = None  # RSS source; found from the listening port if None
+    server_pids: tuple[int, ...] = ()  # RSS/CPU source; found from the listening port(s) if empty
     verbose: bool = True
 
 
@@ -124,6 +124,7 @@ class LoadResult:
     """Figures of one run (``summary_line`` is what the CLI prints last)."""
 
     users: int
+    replicas: int
     latencies_ms: list[float]
     reruns_per_user: list[int]
     errors: int
@@ -164,9 +165,9 @@ class LoadResult:
 
     @property
     def mb_per_session(self) -> float:
-        if self.rss_1 is None or self.rss_n is None or self.users < 2:
+        if self.rss_1 is None or self.rss_n is None or self.users <= self.replicas:
             return math.nan
-        return (self.rss_n - self.rss_1) / MB / (self.users - 1)
+        return (self.rss_n - self.rss_1) / MB / (self.users - self.replicas)
 
     def summary_line(self) -> str:
         return (f"users={self.users} p50_ms={self.p50_ms:.0f} p95_ms={self.p95_ms:.0f} "
@@ -184,7 +185,8 @@ class LoadResult:
             f"mean {statistics.fmean(self.latencies_ms) if n else math.nan:.0f}",
             f"first page load ms: p50 {self._pct(self.initial_ms, 0.5):.0f}, max "
             f"{max(self.initial_ms, default=math.nan):.0f}",
-            f"server RSS: baseline {mb(self.rss_0)}, 1 session {mb(self.rss_1)}, {self.users} sessions "
+            f"server RSS{f' (sum of {self.replicas} replicas)' if self.replicas > 1 else ''}: baseline "
+            f"{mb(self.rss_0)}, {self.replicas} session(s) {mb(self.rss_1)}, {self.users} sessions "
             f"{mb(self.rss_n)}, end {mb(self.rss_end)}, peak {mb(self.rss_peak)}; "
             f"active_sessions (metrics) {self.active_sessions}",
             f"CPU (100 % = one core): server {self.server_cpu_pct or math.nan:.0f} %, load client "
@@ -624,78 +626,117 @@ def _user(idx: int, cfg: LoadConfig, base: str, clock: _Clock, stats: UserStats)
         stats.done.set()
 
 
+def _urls(url: str) -> list[str]:
+    """The replica URLs in ``url`` (comma-separated), each checked to be loopback."""
+    urls = [u.strip().rstrip("/") for u in url.split(",") if u.strip()]
+    if not urls:
+        raise ValueError("no URL given")
+    for u in urls:
+        check_loopback(u)
+    return urls
+
+
+def _rss_all(pids: list[int]) -> float | None:
+    values = [_rss(p) for p in pids]
+    return None if not pids or any(v is None for v in values) else float(sum(values))  # type: ignore[arg-type]
+
+
+def _cpu_all(pids: list[int]) -> float | None:
+    values = [_cpu_seconds(p) for p in pids]
+    return None if not pids or any(v is None for v in values) else float(sum(values))  # type: ignore[arg-type]
+
+
 def run_load(cfg: LoadConfig) -> LoadResult:
-    """Run the load test against a running server at ``cfg.url`` (loopback only)."""
-    _, port = check_loopback(cfg.url)
-    base = cfg.url.rstrip("/")
-    if cfg.users < 1:
-        raise ValueError("users must be at least 1")
-    wait_healthy(base, timeout=30)
-    pid = cfg.server_pid or find_server_pid(port)
-    if pid is None:
+    """Run the load test against running server(s) at ``cfg.url`` (loopback only).
+
+    ``cfg.url`` may list several replicas separated by commas; user ``i`` then talks to
+    replica ``i mod K`` (what a sticky proxy does), RSS and CPU are summed over the
+    replicas and the first K users (one per replica) are the warm reference:
+    ``mb_per_session = (rss_N - rss_K) / (N - K)`` (K = 1: the single-server formula).
+    """
+    urls = _urls(cfg.url)
+    k = len(urls)
+    if cfg.users < k:
+        raise ValueError(f"need at least one user per replica ({k})")
+    for u in urls:
+        wait_healthy(u, timeout=30)
+    if cfg.server_pids:
+        pids = list(cfg.server_pids)
+    else:
+        found = [find_server_pid(check_loopback(u)[1]) for u in urls]
+        pids = [p for p in found if p is not None] if all(found) else []
+    if not pids:
         _log(cfg, "server process not found (pass --server-pid); memory is not measured")
     me = psutil.Process()
     ramp = cfg.ramp_seconds if cfg.ramp_seconds is not None else min(0.2 * cfg.users, 20.0)
-    gap = ramp / max(cfg.users - 1, 1)
+    gap = ramp / max(cfg.users - k, 1)
     clock = _Clock()
     stats = [UserStats(i) for i in range(cfg.users)]
-    threads = [threading.Thread(target=_user, args=(i, cfg, base, clock, stats[i]), daemon=True,
+    threads = [threading.Thread(target=_user, args=(i, cfg, urls[i % k], clock, stats[i]), daemon=True,
                                 name=f"user-{i}") for i in range(cfg.users)]
-    hard_deadline = time.monotonic() + cfg.warmup_timeout + ramp + cfg.seconds + 3 * cfg.rerun_timeout + 60
-    rss_0 = _rss(pid)
-    _log(cfg, f"server pid {pid}, baseline RSS {rss_0 and rss_0 / MB:.0f} MB; warming up user 1")
+    hard_deadline = time.monotonic() + 2 * cfg.warmup_timeout + ramp + cfg.seconds + 3 * cfg.rerun_timeout + 60
+    mb = lambda v: "n/a" if v is None else f"{v / MB:.0f} MB"  # noqa: E731
+    rss_0 = _rss_all(pids)
+    _log(cfg, f"server pid(s) {pids}, baseline RSS {mb(rss_0)}; warming up {k} user(s), one per server")
+    cpu_srv0 = cpu_srv1 = cpu_me0 = cpu_me1 = None
+    t_measured = 0.0
+    rss_1 = rss_n = rss_end = active = None
+    rss_peak = 0.0
     try:
-        threads[0].start()
-        stats[0].warm.wait(cfg.warmup_timeout)
+        for th in threads[:k]:
+            th.start()
+        for s in stats[:k]:
+            s.warm.wait(cfg.warmup_timeout)
         time.sleep(0.5)
-        rss_1 = _rss(pid)
-        _log(cfg, f"1 session: RSS {rss_1 and rss_1 / MB:.0f} MB; ramping up {cfg.users - 1} more over {ramp:.0f} s")
-        for i, th in enumerate(threads[1:], start=1):
+        rss_1 = _rss_all(pids)
+        _log(cfg, f"{k} session(s): RSS {mb(rss_1)}; ramping up {cfg.users - k} more over {ramp:.0f} s")
+        for th in threads[k:]:
             th.start()
             time.sleep(gap)
         warm_deadline = time.monotonic() + cfg.warmup_timeout
         for s in stats:
             s.warm.wait(max(warm_deadline - time.monotonic(), 0))
         time.sleep(0.5)
-        rss_n = _rss(pid)
-        active = _active_sessions(base)
-        _log(cfg, f"{cfg.users} sessions warm: RSS {rss_n and rss_n / MB:.0f} MB; measuring {cfg.seconds:.0f} s")
-        cpu_srv0, cpu_me0 = _cpu_seconds(pid), sum(me.cpu_times()[:2])
+        rss_n = _rss_all(pids)
+        counts = [_active_sessions(u) for u in urls]
+        active = None if any(c is None for c in counts) else sum(counts)  # type: ignore[misc]
+        _log(cfg, f"{cfg.users} sessions warm: RSS {mb(rss_n)}; measuring {cfg.seconds:.0f} s")
+        cpu_srv0, cpu_me0 = _cpu_all(pids), sum(me.cpu_times()[:2])
         clock.measure_start = time.monotonic()
         clock.measure_end = clock.measure_start + cfg.seconds
         rss_peak = rss_n or 0.0
         while time.monotonic() < clock.measure_end:
             time.sleep(min(0.5, max(clock.measure_end - time.monotonic(), 0)))
-            rss_peak = max(rss_peak, _rss(pid) or 0.0)
+            rss_peak = max(rss_peak, _rss_all(pids) or 0.0)
         t_measured = time.monotonic() - clock.measure_start
-        cpu_srv1, cpu_me1 = _cpu_seconds(pid), sum(me.cpu_times()[:2])
+        cpu_srv1, cpu_me1 = _cpu_all(pids), sum(me.cpu_times()[:2])
         # Users stop by themselves after their rerun in flight (bounded by rerun_timeout).
-        for s, th in zip(stats, threads):
+        for s in stats:
             s.done.wait(max(min(hard_deadline, time.monotonic() + cfg.rerun_timeout + cfg.think_max + 5)
                             - time.monotonic(), 0))
-        rss_end = _rss(pid)
+        rss_end = _rss_all(pids)
     finally:
         clock.stop.set()
         clock.measure_end = min(clock.measure_end, time.monotonic())
         for th in threads:
-            if th.is_alive() or th.ident is not None:
+            if th.ident is not None:
                 th.join(timeout=max(min(hard_deadline - time.monotonic(), cfg.rerun_timeout + 5), 0.1))
-    stuck = [s.index for s, th in zip(stats, threads) if th.is_alive()]
-    for i in stuck:
-        stats[i].errors.append("client: user thread did not stop")
+    for s, th in zip(stats, threads):
+        if th.is_alive():
+            s.errors.append("client: user thread did not stop")
     errs = [e for s in stats for e in s.errors]
     kinds: dict[str, int] = {}
     for e in errs:
-        k = e.split(":", 1)[0]
-        kinds[k] = kinds.get(k, 0) + 1
-    srv_cpu = None if cpu_srv0 is None or cpu_srv1 is None else 100 * (cpu_srv1 - cpu_srv0) / t_measured
+        kind = e.split(":", 1)[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    per = lambda a, b: None if a is None or b is None or not t_measured else 100 * (b - a) / t_measured  # noqa: E731
     return LoadResult(
-        users=cfg.users, latencies_ms=[x for s in stats for x in s.latencies_ms],
+        users=cfg.users, replicas=k, latencies_ms=[x for s in stats for x in s.latencies_ms],
         reruns_per_user=[len(s.latencies_ms) for s in stats], errors=len(errs), error_kinds=kinds,
         error_samples=errs[:10], initial_ms=[s.initial_ms for s in stats if s.initial_ms is not None],
         rss_0=rss_0, rss_1=rss_1, rss_n=rss_n, rss_end=rss_end, rss_peak=rss_peak or None,
-        active_sessions=active, server_cpu_pct=srv_cpu,
-        client_cpu_pct=100 * (cpu_me1 - cpu_me0) / t_measured, measured_seconds=t_measured,
+        active_sessions=active, server_cpu_pct=per(cpu_srv0, cpu_srv1),
+        client_cpu_pct=per(cpu_me0, cpu_me1), measured_seconds=t_measured,
         mb_in=sum(s.bytes_in for s in stats) / MB)
 
 
@@ -704,9 +745,16 @@ def run_load(cfg: LoadConfig) -> LoadResult:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--url", default="http://127.0.0.1:8501", help="running server (loopback only)")
+    ap.add_argument("--url", default="http://127.0.0.1:8501",
+                    help="running server, loopback only (several replicas: comma-separated)")
     ap.add_argument("--start-server", action="store_true",
                     help="start `streamlit run app.py` on a free loopback port and stop it at the end")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="with --start-server: start this many servers, users spread round-robin "
+                         "(what a sticky proxy in front of replicas does)")
+    ap.add_argument("--server-arg", action="append", default=[], metavar="--OPTION=VALUE",
+                    help="extra `streamlit run` flag with --start-server (repeatable), e.g. "
+                         "--server-arg=--runner.postScriptGC=false to try a setting")
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0, help="length of the measured phase")
     ap.add_argument("--think-min", type=float, default=1.0)
@@ -714,22 +762,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ramp", type=float, default=None, help="seconds to connect all users")
     ap.add_argument("--timeout", type=float, default=30.0, help="rerun timeout (s)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--server-pid", type=int, default=None, help="server PID for RSS (default: port owner)")
+    ap.add_argument("--server-pid", type=int, action="append", default=[],
+                    help="server PID for RSS/CPU (repeatable; default: the process listening on the port)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if not (0 < args.think_min <= args.think_max <= 60):
         ap.error("need 0 < --think-min <= --think-max <= 60")
     if not (1 <= args.users <= 500 and 0 < args.seconds <= 3600):
         ap.error("--users must be 1..500 and --seconds 0..3600")
+    if not 1 <= args.replicas <= min(8, args.users):
+        ap.error("--replicas must be 1..8 and at most --users")
     cfg = LoadConfig(url=args.url, users=args.users, seconds=args.seconds, think_min=args.think_min,
                      think_max=args.think_max, ramp_seconds=args.ramp, rerun_timeout=args.timeout,
-                     seed=args.seed, server_pid=args.server_pid, verbose=not args.quiet)
-    check_loopback(cfg.url)
+                     seed=args.seed, server_pids=tuple(args.server_pid), verbose=not args.quiet)
     if args.start_server:
-        with streamlit_server() as (url, proc):
-            cfg.url, cfg.server_pid = url, proc.pid
+        with ExitStack() as stack:
+            servers = [stack.enter_context(streamlit_server(extra_args=tuple(args.server_arg)))
+                       for _ in range(args.replicas)]
+            cfg.url = ",".join(url for url, _ in servers)
+            cfg.server_pids = tuple(proc.pid for _, proc in servers)
             res = run_load(cfg)
     else:
+        _urls(cfg.url)
         res = run_load(cfg)
     print(res.details())
     print(res.summary_line())

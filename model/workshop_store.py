@@ -191,7 +191,7 @@ def clean_text(text: Any, max_chars: int) -> str:
 
 def group_key(name: str) -> str:
     """Grouping key of a group name: case and width differences do not make a new group."""
-    return unicodedata.normalize("NFKC", clean_text(name, MAX_GROUP_CHARS)).casefold()
+    return unicodedata.normalize("NFKC", clean_text(name, MAX_GROUP_CHARS)).casefold()[:4 * MAX_GROUP_CHARS]
 
 
 def normalize_code(code: Any) -> str:

@@ -160,23 +160,22 @@ def _add_upload(key: str) -> None:
     _add(item_from_scenario(sc, "file", _uid("file", data), f.name.rsplit(".", 1)[0]))
 
 
+def _extra_names(src: Mapping[str, Any]) -> dict[str, str]:
+    name = src.get("name") or str(src.get("key"))
+    return {lg: str(name.get(lg) or name.get("sv") or "?") for lg in ("sv", "en")} if isinstance(name, Mapping) \
+        else {"sv": str(name), "en": str(name)}
+
+
 def _add_extra(sources: Sequence[Mapping[str, Any]]) -> None:
     key = st.session_state.get("cmp_extra")
     src = next((s for s in sources if str(s.get("key")) == key), None)
     if src is not None:
-        name = src.get("name") or key
-        names = name if isinstance(name, Mapping) else {"sv": str(name), "en": str(name)}
-        item, notices = item_from_params(src.get("params") or {}, "workshop", f"ws-{key}", names)
-        _add(item, notices)
+        _add(*item_from_params(src.get("params") or {}, "workshop", f"ws-{key}", _extra_names(src)))
 
 
-def _remove(uid: str) -> None:
-    ss = st.session_state
-    ss[ITEMS_KEY] = [i for i in ss.get(ITEMS_KEY, []) if i["uid"] != uid]
-
-
-def _clear() -> None:
-    st.session_state[ITEMS_KEY] = []
+def _remove(uid: str | None) -> None:
+    """Drop one item, or all of them (``uid`` None)."""
+    st.session_state[ITEMS_KEY] = [i for i in st.session_state.get(ITEMS_KEY, []) if uid and i["uid"] != uid]
 
 
 # ---------------------------------------------------------------- running
@@ -195,17 +194,12 @@ def run_item(item: Item) -> ScenarioResult:
 
 
 def _names(items: list[Item], lang: str) -> list[str]:
+    # Names key the chart series and the table columns, so they must be unique.
     out: list[str] = []
     for it in items:
         name = it["name"].get(lang) or it["name"].get("sv") or "?"
         out.append(name if name not in out else f"{name} ({len(out) + 1})")
     return out
-
-
-def _kommun_text(item: Item, res: ScenarioResult, lang: str) -> str:
-    how = "own_file" if item["source"] == "file" else "own_link"
-    key = "compare.kommun_follows" if not item["kommun"] or item["source"] == "current" else f"compare.kommun_{how}"
-    return t(key, lang, kommun=res.kommun.name)
 
 
 # ---------------------------------------------------------------- page parts
@@ -228,11 +222,9 @@ def _sources(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
                          args=(up_key,), max_upload_size=MAX_UPLOAD_MB, help=t("compare.file_help", lang))
         # HOOK(workshop): submissions arrive through render_compare_page(extra_sources=…).
         if extra:
-            options = [str(s.get("key")) for s in extra]
-            labels = {str(s.get("key")): s.get("name") for s in extra}
-            fmt = lambda k: (labels[k].get(lang) if isinstance(labels[k], Mapping) else str(labels[k] or k))  # noqa: E731
+            labels = {str(s.get("key")): _extra_names(s)[lang] for s in extra}
             c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-            c1.selectbox(t("compare.extra_label", lang), options, key="cmp_extra", format_func=fmt)
+            c1.selectbox(t("compare.extra_label", lang), list(labels), key="cmp_extra", format_func=labels.get)
             c2.button(t("compare.add_extra", lang), key="cmp_add_extra", on_click=_add_extra, args=(extra,),
                       width="stretch")
     for msg in ss.pop(MSG_KEY, []):
@@ -247,13 +239,15 @@ def _cards(items: list[Item], results: list[ScenarioResult], names: list[str], l
         with col.container(border=True):
             st.markdown(f"**{_md(name)}**")
             st.caption(t(f"compare.source.{it['source']}", lang))
-            st.markdown(_md(_kommun_text(it, res, lang)) + "  \n" +
+            how = "follows" if not it["kommun"] else "own_file" if it["source"] == "file" else "own_link"
+            st.markdown(_md(t(f"compare.kommun_{how}", lang, kommun=res.kommun.name)) + "  \n" +
                         _md(policy_label(res.scenario.national_policy, lang)))
             st.button(t("compare.remove", lang), key=f"cmp_rm_{it['uid']}", on_click=_remove, args=(it["uid"],),
                       icon=":material/close:", width="stretch")
 
 
 def target_frame(res: ScenarioResult, lang: str) -> pd.DataFrame | None:
+    """[year, tonnes, label] of the selected target for a net-emissions chart, or None."""
     v = res.target(res.scenario.target.selected)
     if v.id in PATH_TARGETS:
         ys = [y for y in sorted(v.path) if y <= int(res.years[-1])]
@@ -269,9 +263,9 @@ def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
                     for n, r in zip(names, results)], ignore_index=True)
     same_kommun = len({r.kommun.code for r in results}) == 1
     spec = charts.comparison_chart(df, target_frame(results[0], lang) if same_kommun else None, lang)
-    table = pd.DataFrame({t("compare.col.year", lang): results[0].years.astype(str),
-                          **{t("compare.col.net_of", lang, name=n): [fmt_number(x, 0, lang) for x in r.net]
-                             for n, r in zip(names, results)}})
+    table = lambda: pd.DataFrame({t("compare.col.year", lang): results[0].years.astype(str),  # noqa: E731
+                                  **{t("compare.col.net_of", lang, name=n): [fmt_number(x, 0, lang) for x in r.net]
+                                     for n, r in zip(names, results)}})
     caption = t("compare.source.chart", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION)
     if not same_kommun:
         caption += " " + t("compare.target_hidden", lang)
@@ -374,7 +368,7 @@ def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]] | 
     results = [run_item(it) for it in items]
     names = _names(items, lang)
     _cards(items, results, names, lang)
-    st.button(t("compare.clear", lang), key="cmp_clear", on_click=_clear, icon=":material/delete:")
+    st.button(t("compare.clear", lang), key="cmp_clear", on_click=_remove, args=(None,), icon=":material/delete:")
     year = focus_year(results[0], results[0].target(results[0].scenario.target.selected))
     _chart(results, names, lang)
     _verdicts(results, names, year, lang)

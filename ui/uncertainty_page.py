@@ -1,6 +1,8 @@
 """The "Osäkerhet" page: Monte Carlo fan, probability of meeting the target, tornado.
 
 The scenario is the session's (levers, kommun, policy, horizon, target from the sidebar).
+Charts show net emissions, or gross emissions for the carbon-budget paths, which are
+judged on gross emissions (removals do not count against a path).
 Results are cached per (canonical share-link parameters, samples, seed) with
 ``st.cache_data``, so switching pages or languages does not recompute them. The model
 work is in :mod:`model.sensitivity`; this module only words and draws it.
@@ -13,14 +15,14 @@ import streamlit as st
 from model.codec import decode, encode
 from model.data import EMISSIONS_SOURCE, find_kommun
 from model.registry import load_registry
-from model.run import MODEL_VERSION, lever_vector
+from model.run import MODEL_VERSION, ScenarioResult, lever_vector
 from model.scenario import Scenario
 from model.sensitivity import (PATHS, POPULATION, TRANSPORT, TREND_PREFIX, MCSummary, input_ranges,
                                likelihood, mc_summary, tornado)
 from ui import charts, state
 from ui.compare_page import target_frame
 from ui.compute import run_link
-from ui.fmt import fmt_number, fmt_pct
+from ui.fmt import fmt_number, fmt_pct, fmt_tonnes
 from ui.i18n import policy_label, sector_label, t, target_label
 from ui.render import show_chart
 from ui.tornado_chart import tornado_chart
@@ -28,6 +30,7 @@ from ui.tornado_chart import tornado_chart
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_N, DEFAULT_SEED, MAX_SEED = 10_000, 2030, 999_999_999
 N_KEY, SEED_KEY, KEEP_KEY = "unc_n", "unc_seed", "_unc_settings"
+TORNADO_ROWS = 15  # bars drawn; the table lists every input that moves the result
 Key = tuple[tuple[str, str], ...]
 
 
@@ -49,10 +52,10 @@ def cached_summary(key: Key, n: int, seed: int) -> MCSummary:
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
-def cached_tornado(key: Key, year: int) -> list[tuple[str, float, float]]:
-    """:func:`model.sensitivity.tornado` on net emissions in ``year`` (cached)."""
+def cached_tornado(key: Key, year: int, measure: str = "net") -> list[tuple[str, float, float]]:
+    """:func:`model.sensitivity.tornado` on net or gross emissions in ``year`` (cached)."""
     res = run_link(dict(key))
-    return tornado(res.context, lever_vector(res.context, res.lever_values), year)
+    return tornado(res.context, lever_vector(res.context, res.lever_values), year, quantity=measure)
 
 
 def _keep() -> None:
@@ -94,23 +97,33 @@ def _probability(summary: MCSummary, horizon: int, lang: str) -> None:
     term = t(f"uncertainty.likelihood.{likelihood(p)}", lang)
     kind = "path" if summary.target_id in PATHS else "transport" if summary.target_id == TRANSPORT else "neutral"
     with st.container(border=True):
-        c1, c2 = st.columns([1, 3], vertical_alignment="center")
+        c1, c2 = st.columns([1, 2], vertical_alignment="center")
         c1.metric(t("uncertainty.prob_label", lang, year=year), _pct(p, lang), border=False)
         c2.markdown(t("uncertainty.prob_sentence", lang, target=target, year=year, term=term, pct=_pct(p, lang),
                       k=fmt_number(round(p * summary.n), 0, lang), n=fmt_number(summary.n, 0, lang)))
         c2.caption(t(f"uncertainty.criterion.{kind}", lang, year=year) + " " + t("uncertainty.scale_note", lang))
 
 
-def _fan(summary: MCSummary, res, lang: str) -> None:
+def _fan(summary: MCSummary, res: ScenarioResult, measure: str, lang: str) -> None:
+    gross = measure == "gross"
+    fan = summary.fan_gross if gross else summary.fan
+    central = summary.deterministic_gross if gross else summary.deterministic
     cols = ("p05", "p25", "p50", "p75", "p95")
-    df = pd.DataFrame({"year": summary.years, **{c: summary.fan[i] for i, c in enumerate(cols)}})
-    det = pd.DataFrame({"year": summary.years, "tonnes": summary.deterministic})
+    df = pd.DataFrame({"year": summary.years, **{c: fan[i] for i, c in enumerate(cols)}})
+    det = pd.DataFrame({"year": summary.years, "tonnes": central})
     spec = charts.fan_chart(df, det, target_frame(res, lang), lang)
     num = lambda a: [fmt_number(x, 0, lang) for x in a]  # noqa: E731
-    table = pd.DataFrame({t("uncertainty.col.year", lang): summary.years.astype(str),
-                          **{t("uncertainty.col.percentile", lang, p=c[1:].lstrip("0")): num(df[c]) for c in cols},
-                          t("uncertainty.col.deterministic", lang): num(summary.deterministic)})
-    st.subheader(t("uncertainty.fan_title", lang))
+    table = lambda: pd.DataFrame({  # noqa: E731 - built only when the reader opens it
+        t("uncertainty.col.year", lang): summary.years.astype(str),
+        **{t("uncertainty.col.percentile", lang, p=c[1:].lstrip("0")): num(df[c]) for c in cols},
+        t("uncertainty.col.deterministic", lang): num(central)})
+    what = t(f"uncertainty.measure.{measure}", lang)
+    st.subheader(t("uncertainty.fan_title", lang, measure=what[:1].upper() + what[1:]))
+    i = len(summary.years) - 1
+    tn = lambda x: fmt_tonnes(x, lang, co2e=True)  # noqa: E731
+    note = " " + t("uncertainty.gross_note", lang) if gross else ""
+    st.markdown(t("uncertainty.spread", lang, year=int(summary.years[i]), p05=tn(fan[0, i]), p95=tn(fan[4, i]),
+                  p50=tn(fan[2, i]), central=tn(central[i]), measure=what) + note)
     show_chart(spec, table, lang, key="unc_fan", caption=t(
         "uncertainty.source.fan", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION,
         n=fmt_number(summary.n, 0, lang), seed=summary.seed))
@@ -131,28 +144,31 @@ def _end_text(iid: str, value: float, lang: str) -> str:
     return t("uncertainty.end.lever", lang, pct=fmt_pct(value, 0, lang))
 
 
-def _tornado(res, year: int, lang: str) -> None:
-    rows = cached_tornado(scenario_key(), year)
+def _tornado(res: ScenarioResult, year: int, measure: str, lang: str) -> None:
+    rows = cached_tornado(scenario_key(), year, measure)
     ranges = input_ranges(res.context)
     i = res.years.tolist().index(year)
     moving = [r for r in rows if abs(r[2] - r[1]) >= 0.5]
     chart_rows = [(input_label(iid, lang), _end_text(iid, ranges[iid][0], lang), _end_text(iid, ranges[iid][2], lang),
                    lo, hi) for iid, lo, hi in moving]
-    st.subheader(t("uncertainty.tornado_title", lang, year=year))
+    st.subheader(t("uncertainty.tornado_title", lang, year=year, measure=t(f"uncertainty.measure.{measure}", lang)))
     st.markdown(t("uncertainty.tornado_intro", lang, year=year))
     num = lambda x: fmt_number(x, 0, lang)  # noqa: E731
-    table = pd.DataFrame([(label, lo_t, num(lo), hi_t, num(hi), num(abs(hi - lo)))
-                          for label, lo_t, hi_t, lo, hi in chart_rows],
-                         columns=[t(f"uncertainty.col.{c}", lang) for c in
-                                  ("input", "low_end", "at_low", "high_end", "at_high", "swing")])
+    table = lambda: pd.DataFrame([(label, lo_t, num(lo), hi_t, num(hi), num(abs(hi - lo)))  # noqa: E731
+                                  for label, lo_t, hi_t, lo, hi in chart_rows],
+                                 columns=[t(f"uncertainty.col.{c}", lang) for c in
+                                          ("input", "low_end", "at_low", "high_end", "at_high", "swing")])
     caption = t("uncertainty.source.tornado", lang, version=MODEL_VERSION)
+    if len(moving) > TORNADO_ROWS:
+        caption += " " + t("uncertainty.tornado_top", lang, n=TORNADO_ROWS)
     if len(rows) > len(moving):
         caption += " " + t("uncertainty.tornado_zero", lang, n=len(rows) - len(moving))
-    show_chart(tornado_chart(chart_rows[:15], float(res.net[i]), year, lang), table, lang, key="unc_tornado",
+    central = float((res.gross if measure == "gross" else res.net)[i])
+    show_chart(tornado_chart(chart_rows[:TORNADO_ROWS], central, year, lang, measure), table, lang, key="unc_tornado",
                caption=caption)
 
 
-def _method(res, summary: MCSummary, lang: str) -> None:
+def _method(res: ScenarioResult, summary: MCSummary, lang: str) -> None:
     reg = load_registry()
     ranges = input_ranges(res.context)
     with st.expander(t("uncertainty.method_title", lang)):
@@ -190,7 +206,9 @@ def render_uncertainty_page(lang: str) -> None:
         summary = cached_summary(key, n, seed)
         res = run_link(dict(key))
     _probability(summary, int(ss["horizon"]), lang)
-    _fan(summary, res, lang)
+    # Carbon-budget paths judge gross emissions (removals do not count); the other targets net.
+    measure = "gross" if summary.target_id in PATHS else "net"
+    _fan(summary, res, measure, lang)
     year = summary.criterion_year if summary.criterion_year in res.years.tolist() else int(res.years[-1])
-    _tornado(res, year, lang)
+    _tornado(res, year, measure, lang)
     _method(res, summary, lang)

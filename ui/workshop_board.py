@@ -9,6 +9,7 @@ Anyone with the code may view the board; it changes nothing.
 """
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 import pandas as pd
@@ -67,14 +68,29 @@ def _ranking(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: 
                     t("workshop.rank.gap", lang): gap_text(row, lang),
                     t("workshop.rank.count", lang): str(row.submissions),
                     t("workshop.rank.time", lang): local_time(row.submission.created_at if row.submission else None),
-                    t("workshop.rank.open", lang): app_url(SCENARIO_PATH, share_params(ws, row.levers, lang))})
+                    t("workshop.rank.open", lang): _link(ws, row.levers, lang)})
     if median is not None:
         out.append({t("workshop.rank.place", lang): "–", t("workshop.rank.group", lang): median.name,
                     t("workshop.rank.net", lang, year=year): fmt_tonnes(median.net_t, lang, co2e=True),
                     t("workshop.rank.gap", lang): gap_text(median, lang),
                     t("workshop.rank.count", lang): "–", t("workshop.rank.time", lang): "–",
-                    t("workshop.rank.open", lang): app_url(SCENARIO_PATH, share_params(ws, median.levers, lang))})
+                    t("workshop.rank.open", lang): _link(ws, median.levers, lang)})
     return pd.DataFrame(out)
+
+
+def _link(ws: Workshop, levers: dict[str, float], lang: str) -> str:
+    """A markdown link to the Scenario page; the URL is ours (url-encoded), never user text."""
+    return f"[{t('workshop.rank.open_text', lang)}]({app_url(SCENARIO_PATH, share_params(ws, levers, lang))})"
+
+
+def escaped(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every text cell made literal for st.table, which renders Markdown (group names are user text)."""
+    out = df.copy()
+    for col in out.columns:
+        if col not in keep:
+            out[col] = [safe_text(v) for v in out[col]]
+    out.columns = [safe_text(c) for c in out.columns]
+    return out
 
 
 def _chart(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str, present: bool) -> None:
@@ -83,13 +99,26 @@ def _chart(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: st
                          None, None, 0.0, ws.target.year)
     shown = list(rows) + ([start_row] if len(rows) <= MAX_START_SERIES else [])
     df = pathways_frame(shown, median)
-    spec = dict(charts.comparison_chart(df, target_frame(ws, start, lang), lang))
+    spec = charts.comparison_chart(df, target_frame(ws, start, lang), lang)
     if present:
-        spec["height"] = 460  # top-level key only: nested objects are shared with the chart cache
+        spec = projector_spec(spec)
     table = df.assign(tonnes=[fmt_tonnes(v, lang, co2e=True) for v in df["tonnes"]]).rename(columns={
         "scenario": t("workshop.rank.group", lang), "year": t("workshop.table.year", lang),
         "tonnes": t("workshop.table.net", lang)})
     show_chart(spec, table, lang, key="ws_board_chart", caption=t("workshop.board.chart_caption", lang))
+
+
+def projector_spec(spec: dict, height: int = 460) -> dict:
+    """A copy of a chart spec with large type for the projector (the builder's objects are shared)."""
+    out = copy.deepcopy(spec)
+    cfg = out.setdefault("config", {})
+    big = {"labelFontSize": 18, "titleFontSize": 18}
+    for part in ("axis", "axisX", "axisY", "legend"):
+        cfg.setdefault(part, {}).update(big)
+    cfg.setdefault("legend", {}).update({"symbolSize": 300, "symbolStrokeWidth": 4})
+    cfg.setdefault("text", {})["fontSize"] = 18
+    out["height"] = height
+    return out
 
 
 def _open_controls(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> None:
@@ -107,7 +136,7 @@ def _open_controls(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, 
                   help=t("workshop.board.open_help", lang), width="stretch")
 
 
-def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool) -> None:
+def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, title: bool) -> None:
     try:
         store = get_store()
         ws = db_call(store.get_workshop, code)
@@ -121,9 +150,12 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool) 
         return
     rows = group_rows(ws, latest, counts)
     median = group_pathway(ws, latest, lang)
-    st.title(safe_text(ws.name), anchor=False)
-    st.caption(" · ".join([settings_line(ws, lang), status_text(ws, lang),
-                           t("workshop.board.updated", lang, time=local_time(_now()))]))
+    if title:
+        st.title(safe_text(ws.name), anchor=False)
+        st.caption(" · ".join([settings_line(ws, lang), status_text(ws, lang),
+                               t("workshop.board.updated", lang, time=local_time(_now()))]))
+    else:
+        st.caption(t("workshop.board.updated", lang, time=local_time(_now())))
     if not ws.is_open:
         st.warning(t("workshop.board.closed", lang), icon=":material/lock:")
     main, side = st.columns([3, 1], gap="large") if show_join else (st.container(), None)
@@ -145,9 +177,8 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool) 
                       net=fmt_tonnes(median.net_t, lang, co2e=True), year=median.year))
     st.subheader(t("workshop.board.ranking_title", lang), anchor=False)
     if rows:
-        st.dataframe(_ranking(ws, rows, median, lang), hide_index=True, width="stretch", column_config={
-            t("workshop.rank.open", lang): st.column_config.LinkColumn(
-                display_text=t("workshop.rank.open_text", lang), help=t("workshop.board.open_help", lang))})
+        link_col = t("workshop.rank.open", lang)
+        st.table(escaped(_ranking(ws, rows, median, lang), keep=(link_col,)), hide_index=True, border="horizontal")
         if controls:
             _open_controls(ws, rows, median, lang)
     else:
@@ -157,7 +188,7 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool) 
     if len(rows) >= 2:
         st.markdown(t("workshop.board.agreed", lang, levers=", ".join(agreed)) if agreed
                     else t("workshop.board.agreed_none", lang))
-    st.dataframe(spread, hide_index=True, width="stretch")
+    st.table(escaped(spread), hide_index=True, border="horizontal")
     st.caption(t("workshop.spread.caption", lang))
 
 
@@ -168,17 +199,20 @@ def _now():  # noqa: ANN202 - tiny seam for tests
 
 
 @st.fragment(run_every=BOARD_REFRESH_S)
-def _live(code: str, lang: str, present: bool, show_join: bool, controls: bool) -> None:
-    _body(code, lang, present, show_join, controls)
+def _live(code: str, lang: str, present: bool, show_join: bool, controls: bool, title: bool) -> None:
+    _body(code, lang, present, show_join, controls, title)
     if st.session_state.get(_SWITCH):
         switch_if_requested(lang)
 
 
 def render_board(code: str, lang: str, *, present: bool = False, show_join: bool = True,
-                 controls: bool = True) -> None:
-    """The live board of workshop ``code`` (presentation mode: large type, no sidebar)."""
+                 controls: bool = True, title: bool = True) -> None:
+    """The live board of workshop ``code`` (presentation mode: large type, no sidebar).
+
+    ``title=False`` when the page already shows the workshop's name (the facilitator's view).
+    """
     if present:
         apply_presentation_mode()
         controls = False
     switch_if_requested(lang)
-    _live(code, lang, present, show_join, controls)
+    _live(code, lang, present, show_join, controls, title)

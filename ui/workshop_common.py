@@ -22,13 +22,23 @@ PRESENT_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1.2rem 2.5rem 2rem !important; }
-[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] { font-size: 1.45rem !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li,
+[data-testid="stCaptionContainer"] { font-size: 1.45rem !important; }
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
 [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
-[data-testid="stMetricValue"] { font-size: 3rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.4rem !important; }
-[data-testid="stDataFrame"] { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3.2rem !important; line-height: 1.2; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.5rem !important; }
+[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stTable"] p { font-size: 1.35rem !important; }
+</style>"""
+
+
+#: Participant view: no sidebar (the workshop fixes kommun, target and policy, and on a phone the
+#: expanded sidebar would cover the page). Static CSS only.
+FOCUS_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
 </style>"""
 
 
@@ -69,10 +79,16 @@ def apply_presentation_mode() -> None:
     st.html(PRESENT_CSS)
 
 
+def hide_sidebar() -> None:
+    """No sidebar for participants (static CSS)."""
+    st.html(FOCUS_CSS)
+
+
 def settings_line(ws: Workshop, lang: str) -> str:
     """"Enköping · Klimatneutralt 2030 · Gällande lag (6 %) · horisont 2030" (plain text)."""
-    return t("workshop.settings_line", lang, kommun=kommun_name(ws.kommun), target=target_label(ws.target.selected, lang),
-             policy=policy_label(ws.policy, lang), horizon=ws.horizon)
+    return t("workshop.settings_line", lang, kommun=kommun_name(ws.kommun),
+             target=target_label(ws.target.selected, lang), policy=policy_label(ws.policy, lang),
+             horizon=ws.horizon)
 
 
 def status_text(ws: Workshop, lang: str) -> str:

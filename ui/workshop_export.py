@@ -89,17 +89,18 @@ def export_csv(ws: Workshop, subs: Sequence[Submission], lang: str = "sv") -> by
     return to_excel_csv(submissions_table(ws, subs, lang))
 
 
-def _ranking_table(ws: Workshop, subs: Sequence[Submission], lang: str) -> pd.DataFrame:
+def _ranking_table(ws: Workshop, subs: Sequence[Submission], lang: str, *, text: bool = False) -> pd.DataFrame:
+    """The latest pathways, best first, then the group pathway; ``text`` formats the tonnes."""
     latest = latest_of(subs)
     rows = group_rows(ws, latest)
     median = group_pathway(ws, latest, lang)
-    out = [{t("workshop.rank.place", lang): str(i), t("workshop.rank.group", lang): r.name,
-            t("workshop.export.col.net", lang, year=r.year): round(r.net_t, 1),
-            t("workshop.rank.gap", lang): gap_text(r, lang)} for i, r in enumerate(rows, start=1)]
-    if median is not None:
-        out.append({t("workshop.rank.place", lang): "–", t("workshop.rank.group", lang): median.name,
-                    t("workshop.export.col.net", lang, year=median.year): round(median.net_t, 1),
-                    t("workshop.rank.gap", lang): gap_text(median, lang)})
+    out = []
+    for place, r in [(str(i), r) for i, r in enumerate(rows, start=1)] + ([("–", median)] if median else []):
+        net = fmt_tonnes(r.net_t, lang, co2e=True) if text else round(r.net_t, 1)
+        out.append({t("workshop.rank.place", lang): place, t("workshop.rank.group", lang): r.name,
+                    (t("workshop.rank.net", lang, year=r.year) if text else
+                     t("workshop.export.col.net", lang, year=r.year)): net,
+                    t("workshop.rank.gap", lang): gap_text(r, lang)})
     return pd.DataFrame(out)
 
 
@@ -163,7 +164,7 @@ def brief_html(ws: Workshop, subs: Sequence[Submission], lang: str = "sv", join:
                      f"{_e(t('workshop.brief.chart_alt', lang, n=len(rows)))}' src='data:image/png;base64,"
                      f"{base64.b64encode(png).decode('ascii')}'>")
     parts.append(f"<h2>{_e(t('workshop.board.ranking_title', lang))}</h2>")
-    parts.append(_table(_ranking_table(ws, subs, lang)) if rows else
+    parts.append(_table(_ranking_table(ws, subs, lang, text=True)) if rows else
                  f"<p>{_e(t('workshop.board.ranking_empty', lang))}</p>")
     parts.append(f"<h2>{_e(t('workshop.board.spread_title', lang))}</h2>")
     if len(rows) >= 2:

@@ -197,7 +197,7 @@ def _running(store: WorkshopStore, lang: str) -> None:
     elif view == "manage":
         _manage(store, ws, ss[KEY_KEY], lang)
     else:
-        render_board(ws.code, lang, present=False, show_join=True, controls=True)
+        render_board(ws.code, lang, present=False, show_join=True, controls=True, title=False)
 
 
 def render_facilitator(lang: str, code_hint: str | None = None) -> None:

@@ -8,6 +8,8 @@ settings on screen and says what to do.
 """
 from __future__ import annotations
 
+import copy
+
 import streamlit as st
 
 from model.registry import load_registry
@@ -18,7 +20,7 @@ from ui.i18n import t
 from ui.levers import lever_help
 from ui.render import safe_text
 from ui import charts
-from ui.workshop_common import settings_line
+from ui.workshop_common import hide_sidebar, settings_line
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop_summary import (GroupRow, evaluate, gap_of, gap_text, kommun_name, lever_value,
                                  local_time, pathways_frame, target_frame, unit)
@@ -118,7 +120,11 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
     start = evaluate(ws, ws.base_levers)
     mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year)
     base = GroupRow(t("workshop.board.start_name", lang), None, ws.base_levers, start, None, None, 0.0, year)
-    spec = dict(charts.comparison_chart(pathways_frame([mine, base], None), target_frame(ws, start, lang), lang))
+    target = target_frame(ws, start, lang)
+    if target is not None and "label" in target and len(target) == 1:
+        target = target.drop(columns="label")  # the short default label ("Mål 2030: …") fits a phone
+    spec = copy.deepcopy(charts.comparison_chart(pathways_frame([mine, base], None), target, lang))
+    spec.setdefault("config", {}).setdefault("legend", {}).update({"orient": "bottom", "direction": "vertical"})
     spec["height"] = 240
     st.vega_lite_chart(spec, theme=None, width="stretch", key="wsp_chart")
 
@@ -151,6 +157,19 @@ def _last(lang: str) -> None:
                icon=":material/check_circle:")
 
 
+def _set_lang() -> None:
+    """The participant's language switch drives the app's language (the sidebar is hidden here)."""
+    choice = st.session_state.get("wsp_lang")
+    if choice in ("SV", "EN"):
+        st.session_state["lang"] = choice
+
+
+def _language() -> None:
+    st.session_state["wsp_lang"] = str(st.session_state.get("lang", "SV")).upper()
+    st.segmented_control("Språk / Language", ["SV", "EN"], key="wsp_lang", required=True, on_change=_set_lang,
+                         label_visibility="collapsed")
+
+
 def _code_entry(lang: str, bad: bool) -> None:
     if bad:
         st.error(t("workshop.error.not_found", lang), icon=":material/search_off:")
@@ -167,6 +186,8 @@ def _code_entry(lang: str, bad: bool) -> None:
 
 def render_participant(code: str, lang: str) -> None:
     """The view a group uses to build and submit its pathway."""
+    hide_sidebar()
+    _language()
     try:
         ws = db_call(get_store().get_workshop, code) if code else None
     except DatabaseUnavailable as exc:

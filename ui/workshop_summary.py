@@ -8,6 +8,7 @@ they agree) and combined into a group pathway from the median settings.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -75,8 +76,13 @@ def lever_value(lv: Lever, value: float, lang: str) -> str:
 
 
 def evaluate(ws: Workshop, levers: Mapping[str, float]) -> ScenarioResult:
-    """Run the workshop's scenario with these levers (cached, shared: read-only)."""
-    return run_for(ws.kommun, dict(levers), ws.policy, ws.horizon, ws.target)
+    """Run the workshop's scenario with these levers (cached, shared: read-only).
+
+    Levers missing from a stored submission (added to the registry later) take the
+    workshop's values; levers no longer in the registry are ignored.
+    """
+    values = {lid: float(levers.get(lid, ws.base_levers[lid])) for lid in load_registry().lever_ids}
+    return run_for(ws.kommun, values, ws.policy, ws.horizon, ws.target)
 
 
 def gap_of(result: ScenarioResult, target_id: str) -> tuple[bool | None, float | None]:
@@ -116,7 +122,7 @@ def median_levers(ws: Workshop, latest: Sequence[Submission]) -> dict[str, float
     for lid in ws.open_levers:
         lv = reg.lever(lid)
         med = float(np.median([s.levers.get(lid, ws.base_levers[lid]) for s in latest]))
-        snapped = lv.min + round((med - lv.min) / lv.step) * lv.step
+        snapped = lv.min + math.floor((med - lv.min) / lv.step + 0.5) * lv.step  # half up, on the grid
         out[lid] = round(min(lv.max, max(lv.min, snapped)), 6)
     return out
 
@@ -129,9 +135,14 @@ def group_pathway(ws: Workshop, latest: Sequence[Submission], lang: str) -> Grou
 
 
 def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple[pd.DataFrame, list[str]]:
-    """Per open lever: start, min, median, max, groups that moved it, agreement; and the agreed levers."""
+    """Per open lever: start, min, median, max, groups that moved it, agreement.
+
+    Groups agree on a lever when all their settings lie within :data:`AGREE_SHARE` of its
+    range; the second return value lists the levers they agree to move from the start.
+    """
     reg, lang = load_registry(), normalize_lang(lang)
     n = len(latest)
+    medians = median_levers(ws, latest)
     rows, agreed = [], []
     for lid in ws.open_levers:
         lv = reg.lever(lid)
@@ -139,14 +150,14 @@ def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple
         vals = np.array([s.levers.get(lid, start) for s in latest], dtype=float)
         moved = int(np.sum(np.abs(vals - start) > 1e-9)) if n else 0
         agree = n >= 2 and float(vals.max() - vals.min()) <= AGREE_SHARE * (lv.max - lv.min) + 1e-9
-        if agree:
-            agreed.append(lv.label[lang])
+        if agree and abs(medians[lid] - start) > 1e-9:
+            agreed.append(lv.label[lang])  # agree to move it (not merely all left at the start)
         fmt = (lambda x: lever_value(lv, x, lang)) if n else (lambda x: "–")  # noqa: E731
         rows.append({
             t("workshop.spread.lever", lang): lv.label[lang],
             t("workshop.spread.start", lang): lever_value(lv, start, lang),
             t("workshop.spread.min", lang): fmt(vals.min() if n else 0),
-            t("workshop.spread.median", lang): fmt(float(np.median(vals)) if n else 0),
+            t("workshop.spread.median", lang): fmt(medians[lid]),
             t("workshop.spread.max", lang): fmt(vals.max() if n else 0),
             t("workshop.spread.moved", lang): t("workshop.spread.moved_value", lang, moved=moved, groups=n),
             t("workshop.spread.agree", lang): (t("workshop.spread.agree_yes", lang) if agree else

@@ -335,10 +335,10 @@ def test_compare_two_scenarios(page: Any, shot: Callable[..., Any]) -> None:
     shot(page, "two")
     assert_no_exception(page)
     assert page.locator("[class*='st-key-cmp_rm_']").count() == 2, "two scenario cards"
-    chart = page.locator(".st-key-cmp_chart [data-testid='stVegaLiteChart']")
+    chart = page.get_by_test_id("stVegaLiteChart").first  # the page's only chart
     expect(chart).to_be_visible()
-    legend = wait_until(lambda: chart.locator("svg.marks").count() and chart.locator("svg.marks").inner_text()
-                        + (chart.get_attribute("aria-label") or ""), message="the comparison chart renders")
+    legend = wait_until(lambda: chart.locator("svg.marks, canvas").count() and chart.evaluate(
+        "e => (e.getAttribute('aria-label') || '') + ' ' + e.textContent"), message="the comparison chart renders")
     assert own in legend and preset in legend, legend[:500]
     # "Ditt scenario" is the live Scenario page: back there, the figures are unchanged.
     nav_link(page, t("page.scenario", "sv")).click()
@@ -347,9 +347,56 @@ def test_compare_two_scenarios(page: Any, shot: Callable[..., Any]) -> None:
     assert headline(page) == own_figure
 
 
+def _participant(new_context: Callable[..., Any], join_url: str, group: str, lever_id: str,
+                 shot: Callable[..., Any]) -> Any:
+    """One group on its own phone: name, one lever to the maximum, submit; returns the page."""
+    page = new_context(**{k: v for k, v in PHONE.items() if k != "viewport"}, viewport=PHONE["viewport"]).new_page()
+    page.set_default_timeout(60_000)
+    open_page(page, join_url, ".st-key-wsp_submit")
+    name = page.locator(".st-key-wsp_group input")
+    name.fill(group)
+    name.press("Enter")
+    wait_for_app(page)
+    thumb = page.locator(f".st-key-wsp_lv_{lever_id} input[type='range']")
+    thumb.scroll_into_view_if_needed()
+    thumb.focus()
+    page.keyboard.press("End")
+    wait_for_app(page)
+    page.locator(".st-key-wsp_submit").get_by_role("button").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(group)
+    assert_no_exception(page)
+    shot(page, f"participant-{group}")
+    return page
+
+
 def test_workshop_two_participants(page: Any, new_context: Callable[..., Any], shot: Callable[..., Any]) -> None:
     open_page(page, "/ws")
     if page.get_by_text("Sidan byggs.", exact=True).count():
         shot(page)
         pytest.skip("the Workshop page is still a placeholder (pages/workshop.py)")
-    pytest.fail("the Workshop page exists now: write this flow against ui/workshop code")
+    # The facilitator creates a workshop from the current scenario (all levers open).
+    page.locator(".st-key-wsf_name input").fill("E2E-workshop")
+    shot(page, "create")
+    page.get_by_role("button", name=t("workshop.create.submit", "sv")).click()
+    wait_for_app(page)
+    code_box = page.get_by_test_id("stCode").filter(has_text="ws=").first
+    expect(code_box).to_be_visible()
+    join_url = code_box.inner_text().strip()
+    assert re.search(r"/ws\?ws=[A-Z0-9]{4,}", join_url), join_url
+    assert url_params(page.url).get("role") == "host"
+    shot(page, "join")
+
+    _participant(new_context, join_url, "Grupp A", "car_traffic", shot)
+    _participant(new_context, join_url, "Grupp B", "hvo_heavy", shot)
+
+    # Both submissions reach the facilitator's live board (a fragment that refreshes itself).
+    page.get_by_role("radio", name=t("workshop.view.board", "sv"), exact=True).click()
+    wait_for_app(page)
+    ranking = page.get_by_test_id("stTable").first
+    expect(ranking).to_contain_text("Grupp A", timeout=30_000)
+    expect(ranking).to_contain_text("Grupp B", timeout=30_000)
+    groups = page.get_by_test_id("stMetric").filter(has_text=t("workshop.board.groups", "sv")).first
+    expect(groups.get_by_test_id("stMetricValue")).to_have_text("2")
+    shot(page, "board")
+    assert_no_exception(page)

@@ -358,6 +358,13 @@ def test_injection_strings_stored_verbatim(store: WorkshopStore) -> None:
     assert len(store.export(ws.code, key)[1]) == len(INJECTIONS)
 
 
+def test_names_that_expand_when_normalised(store: WorkshopStore) -> None:
+    ws, _ = _create(store)
+    name = "\ufdfa" * MAX_GROUP_CHARS  # one character, 18 after NFKC: the grouping key stays within its column
+    r = store.submit(ws.code, name, {"ev_cars": 80}, new_token())
+    assert r.created and r.submission.group_name == name and len(r.submission.group_key) <= 4 * MAX_GROUP_CHARS
+
+
 def test_restart_keeps_every_submission(engine_factory: EngineFactory) -> None:
     s = WorkshopStore(engine_factory())
     s.ensure_schema()

@@ -1,0 +1,146 @@
+"""AppTest flows for the "Osäkerhet" page, run through app.py with 1 000 samples for speed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from model.scenario import Scenario
+from model.sensitivity import likelihood, mc_summary
+from model.targets import TargetSpec
+from ui.fmt import fmt_pct
+from ui.i18n import t
+from ui.levers import presets
+from ui.uncertainty_page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 60
+PAGE = "pages/osakerhet.py"
+N = 1_000
+
+
+def _page(n: int = N, target: str | None = None, preset: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    if preset:
+        at.button_group(key="preset_choice").set_value(preset).run()
+    if target:
+        at.selectbox(key="t_sel").set_value(target).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    if n != DEFAULT_N:
+        at.button_group(key=N_KEY).set_value(n).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _specs(at: AppTest) -> list[dict]:
+    """Chart specs with their named datasets back as lists of rows (Streamlit sends them as Arrow)."""
+    out = []
+    for e in at.get("vega_lite_chart"):
+        spec = json.loads(e.proto.spec)
+        spec["datasets"] = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data).to_dict("records")
+                            for d in e.proto.datasets}
+        out.append(spec)
+    return out
+
+
+def _fan(at: AppTest) -> dict:
+    return next(s for s in _specs(at) if "Osäkerhet i prognosen" in s.get("description", "")
+                or "Uncertainty in the projection" in s.get("description", ""))
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+@pytest.fixture(scope="module")
+def hog_budget() -> AppTest:
+    """Hög ambition judged against Enköping's carbon budget: a probability strictly between 0 and 1."""
+    return _page(preset="hog_ambition", target="budget_rate")
+
+
+def test_defaults_and_explanation() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Osäkerhet"
+    assert at.button_group(key=N_KEY).value == DEFAULT_N == 10_000
+    assert at.number_input(key=SEED_KEY).value == DEFAULT_SEED == 2030
+    text = _texts(at)
+    assert "antaganden" in text and "Monte Carlo" in text and "IPCC" in text
+
+
+def test_fan_chart_and_probability_shown(hog_budget: AppTest) -> None:
+    at = hog_budget
+    expected = mc_summary(Scenario(levers=presets()["hog_ambition"].levers, kommun="0381",
+                                   national_policy="original_2030", target=TargetSpec("budget_rate")),
+                          n=N, seed=DEFAULT_SEED)
+    assert 0 < expected.probability < 1
+    (metric,) = at.metric
+    assert metric.label == "Sannolikhet att nå målet 2030"
+    assert metric.value == fmt_pct(expected.probability, 0, "sv")
+    term = t(f"uncertainty.likelihood.{likelihood(expected.probability)}", "sv")
+    assert f"**{term}**" in _texts(at)
+    fan = _fan(at)
+    assert [r["year"] for r in fan["datasets"]["fan"]] == list(range(2024, 2031))
+    assert fan["datasets"]["deterministic"], "the deterministic line is drawn"
+    assert fan["datasets"]["target"], "the target path is drawn"
+    # The carbon budget judges gross emissions, so the fan shows gross emissions for this target.
+    assert [r["p50"] for r in fan["datasets"]["fan"]] == pytest.approx(expected.fan_gross[2].tolist())
+    assert [r["tonnes"] for r in fan["datasets"]["deterministic"]] == pytest.approx(
+        expected.deterministic_gross.tolist())
+    assert any(s.value == "Bruttoutsläpp med osäkerhet" for s in at.subheader)
+    assert any("slumpfrö 2030" in c.value and "1\u00a0000 utfall" in c.value for c in at.caption)
+
+
+def test_tornado_chart_shown(hog_budget: AppTest) -> None:
+    tornado = next(s for s in _specs(hog_budget) if "Tornado" in s.get("description", ""))
+    # The carbon budget judges gross emissions, so the tornado does too (removals play no part).
+    assert "bruttoutsläpp 2030" in tornado["description"]
+    labels = [b["label"] for b in tornado["datasets"]["bars"]]
+    assert "Biokol (effekt)" not in labels and len(set(labels)) <= 15
+    assert "Befolkningstillväxt" in labels
+    assert any(label.endswith("(effekt)") for label in labels)
+
+
+def test_same_seed_same_numbers(hog_budget: AppTest) -> None:
+    at = hog_budget
+    first_metric, first_fan = at.metric[0].value, _fan(at)["datasets"]["fan"]
+    at.number_input(key=SEED_KEY).set_value(7).run()
+    assert not at.exception, at.exception
+    other_fan = _fan(at)["datasets"]["fan"]
+    assert other_fan != first_fan, "another seed gives other draws"
+    at.number_input(key=SEED_KEY).set_value(DEFAULT_SEED).run()
+    assert at.metric[0].value == first_metric
+    assert _fan(at)["datasets"]["fan"] == first_fan
+
+
+def test_settings_survive_a_page_switch() -> None:
+    at = _page()
+    at.number_input(key=SEED_KEY).set_value(99).run()
+    at.switch_page("pages/scenario.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.button_group(key=N_KEY).value == N and at.number_input(key=SEED_KEY).value == 99
+
+
+def test_target_beyond_horizon_explains_instead_of_failing() -> None:
+    at = _page(target="national_2045")
+    assert not at.metric
+    assert "2045" in at.info[0].value and "horisont" in at.info[0].value
+    assert _fan(at)
+    assert any(s.value == "Nettoutsläpp med osäkerhet" for s in at.subheader), "neutrality targets: net"
+
+
+def test_english_works(hog_budget: AppTest) -> None:
+    at = hog_budget
+    at.button_group(key="lang").set_value("EN").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Uncertainty"
+    assert at.metric[0].label == "Probability of meeting the target 2030"
+    assert at.metric[0].value.endswith("%") and "\u00a0" not in at.metric[0].value
+    assert any(term in _texts(at) for term in ("**unlikely**", "**about as likely as not**", "**likely**"))
+    assert "Uncertainty in the projection" in _fan(at)["description"]
