@@ -12,6 +12,9 @@ from ui.i18n import t
 st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout="wide",
                    initial_sidebar_state="expanded")
 
+# Streamlit's default caption grey (about 3.8:1) fails WCAG AA contrast; darken it everywhere.
+st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p"
+        "{color:#4d5563 !important;}</style>")
 state.init_state()
 state.restore_widgets()
 lang = state.lang()

@@ -139,6 +139,8 @@ class LoadResult:
     active_sessions: int | None
     server_cpu_pct: float | None
     client_cpu_pct: float | None
+    machine_busy_pct: float | None  # all processes, 100 % = one core
+    load_avg: float | None  # 1-minute load average at the end of the measured phase
     measured_seconds: float
     mb_in: float
 
@@ -169,6 +171,11 @@ class LoadResult:
             return math.nan
         return (self.rss_n - self.rss_1) / MB / (self.users - self.replicas)
 
+    def _other_cpu(self) -> float | None:
+        if None in (self.machine_busy_pct, self.server_cpu_pct, self.client_cpu_pct):
+            return None
+        return max(self.machine_busy_pct - self.server_cpu_pct - self.client_cpu_pct, 0.0)  # type: ignore[operator]
+
     def summary_line(self) -> str:
         return (f"users={self.users} p50_ms={self.p50_ms:.0f} p95_ms={self.p95_ms:.0f} "
                 f"max_ms={self.max_ms:.0f} errors={self.errors} mb_per_session={self.mb_per_session:.1f}")
@@ -189,8 +196,9 @@ class LoadResult:
             f"{mb(self.rss_0)}, {self.replicas} session(s) {mb(self.rss_1)}, {self.users} sessions "
             f"{mb(self.rss_n)}, end {mb(self.rss_end)}, peak {mb(self.rss_peak)}; "
             f"active_sessions (metrics) {self.active_sessions}",
-            f"CPU (100 % = one core): server {self.server_cpu_pct or math.nan:.0f} %, load client "
-            f"{self.client_cpu_pct or math.nan:.0f} %; received {self.mb_in:.0f} MB",
+            f"CPU (100 % = one core, {os.cpu_count()} cores): server {_num(self.server_cpu_pct)} %, load "
+            f"client {_num(self.client_cpu_pct)} %, other processes {_num(self._other_cpu())} %; load "
+            f"average {_num(self.load_avg, 1)}; received {self.mb_in:.0f} MB",
             f"errors: {self.errors} {self.error_kinds or ''}",
         ]
         lines += [f"  e.g. {e}" for e in self.error_samples[:5]]
@@ -198,6 +206,16 @@ class LoadResult:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _num(v: float | None, digits: int = 0) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def _busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used (every core; idle/iowait excluded)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
 
 
 def _log(cfg: LoadConfig, msg: str) -> None:
@@ -370,7 +388,8 @@ class BrowserSession:
                 r.read()
         xsrf = next((c.value for c in jar if c.name == XSRF_COOKIE), None)
         protocols = ["streamlit", xsrf or "PLACEHOLDER_AUTH_TOKEN"]
-        cookie = f"{XSRF_COOKIE}={xsrf}" if xsrf else None
+        # Every cookie goes along, as in a browser (e.g. a sticky-routing cookie of a proxy).
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar) or None
         self.ws = websocket.create_connection(
             f"ws://{host_port}/_stcore/stream", timeout=self.timeout, subprotocols=protocols,
             origin=self.base, cookie=cookie, enable_multithread=False)
@@ -678,7 +697,7 @@ def run_load(cfg: LoadConfig) -> LoadResult:
     mb = lambda v: "n/a" if v is None else f"{v / MB:.0f} MB"  # noqa: E731
     rss_0 = _rss_all(pids)
     _log(cfg, f"server pid(s) {pids}, baseline RSS {mb(rss_0)}; warming up {k} user(s), one per server")
-    cpu_srv0 = cpu_srv1 = cpu_me0 = cpu_me1 = None
+    cpu_srv0 = cpu_srv1 = cpu_me0 = cpu_me1 = busy0 = busy1 = load_avg = None
     t_measured = 0.0
     rss_1 = rss_n = rss_end = active = None
     rss_peak = 0.0
@@ -701,7 +720,7 @@ def run_load(cfg: LoadConfig) -> LoadResult:
         counts = [_active_sessions(u) for u in urls]
         active = None if any(c is None for c in counts) else sum(counts)  # type: ignore[misc]
         _log(cfg, f"{cfg.users} sessions warm: RSS {mb(rss_n)}; measuring {cfg.seconds:.0f} s")
-        cpu_srv0, cpu_me0 = _cpu_all(pids), sum(me.cpu_times()[:2])
+        cpu_srv0, cpu_me0, busy0 = _cpu_all(pids), sum(me.cpu_times()[:2]), _busy_seconds()
         clock.measure_start = time.monotonic()
         clock.measure_end = clock.measure_start + cfg.seconds
         rss_peak = rss_n or 0.0
@@ -709,7 +728,8 @@ def run_load(cfg: LoadConfig) -> LoadResult:
             time.sleep(min(0.5, max(clock.measure_end - time.monotonic(), 0)))
             rss_peak = max(rss_peak, _rss_all(pids) or 0.0)
         t_measured = time.monotonic() - clock.measure_start
-        cpu_srv1, cpu_me1 = _cpu_all(pids), sum(me.cpu_times()[:2])
+        cpu_srv1, cpu_me1, busy1 = _cpu_all(pids), sum(me.cpu_times()[:2]), _busy_seconds()
+        load_avg = os.getloadavg()[0]
         # Users stop by themselves after their rerun in flight (bounded by rerun_timeout).
         for s in stats:
             s.done.wait(max(min(hard_deadline, time.monotonic() + cfg.rerun_timeout + cfg.think_max + 5)
@@ -736,7 +756,8 @@ def run_load(cfg: LoadConfig) -> LoadResult:
         error_samples=errs[:10], initial_ms=[s.initial_ms for s in stats if s.initial_ms is not None],
         rss_0=rss_0, rss_1=rss_1, rss_n=rss_n, rss_end=rss_end, rss_peak=rss_peak or None,
         active_sessions=active, server_cpu_pct=per(cpu_srv0, cpu_srv1),
-        client_cpu_pct=per(cpu_me0, cpu_me1), measured_seconds=t_measured,
+        client_cpu_pct=per(cpu_me0, cpu_me1), machine_busy_pct=per(busy0, busy1), load_avg=load_avg,
+        measured_seconds=t_measured,
         mb_in=sum(s.bytes_in for s in stats) / MB)
 
 
@@ -749,6 +770,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="running server, loopback only (several replicas: comma-separated)")
     ap.add_argument("--start-server", action="store_true",
                     help="start `streamlit run app.py` on a free loopback port and stop it at the end")
+    ap.add_argument("--app", default="app.py", help="script to run with --start-server (e.g. asgi.py)")
     ap.add_argument("--replicas", type=int, default=1,
                     help="with --start-server: start this many servers, users spread round-robin "
                          "(what a sticky proxy in front of replicas does)")
@@ -777,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
                      seed=args.seed, server_pids=tuple(args.server_pid), verbose=not args.quiet)
     if args.start_server:
         with ExitStack() as stack:
-            servers = [stack.enter_context(streamlit_server(extra_args=tuple(args.server_arg)))
+            servers = [stack.enter_context(streamlit_server(app=args.app, extra_args=tuple(args.server_arg)))
                        for _ in range(args.replicas)]
             cfg.url = ",".join(url for url, _ in servers)
             cfg.server_pids = tuple(proc.pid for _, proc in servers)

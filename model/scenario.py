@@ -46,8 +46,8 @@ class ScenarioFileError(ValueError):
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         self.field, self.value, self.allowed = field, value, allowed
         shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+        if len(shown) > 60:  # keep both ends: a file path's name is at the end
+            shown = shown[:25] + "…" + shown[-34:]
         super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {allowed} "
                          f"(field '{field}' has value {shown}; allowed: {allowed})")
 

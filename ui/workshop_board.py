@@ -10,12 +10,14 @@ Anyone with the code may view the board; it changes nothing.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 from collections import Counter
 
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from model.codec import encode
 from model.workshop_store import Workshop
 from ui import charts, state
 from ui.fmt import fmt_tonnes
@@ -51,8 +53,6 @@ def switch_if_requested(lang: str) -> None:
     """Go to the Scenario page after :func:`open_on_scenario` (outside app.py: just confirm)."""
     if not st.session_state.pop(_SWITCH, False):
         return
-    from model.codec import encode
-
     try:
         st.switch_page(SCENARIO_PAGE, query_params=encode(state.current_link()))
     except StreamlitAPIException:  # the page runs without app.py's navigation (tests)
@@ -146,7 +146,7 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, 
         latest = db_call(store.latest, ws.code)
         counts = Counter(s.group_key for s in db_call(store.history, ws.code))
     except DatabaseUnavailable as exc:
-        report_unavailable(exc, lang)
+        report_unavailable(exc, lang, retry_key=None)  # the board retries by itself every few seconds
         return
     rows = group_rows(ws, latest, counts)
     median = group_pathway(ws, latest, lang)
@@ -178,7 +178,8 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, 
     st.subheader(t("workshop.board.ranking_title", lang), anchor=False)
     if rows:
         link_col = t("workshop.rank.open", lang)
-        st.table(escaped(_ranking(ws, rows, median, lang), keep=(link_col,)), hide_index=True, border="horizontal")
+        st.table(escaped(_ranking(ws, rows, median, lang), keep=(link_col,)), hide_index=True,
+                 border="horizontal")
         if controls:
             _open_controls(ws, rows, median, lang)
     else:
@@ -192,9 +193,7 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, 
     st.caption(t("workshop.spread.caption", lang))
 
 
-def _now():  # noqa: ANN202 - tiny seam for tests
-    import datetime as _dt
-
+def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
 

@@ -88,13 +88,15 @@ def get_store() -> WorkshopStore:
         raise DatabaseUnavailable(type(exc).__name__) from exc
 
 
-def report_unavailable(exc: BaseException, lang: str) -> None:
-    """Log a database failure (without the URL) and tell the user in plain words."""
+def report_unavailable(exc: BaseException, lang: str, retry_key: str | None = "ws_db_retry") -> None:
+    """Log a database failure (without the URL) and tell the user in plain words (with a retry button)."""
     cause = exc.__cause__ or exc
     _log.warning("workshop database unavailable: %s: %s", type(cause).__name__, str(cause).splitlines()[0][:300]
                  if str(cause) else "")
     st.error(t("workshop.db.unavailable", lang), icon=":material/cloud_off:")
     st.caption(t("workshop.db.unavailable_help", lang))
+    if retry_key:
+        st.button(t("workshop.db.retry", lang), key=retry_key, icon=":material/refresh:")  # a click reruns
 
 
 def db_call(fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -184,8 +184,10 @@ def _running(store: WorkshopStore, lang: str) -> None:
                            t("workshop.join.code_inline", lang, code=ws.code)]))
     _new_key_box(ws, lang)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    view = c1.segmented_control(t("workshop.view.label", lang), list(VIEWS), key=VIEW_KEY, default="board",
-                                required=True, format_func=lambda v: t(f"workshop.view.{v}", lang))
+    if ss.get(VIEW_KEY) not in VIEWS:
+        ss[VIEW_KEY] = "board"
+    view = c1.segmented_control(t("workshop.view.label", lang), list(VIEWS), key=VIEW_KEY, required=True,
+                                format_func=lambda v: t(f"workshop.view.{v}", lang))
     c2.link_button(t("workshop.view.present", lang), board_url(ws.code, lang), icon=":material/slideshow:",
                    help=t("workshop.view.present_help", lang), width="stretch")
     if view == "join":

@@ -15,16 +15,16 @@ import streamlit as st
 from model.registry import load_registry
 from model.workshop_store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, new_token,
                                   normalize_code)
+from ui import charts
 from ui.fmt import fmt_tonnes
 from ui.i18n import t
 from ui.levers import lever_help
+from ui.narrative import focus_year
 from ui.render import safe_text
-from ui import charts
 from ui.workshop_common import hide_sidebar, settings_line
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop_summary import (GroupRow, evaluate, gap_of, gap_text, kommun_name, lever_value,
                                  local_time, pathways_frame, target_frame, unit)
-from ui.narrative import focus_year
 
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
@@ -141,7 +141,7 @@ def _submit(ws: Workshop, lang: str) -> None:
         st.error(t(f"workshop.error.{exc.key}", lang), icon=":material/error:")
         return
     except DatabaseUnavailable as exc:
-        report_unavailable(exc, lang)
+        report_unavailable(exc, lang, retry_key=None)  # the submit button is the retry
         st.warning(t("workshop.participant.not_saved", lang), icon=":material/sync_problem:")
         return
     ss[LAST_KEY] = {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
@@ -176,7 +176,7 @@ def _code_entry(lang: str, bad: bool) -> None:
     with st.form("wsp_code_form", border=False):
         code = st.text_input(t("workshop.participant.code_input", lang), max_chars=12, key="wsp_code_input",
                              placeholder="ABC234")
-        if st.form_submit_button(t("workshop.participant.code_go", lang), type="primary"):
+        if st.form_submit_button(t("workshop.participant.code_go", lang), type="primary", key="wsp_code_go"):
             try:
                 st.query_params["ws"] = normalize_code(code)
                 st.rerun()

@@ -163,11 +163,44 @@ def browser_context_args(browser_context_args: dict[str, Any], app_server: AppSe
             "timezone_id": "Europe/Stockholm", "accept_downloads": True}
 
 
+@pytest.fixture(scope="session")
+def warm_app(browser: Any, browser_context_args: dict[str, Any]) -> None:
+    """Open the default page once per server.
+
+    The first session of a fresh server that starts on another page gets a spurious "Page not
+    found" dialog over the right page (st.navigation, streamlit#9992), which would make tests
+    depend on their order. This also fills the model caches before the first timed test.
+    """
+    ctx = browser.new_context(**browser_context_args)
+    try:
+        page = ctx.new_page()
+        page.goto("/")
+        wait_for_app(page)
+        page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=APP_TIMEOUT_MS)
+    finally:
+        ctx.close()
+
+
 @pytest.fixture
-def page(page: Any) -> Any:
-    """pytest-playwright's page with the app's generous timeouts."""
+def page(page: Any, warm_app: None) -> Any:
+    """pytest-playwright's page (after the warm-up) with the app's generous timeouts."""
     page.set_default_timeout(APP_TIMEOUT_MS)
     return page
+
+
+@pytest.fixture
+def new_phone_context(browser: Any, browser_context_args: dict[str, Any], warm_app: None) -> Iterator[Callable[[], Any]]:
+    """A factory of fresh phone-sized contexts (375 px, touch), closed after the test."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        ctx = browser.new_context(**{**browser_context_args, **PHONE})
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -267,16 +300,35 @@ def test_slug(node_name: str) -> str:
 test_slug.__test__ = False  # type: ignore[attr-defined]  # not a test despite the name
 
 
+#: Streamlit scrolls inside these, not the document, so a "full page" screenshot would stop at the fold.
+_SCROLLERS = "[data-testid='stMain'], [data-testid='stSidebarContent']"
+MAX_SHOT_HEIGHT = 6000
+
+
+def save_screenshot(page: Any, path: Path) -> Path:
+    """Screenshot of everything: the viewport is stretched to the tallest scroll area, then restored."""
+    size = page.viewport_size or DESKTOP
+    height = page.evaluate(f"Math.max(...[...document.querySelectorAll(\"{_SCROLLERS}\")].map(e => e.scrollHeight), 0)")
+    tall = min(int(height), MAX_SHOT_HEIGHT) > size["height"]
+    if tall:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), MAX_SHOT_HEIGHT)})
+        page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if tall:
+            page.set_viewport_size(size)
+    return path
+
+
 @pytest.fixture
 def shot(request: pytest.FixtureRequest) -> Callable[..., Path]:
-    """``shot(page, "label")`` saves ``test-artifacts/screenshots/<test>-<label>.png`` (full page)."""
+    """``shot(page, "label")`` saves ``test-artifacts/screenshots/<test>[-<label>].png`` (whole page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = test_slug(request.node.name)
 
     def _shot(page: Any, label: str = "") -> Path:
-        path = SCREENSHOTS / (f"{base}-{test_slug(label)}.png" if label else f"{base}.png")
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return save_screenshot(page, SCREENSHOTS / (f"{base}-{test_slug(label)}.png" if label else f"{base}.png"))
 
     return _shot
 

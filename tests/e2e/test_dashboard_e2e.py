@@ -286,7 +286,7 @@ SCENARIO_EXPORTS = [("export.csv", _check_csv), ("export.xlsx", _check_xlsx), ("
 
 
 @pytest.fixture(scope="module")
-def scenario_page(browser: Any, browser_context_args: dict[str, Any]) -> Any:
+def scenario_page(browser: Any, browser_context_args: dict[str, Any], warm_app: None) -> Any:
     """One Scenario page for all its downloads (a page load per file would cost more than the files)."""
     ctx = browser.new_context(**browser_context_args)
     page = ctx.new_page()
@@ -347,10 +347,10 @@ def test_compare_two_scenarios(page: Any, shot: Callable[..., Any]) -> None:
     assert headline(page) == own_figure
 
 
-def _participant(new_context: Callable[..., Any], join_url: str, group: str, lever_id: str,
+def _participant(new_phone_context: Callable[[], Any], join_url: str, group: str, lever_id: str,
                  shot: Callable[..., Any]) -> Any:
     """One group on its own phone: name, one lever to the maximum, submit; returns the page."""
-    page = new_context(**{k: v for k, v in PHONE.items() if k != "viewport"}, viewport=PHONE["viewport"]).new_page()
+    page = new_phone_context().new_page()
     page.set_default_timeout(60_000)
     open_page(page, join_url, ".st-key-wsp_submit")
     name = page.locator(".st-key-wsp_group input")
@@ -370,7 +370,8 @@ def _participant(new_context: Callable[..., Any], join_url: str, group: str, lev
     return page
 
 
-def test_workshop_two_participants(page: Any, new_context: Callable[..., Any], shot: Callable[..., Any]) -> None:
+def test_workshop_two_participants(page: Any, new_phone_context: Callable[[], Any],
+                                   shot: Callable[..., Any]) -> None:
     open_page(page, "/ws")
     if page.get_by_text("Sidan byggs.", exact=True).count():
         shot(page)
@@ -387,8 +388,8 @@ def test_workshop_two_participants(page: Any, new_context: Callable[..., Any], s
     assert url_params(page.url).get("role") == "host"
     shot(page, "join")
 
-    _participant(new_context, join_url, "Grupp A", "car_traffic", shot)
-    _participant(new_context, join_url, "Grupp B", "hvo_heavy", shot)
+    _participant(new_phone_context, join_url, "Grupp A", "car_traffic", shot)
+    _participant(new_phone_context, join_url, "Grupp B", "hvo_heavy", shot)
 
     # Both submissions reach the facilitator's live board (a fragment that refreshes itself).
     page.get_by_role("radio", name=t("workshop.view.board", "sv"), exact=True).click()

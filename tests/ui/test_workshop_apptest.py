@@ -221,8 +221,14 @@ def test_closed_workshop_refuses(store: WorkshopStore) -> None:
 
 
 def test_unknown_and_bad_codes(store: WorkshopStore) -> None:
+    ws, _ = _workshop(store)
     at = _page({"ws": "ZZZZZZ"})
     assert t("workshop.error.not_found", "sv") in _texts(at)
+    # The participant can type the code from the projector instead.
+    at.text_input(key="wsp_code_input").input(ws.code.lower()[:3] + "-" + ws.code.lower()[3:])
+    at.button(key="wsp_code_go").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Enköping testar" and "wsp_submit" in _keys(at)
     at = _page({"ws": "<script>"})
     assert t("workshop.error.bad_code", "sv") in _texts(at)
     assert "<script>" not in _texts(at)
@@ -300,7 +306,8 @@ def test_spread_agreement_and_ranking(store: WorkshopStore) -> None:
     table, agreed = lever_spread(ws, subs, "sv")
     assert list(table["Spak"]) == [load_registry().lever(lid).label["sv"] for lid in OPEN]
     row = table.iloc[0]
-    assert (row["Lägst"], row["Högst"], row["Ändrad av"], row["Eniga?"]) == ("60\u00a0%", "65\u00a0%", "2 av 2", "Ja")
+    got = (row["Lägst"], row["Högst"], row["Ändrad av"], row["Eniga?"])
+    assert got == ("60\u00a0%", "65\u00a0%", "2 av 2", "Ja")
     assert table.iloc[1]["Eniga?"] == "Nej"  # 0 and 30 % span the whole 0–30 % range
     # Agreement is reported for levers the groups agree to move, not for untouched ones.
     assert agreed == [load_registry().lever("ev_cars").label["sv"]]
