@@ -209,7 +209,7 @@ def test_file_at_size_limit_is_read(tmp_path: Path) -> None:
 def test_long_value_is_shortened_in_message() -> None:
     with pytest.raises(ScenarioFileError) as exc:
         loads_scenario(_sub('"current_law"', '"' + "x" * 500 + '"'))
-    assert len(str(exc.value)) < 400 and "..." in str(exc.value)
+    assert len(str(exc.value)) < 400 and "…" in str(exc.value)
 
 
 def test_omitted_parts_take_defaults() -> None:
