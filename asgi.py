@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from starlette.middleware import Middleware
 
 LANGS = ("sv", "en")
@@ -42,6 +43,8 @@ _SYNC_SCRIPT = (
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _HEAD_TAG = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _DROP_HEADERS = {b"content-length", b"content-encoding", b"etag", b"last-modified"}
+#: Streamlit's own routes: never page HTML (custom components serve their own index.html here).
+_SKIP_PREFIXES = ("/_stcore/", "/component/", "/media/", "/app/static/", "/static/")
 
 
 def page_lang(query_string: bytes | str) -> str:
@@ -67,7 +70,12 @@ class HtmlLangMiddleware:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
+        path = scope.get("path", "")
+        root = scope.get("root_path", "").rstrip("/")
+        if path.startswith(root):
+            path = path[len(root):]
+        if (scope["type"] != "http" or scope.get("method") != "GET"
+                or any(prefix in path for prefix in _SKIP_PREFIXES)):
             await self.app(scope, receive, send)
             return
         lang = page_lang(scope.get("query_string", b""))
@@ -103,5 +111,11 @@ class HtmlLangMiddleware:
 
         await self.app(scope, receive, send_wrapper)
 
+
+# Streamlit decides per process whether the legacy ``pages/`` auto-discovery is active, and only
+# switches it off once ``st.navigation`` has run. Until then the first visitor after a start who
+# opens a deep link (e.g. a workshop QR code) gets a spurious "Page not found" dialog. app.py
+# always uses st.navigation, so switch the legacy mode off before the first session starts.
+PagesManager.uses_pages_directory = False
 
 app = st.App("app.py", middleware=[Middleware(HtmlLangMiddleware)])

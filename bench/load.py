@@ -13,13 +13,21 @@ Usage::
 
     python bench/load.py --users 50 --seconds 60 --start-server
     python bench/load.py --url http://127.0.0.1:8501 --users 10 --seconds 30
+    # what a setting or a second replica changes (users spread round-robin, as a sticky proxy does):
+    python bench/load.py --start-server --server-arg=--runner.postScriptGC=false --replicas 2
 
 The last line reads
-``users=… p50_ms=… p95_ms=… max_ms=… errors=… mb_per_session=…``.
+``users=… p50_ms=… p95_ms=… max_ms=… errors=… mb_per_session=…``; the lines before it
+give more percentiles, throughput, first-page-load times, RSS at each step and the CPU
+of the server, of this client and of *other* processes (a busy machine skews latency).
 
 Memory: RSS of the server process (psutil) before any user connects (``rss_0``),
 after the first user has loaded the page and moved a lever (``rss_1``), and after all
 N users have done the same (``rss_N``); ``mb_per_session = (rss_N - rss_1) / (N - 1)``.
+With K replicas the RSS is summed and the first K users (one per replica) are the
+reference: ``(rss_N - rss_K) / (N - K)``. Through a proxy (one URL, several servers
+behind it) pass every ``--server-pid``; the figure then includes the other replicas'
+warm-up, so measure memory against the replicas directly.
 
 Errors: exception elements in the app (``Delta.new_element.exception``), compile
 errors, unexpected disconnects and reruns that did not finish within ``--timeout``.
@@ -614,6 +622,8 @@ def _user(idx: int, cfg: LoadConfig, base: str, clock: _Clock, stats: UserStats)
             stats.errors.append(f"first run finished with status {status}")
         if not sess.lever_ids():
             raise RuntimeError("no lever sliders (lv_*) found in the first run")
+        if cfg.warmup_reruns <= 0:
+            stats.warm.set()
         while not clock.stop.is_set():
             sess.idle(rng.uniform(cfg.think_min, cfg.think_max))
             if clock.stop.is_set() or time.monotonic() >= clock.measure_end:

@@ -38,7 +38,7 @@ def render_export_panel(result: ScenarioResult, lang: str, share_url: str) -> No
          "text/html"),
     ]
     st.markdown(f"**{t('export.title', lang)}**")
-    cols = st.columns(3)
+    cols = st.columns(2)
     for i, (label, build, name, mime) in enumerate(items):
-        cols[i % 3].download_button(label, data=build, file_name=name, mime=mime, on_click="ignore",
+        cols[i % 2].download_button(label, data=build, file_name=name, mime=mime, on_click="ignore",
                                     icon=":material/download:", width="stretch", key=f"dl_{i}")

@@ -1,16 +1,22 @@
 """Fixtures for the browser tests: a real ``streamlit run`` server and Debian's chromium.
 
-* ``app_server`` (session): starts ``streamlit run asgi.py`` (the ASGI entry point that fixes
-  ``<html lang>``; ``app.py`` when ``asgi.py`` is absent or ``KLIMAT_E2E_ENTRY=app.py``) on a free
-  port with a throw-away workshop database (``KLIMAT_DB_URL``), polls ``/_stcore/health`` and
-  always stops the process group it started. Its log goes to ``test-artifacts/streamlit-server.log``.
-* pytest-playwright's ``browser``/``context``/``page`` fixtures, launched from /usr/bin/chromium
-  (no Playwright browser downloads) with the server as ``base_url``: ``page.goto("/compare")``.
-* Helpers: :func:`wait_for_app`, :func:`open_page`, :func:`metric_values`, :func:`chart_signature`,
-  and the ``shot`` fixture that saves ``test-artifacts/screenshots/<test>[-<label>].png``.
+* ``app_server`` (session): ``streamlit run asgi.py`` (the ASGI entry point that fixes ``<html lang>``;
+  ``app.py`` when ``asgi.py`` is absent, or whatever ``KLIMAT_E2E_ENTRY`` names) on a free loopback port
+  with a throw-away workshop database (``KLIMAT_DB_URL=sqlite:///<tmp>/ws.sqlite``). It polls
+  ``/_stcore/health`` and always stops the process group it started; the server's log is
+  ``test-artifacts/streamlit-server.log``.
+* pytest-playwright's ``browser``/``context``/``page``/``new_context`` fixtures, launched from
+  /usr/bin/chromium (Playwright's own browsers are never downloaded) with the server as ``base_url``,
+  so ``page.goto("/compare")`` works; ``new_phone_context`` makes 375 px touch contexts; ``warm_app``
+  opens the default page once per server (see its docstring).
+* Helpers: :func:`wait_for_app`, :func:`open_page`, :func:`metric_values`, :func:`headline`,
+  :func:`main_chart`, :func:`chart_signature`, :func:`slider`, :func:`show_lever`, :func:`url_params`;
+  the ``shot`` fixture saves ``test-artifacts/screenshots/<test>[-<label>].png`` (whole page).
+* ``axe_script``: the pinned axe-core (``npm ci --prefix tests/e2e``); ``a11y_results`` collects the
+  per-page summaries that are printed at the end of the run and saved to ``test-artifacts/a11y.json``.
 
-Every test in this folder is skipped, with the reason shown, when /usr/bin/chromium is missing
-(CI installs it, so nothing is skipped there).
+Every browser test (marked ``e2e``) is skipped, with the reason shown, when /usr/bin/chromium is
+missing (CI installs it, so nothing is skipped there).
 """
 from __future__ import annotations
 
@@ -34,7 +40,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
+#: Debian's chromium; KLIMAT_E2E_CHROMIUM points elsewhere (e.g. to check the skip with a missing path).
+CHROMIUM = os.environ.get("KLIMAT_E2E_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -56,13 +63,13 @@ STARTUP_TIMEOUT_S = 90
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip this folder's tests, with a clear reason, when Debian's chromium is missing."""
+    """Skip this folder's browser tests (marked e2e), with a clear reason, when chromium is missing."""
     if Path(CHROMIUM).exists():
         return
     skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM} "
                                    "(apt-get install chromium); CI installs it")
     for item in items:
-        if E2E_DIR in Path(str(item.fspath)).parents:
+        if E2E_DIR in Path(item.path).parents and item.get_closest_marker("e2e"):
             item.add_marker(skip)
 
 
@@ -189,7 +196,8 @@ def page(page: Any, warm_app: None) -> Any:
 
 
 @pytest.fixture
-def new_phone_context(browser: Any, browser_context_args: dict[str, Any], warm_app: None) -> Iterator[Callable[[], Any]]:
+def new_phone_context(browser: Any, browser_context_args: dict[str, Any],
+                      warm_app: None) -> Iterator[Callable[[], Any]]:
     """A factory of fresh phone-sized contexts (375 px, touch), closed after the test."""
     contexts: list[Any] = []
 
@@ -308,7 +316,8 @@ MAX_SHOT_HEIGHT = 6000
 def save_screenshot(page: Any, path: Path) -> Path:
     """Screenshot of everything: the viewport is stretched to the tallest scroll area, then restored."""
     size = page.viewport_size or DESKTOP
-    height = page.evaluate(f"Math.max(...[...document.querySelectorAll(\"{_SCROLLERS}\")].map(e => e.scrollHeight), 0)")
+    height = page.evaluate(
+        f"Math.max(...[...document.querySelectorAll(\"{_SCROLLERS}\")].map(e => e.scrollHeight), 0)")
     tall = min(int(height), MAX_SHOT_HEIGHT) > size["height"]
     if tall:
         page.set_viewport_size({"width": size["width"], "height": min(int(height), MAX_SHOT_HEIGHT)})

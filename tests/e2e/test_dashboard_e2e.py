@@ -12,7 +12,6 @@ import io
 import re
 import struct
 import time
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
