@@ -17,6 +17,8 @@ is the cheapest setting with the smallest possible gap within the locks and the 
 Cost = registry mode cost (SEK per t CO2e) x tonnes in the target year: gross reduction plus removals,
 counted *sequentially* in order of cost from "no new measures" (each lever after the cheaper ones, as in
 the MACC). Levers without a registry cost get an assumed one (default: median of the registry's modes).
+
+The linearised problem and the solver steps are in :mod:`model.optimiser_milp`.
 """
 from __future__ import annotations
 
@@ -24,20 +26,15 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
-from model.baseline import build_context
 from model.data import SECTORS
-from model.engine import apply_levers, lever_effects, removals
-from model.registry import load_registry
-from model.run import _baseline, resolve_kommun, run_scenario
-from model.scenario import Scenario, check_lever_value
+from model.optimiser_milp import NEAR_T, NEUTRAL, TOL_T, W_COST, Problem, assess, prune, repair, solve
+from model.run import run_scenario
+from model.scenario import Scenario
 from model.targets import TargetSpec
 
-W_COST = np.array([1.0, 0.0, -1.0])  # tonnes = gross reduction + extra removals
-NEUTRAL = ("klimatneutral_2030", "national_2045")
-TOL_T = 1e-6  # t; the verdicts' own tolerance
-NEAR_T = 0.5  # t; "as close as the best possible" in the infeasible case
+# NEUTRAL and W_COST are re-exported from model.optimiser_milp (the solver helpers).
+__all__ = ["NEAR_T", "NEUTRAL", "OptimiserResult", "TOL_T", "W_COST", "macc", "optimise"]
 
 
 @dataclass(frozen=True)
@@ -114,169 +111,6 @@ class OptimiserResult:
                         horizon=self.horizon, target=self.target, id="optimiser")
 
 
-class _Problem:
-    """Engine levels in the target year, requirement rows (w, b), lever bounds and costs."""
-
-    def __init__(self, scenario: Scenario, kommun: str | None, locked: Mapping[str, float],
-                 assumed_cost: float | None) -> None:
-        reg = self.reg = load_registry()
-        self.messages: list[str] = []
-        sc = replace(scenario, kommun=resolve_kommun(scenario, kommun).code, levers={})
-        self.lo = build_context(sc.kommun, sc.national_policy, sc.horizon).nnm.copy()
-        for lid, v in locked.items():
-            self.lo[reg.lever_ids.index(lid)] = check_lever_value(reg, lid, v, f"locked.{lid}")
-        verdict = run_scenario(replace(sc, levers=self._as_dict(self.lo))).target(sc.target.selected)
-        if not verdict.evaluable:  # target year after the horizon
-            sc = replace(sc, horizon=2045)
-            self.messages.append("horizon_extended")
-            verdict = run_scenario(replace(sc, levers=self._as_dict(self.lo))).target(sc.target.selected)
-        ctx = self.ctx = build_context(sc.kommun, sc.national_policy, sc.horizon)
-        self.sc, self.year, self.base = sc, int(verdict.year), _baseline(ctx)
-        self.ti = int(np.flatnonzero(ctx.years == self.year)[0])
-        self.tmask = ctx.stream_sector == SECTORS.index("Transporter")
-        rows = {"neutral": ([[1.0, 0, 0], [1.0, 0, -1.0]], [verdict.allowed_t, 0.0]),
-                "national_transport_2030": ([[0, 1.0, 0]], [verdict.allowed_t]),
-                "path": ([[1.0, 0, 0]], [verdict.allowed_t])}
-        kind = "neutral" if sc.target.selected in NEUTRAL else sc.target.selected
-        self.w, self.b = (np.array(v) for v in rows.get(kind, rows["path"]))
-        if kind not in rows:
-            self.messages.append("path_last_year")
-        self.free = np.array([lid not in locked for lid in reg.lever_ids])
-        self.hi = np.where(self.free, [lv.max for lv in reg.levers], self.lo)
-        self.step = np.array([lv.step for lv in reg.levers])
-        self.n = np.round((self.hi - self.lo) / self.step).astype(int)
-        modes = [lv.cost_sek_per_t[1] for lv in reg.levers if lv.cost_sek_per_t]
-        fallback = float(np.median(modes)) if assumed_cost is None else float(assumed_cost)
-        self.cost = np.array([lv.cost_sek_per_t[1] if lv.cost_sek_per_t else fallback for lv in reg.levers])
-        self.assumed = tuple(lv.id for lv in reg.levers if not lv.cost_sek_per_t)
-        self.assumption = tuple(lv.id for lv in reg.levers if not lv.cost_sek_per_t
-                                or str(lv.cost_source).lower().startswith("assumption"))
-        self.order = sorted(range(len(reg.levers)), key=lambda i: (self.cost[i], i))
-        self.l_nnm = self.levels(ctx.nnm)
-
-    def x(self, k: np.ndarray) -> np.ndarray:
-        """Lever values (L,) for free-lever steps k above the lower bounds."""
-        return np.where(self.free, self.lo + k * self.step, self.lo)
-
-    def _as_dict(self, x: np.ndarray) -> dict[str, float]:
-        return {lid: float(v) for lid, v in zip(self.reg.lever_ids, x)}
-
-    def levels(self, x: np.ndarray) -> np.ndarray:
-        """(gross, Transporter, removals) in the target year for lever values x, t per year."""
-        fx = lever_effects(self.ctx, x, self.reg)
-        s = apply_levers(self.base, fx)[:, 0, self.ti]
-        return np.array([s.sum(), s[self.tmask].sum(), removals(fx, 1)[0, self.ti]])
-
-    def gap(self, lev: np.ndarray) -> float:
-        """Verdict gap for levels ``lev``, t CO2e."""
-        return float(max(0.0, np.max(self.w @ lev - self.b)))
-
-    def decompose(self, x: np.ndarray) -> np.ndarray:
-        """Per-lever level change (L, 3), sequential in order of cost from "no new measures"."""
-        out, y, prev = np.zeros((len(x), 3)), self.ctx.nnm.copy(), self.l_nnm
-        for i in self.order:
-            if x[i] != y[i]:
-                y[i] = x[i]
-                cur = self.levels(y)
-                out[i], prev = prev - cur, cur
-        return out
-
-
-@dataclass
-class _Point:
-    """An evaluated setting and the linear model around it (d: level change per step (L, 3);
-    c: SEK per year per step; l_ref: levels with only the locked levers' sequential share)."""
-
-    k: np.ndarray
-    x: np.ndarray
-    gap: float
-    cost: float
-    d: np.ndarray
-    c: np.ndarray
-    l_ref: np.ndarray
-    locked_cost: float
-
-
-def _assess(p: _Problem, k: np.ndarray) -> _Point:
-    """Evaluate steps k in the engine and linearise there (secant for used levers, else to max)."""
-    x = p.x(k)
-    dl = p.decompose(x)
-    lx = p.l_nnm - dl.sum(axis=0)
-    d = np.zeros_like(dl)
-    for i in np.flatnonzero(p.free & (p.n > 0)):
-        if k[i] > 0:
-            d[i] = dl[i] / k[i]
-        else:
-            y = x.copy()
-            y[i] = p.hi[i]
-            d[i] = (lx - p.levels(y)) / p.n[i]
-    tonnes = dl @ W_COST
-    return _Point(k, x, p.gap(lx), float(p.cost @ tonnes), d, np.maximum(p.cost * (d @ W_COST), 0.0),
-                  p.l_nnm - dl[~p.free].sum(axis=0), float(p.cost[~p.free] @ tonnes[~p.free]))
-
-
-def _solve(p: _Problem, pt: _Point, allow_gap: float | None, cap: float | None) -> tuple[np.ndarray, float]:
-    """MILP on the linear model: min gap within the cap (allow_gap None), else min cost
-    with the gap at most allow_gap (then the cap is redundant). Returns (steps, gap)."""
-    idx = np.flatnonzero(p.free & (p.n > 0))
-    m, a, need = len(idx), p.w @ pt.d[idx].T, p.w @ pt.l_ref - p.b   # a: row reduction per step
-    hi, z = np.append(p.n[idx], np.inf), np.ones((len(need), 1))
-    cons = [LinearConstraint(np.hstack([a, z]), need, np.inf)]
-    if allow_gap is None:
-        obj = np.append(np.full(m, 1e-9), 1.0)
-        if cap is not None:
-            cons.append(LinearConstraint(np.append(pt.c[idx], 0.0)[None, :], -np.inf,
-                                         max(cap - pt.locked_cost, 0.0)))
-    else:
-        cons = [LinearConstraint(np.hstack([a, 0 * z]), need - allow_gap, np.inf)]
-        obj, hi[-1] = np.append(pt.c[idx] + 1e-3, 0.0), 0.0  # 1e-3 SEK per step: ties to fewer steps
-    res = milp(obj, integrality=np.append(np.ones(m), 0), bounds=Bounds(0, hi), constraints=cons,
-               options={"mip_rel_gap": 1e-5, "time_limit": 0.5})
-    if res.x is None:
-        return pt.k.copy(), float("inf")
-    k = np.zeros(len(p.lo), dtype=int)
-    k[idx] = np.round(res.x[:m]).astype(int)
-    return k, float(res.x[m]) if allow_gap is None else allow_gap
-
-
-def _repair(p: _Problem, pt: _Point, goal: float, cap: float | None) -> np.ndarray:
-    """Greedy step-ups (most gap per SEK, within the cap) until the gap reaches ``goal``."""
-    k, lev, cost = pt.k.copy(), p.levels(pt.x), pt.cost
-    for _ in range(200):
-        gap, best = p.gap(lev), None
-        if gap <= goal:
-            break
-        for i in np.flatnonzero(p.free & (k < p.n)):
-            y = p.x(k)
-            y[i] += p.step[i]
-            ly = p.levels(y)
-            dg, dc = gap - p.gap(ly), p.cost[i] * max(W_COST @ (lev - ly), 0.0)
-            if dg > 0 and (cap is None or cost + dc <= cap) and (best is None or dg / (dc + 1e-9) > best[0]):
-                best = (dg / (dc + 1e-9), i, dg, dc)
-        if best is None:
-            break
-        _, i, dg, dc = best
-        jump = int(min(max(np.ceil((gap - goal) / dg) // 2, 1), p.n[i] - k[i]))
-        if cap is not None and dc > 0:
-            jump = max(1, min(jump, int((cap - cost) // dc)))
-        k[i] += jump
-        cost += jump * dc
-        lev = p.levels(p.x(k))
-    return k
-
-
-def _prune(p: _Problem, k: np.ndarray, goal: float) -> np.ndarray:
-    """Drop surplus steps, most expensive levers first, while the gap stays within ``goal``."""
-    k = k.copy()
-    for i in sorted(np.flatnonzero(p.free & (k > 0)), key=lambda j: -p.cost[j]):
-        while k[i] > 0:
-            k[i] -= 1
-            if p.gap(p.levels(p.x(k))) > goal:
-                k[i] += 1
-                break
-    return k
-
-
 def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[str, float] | None = None,
              cost_cap_sek_per_year: float | None = None, max_iter: int = 5,
              assumed_cost_sek_per_t: float | None = None) -> OptimiserResult:
@@ -297,9 +131,9 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
     assumed_cost_sek_per_t : float, optional
         SEK per t CO2e for levers without a registry cost; default the median registry mode cost.
     """
-    p = _Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t)
+    p = Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t)
     cap = None if cost_cap_sek_per_year is None else float(cost_cap_sek_per_year)
-    start = _assess(p, np.zeros(len(p.lo), dtype=int))
+    start = assess(p, np.zeros(len(p.lo), dtype=int))
     floor = p.gap(p.levels(p.hi))  # the smallest possible gap: levers are monotone
     goal = TOL_T if floor <= TOL_T else floor + NEAR_T
     msgs = list(p.messages) + (["cap_below_locked"] if cap is not None and start.locked_cost > cap else [])
@@ -309,18 +143,18 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         msgs.append("already_met")
     else:
         for iters in range(1, max_iter + 1):
-            allow = floor if cap is None else max(floor, _solve(p, pt, None, cap)[1] + 1e-4)
-            k, _ = _solve(p, pt, allow, cap)
+            allow = floor if cap is None else max(floor, solve(p, pt, None, cap)[1] + 1e-4)
+            k, _ = solve(p, pt, allow, cap)
             if np.array_equal(k, pt.k):
                 break
-            pt, prev = _assess(p, k), best
+            pt, prev = assess(p, k), best
             best = min(best, pt, key=key)
             if key(pt)[:2] == key(prev)[:2] == (False, 0.0) and pt.cost >= prev.cost - 1.0:
                 break  # met before and no cheaper now: the secants have settled
-        k = _repair(p, best, goal, cap)
-        k = _prune(p, k, max(goal, p.gap(p.levels(p.x(k)))))
-        best = min(best, _assess(p, k), key=key)
-    res = run_scenario(replace(p.sc, levers=p._as_dict(best.x)))
+        k = repair(p, best, goal, cap)
+        k = prune(p, k, max(goal, p.gap(p.levels(p.x(k)))))
+        best = min(best, assess(p, k), key=key)
+    res = run_scenario(replace(p.sc, levers=p.as_dict(best.x)))
     verdict = res.target(p.sc.target.selected)
     gap = float(verdict.gap_t)
     tonnes = p.decompose(best.x) @ W_COST
@@ -333,7 +167,7 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
                               and not verdict.met)) if on]
     return OptimiserResult(
         kommun=p.sc.kommun, policy=p.sc.national_policy, horizon=p.sc.horizon, target=p.sc.target,
-        target_year=p.year, levers=p._as_dict(best.x), nnm=p._as_dict(p.ctx.nnm),
+        target_year=p.year, levers=p.as_dict(best.x), nnm=p.as_dict(p.ctx.nnm),
         locked=tuple(lid for lid in ids if lid in (locked or {})), feasible=gap <= TOL_T,
         target_met=verdict.met, gap_t=gap, start_gap_t=start.gap,
         total_cost_sek_per_year=float(p.cost @ tonnes), cost_cap_sek_per_year=cap,
@@ -355,7 +189,7 @@ def macc(item: OptimiserResult | Scenario, kommun: str | None = None) -> list[tu
         Cheapest first; SEK per t CO2e and t CO2e per year.
     """
     sc = item.scenario() if isinstance(item, OptimiserResult) else item
-    p = _Problem(sc, kommun, {}, None)
+    p = Problem(sc, kommun, {}, None)
     x = np.array([float(sc.levers.get(lid, p.ctx.nnm[i])) for i, lid in enumerate(p.reg.lever_ids)])
     tonnes = p.decompose(x) @ W_COST
     return [(p.reg.lever_ids[i], float(p.cost[i]), float(tonnes[i])) for i in p.order if x[i] != p.ctx.nnm[i]]

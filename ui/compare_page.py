@@ -1,182 +1,37 @@
 """The "Jämför" page: up to four scenarios side by side for the sidebar's target and horizon.
 
-Scenarios come from the presets, the Scenario page (live: the levers as they are now),
-pasted share links, uploaded scenario files and, through ``extra_sources``, workshop
-submissions. The chosen set lives in ``st.session_state["cmp_items"]`` as a list of plain
-dicts (picklable, survives page switches)::
-
-    {"uid": "preset:klimatkontrakt", "source": "preset", "name": {"sv": …, "en": …},
-     "kommun": "0381" | None, "policy": "rp10_2025", "levers": {lever id: value}}
-
-``kommun`` None means "the kommun selected in the sidebar"; links (and files that name a
-kommun) keep their own. Levers an item leaves out sit at "no new measures" for the kommun
+The scenarios and the panel that adds them are in :mod:`ui.compare_sources` (its public names
+are re-exported here). Levers an item leaves out sit at "no new measures" for the kommun
 it runs for. Every scenario is judged against the sidebar's target and horizon.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import streamlit as st
 
 from model.baseline import build_context
-from model.codec import RESERVED, Notice, decode, encode
 from model.data import EMISSIONS_SOURCE, SECTORS, find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
-from model.scenario import Scenario, ScenarioFileError, loads_scenario
 from ui import charts, state
+from ui.compare_sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
+                                UPLOAD_N, Item, escape_md, item_from_params, item_from_scenario, parse_link,
+                                remove_item, sources_panel)
 from ui.compute import run_for
 from ui.fmt import MISSING, fmt_number, fmt_signed_pct
 from ui.i18n import policy_label, sector_label, t, target_label
-from ui.levers import presets
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year, year_reached
-from ui.notices import show_notices
+from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 from ui.render import show_chart
-from ui.results import LONG_HORIZON, long_run
+from ui.results_frames import LONG_HORIZON, reached_year
 
-MAX_ITEMS = 4
-MAX_LINK_CHARS = 4000
-MAX_UPLOAD_MB = 1  # Streamlit's smallest limit; loads_scenario then enforces 64 KiB
-ITEMS_KEY, MSG_KEY, NOTICE_KEY = "cmp_items", "_cmp_messages", "_cmp_notices"
-UPLOAD_N, LINK_N = "_cmp_upload_n", "_cmp_link_n"
-Item = dict[str, Any]
+__all__ = ["ITEMS_KEY", "LINK_N", "MAX_ITEMS", "MAX_LINK_CHARS", "MAX_UPLOAD_MB", "MSG_KEY", "NOTICE_KEY",
+           "UPLOAD_N", "Item", "item_from_params", "item_from_scenario", "parse_link", "render_compare_page",
+           "run_item", "target_frame"]
+
 DIFF_STYLE = "background-color: #fff3cd; font-weight: 600"
-
-
-# ---------------------------------------------------------------- items (no widgets)
-def _uid(prefix: str, text: str | bytes) -> str:
-    raw = text.encode("utf-8") if isinstance(text, str) else text
-    return f"{prefix}:{hashlib.sha1(raw).hexdigest()[:12]}"
-
-
-def item_from_scenario(sc: Scenario, source: str, uid: str, fallback_name: str = "") -> Item:
-    """A comparison item from a validated scenario (its kommun, if any, is kept)."""
-    # A file without a name gets its id as name ("custom"); the file name says more.
-    name = {lg: (fallback_name if fallback_name and sc.name.get(lg, sc.id) == sc.id else
-                 sc.name.get(lg) or sc.id)[:60] for lg in ("sv", "en")}
-    return {"uid": uid, "source": source, "name": name, "kommun": sc.kommun,
-            "policy": sc.national_policy, "levers": {k: float(v) for k, v in sc.levers.items()}}
-
-
-def item_from_params(params: Mapping[str, Any], source: str, uid_prefix: str,
-                     name: Mapping[str, str]) -> tuple[Item, list[Notice]]:
-    """A comparison item from share-link parameters (decoded; never raises)."""
-    link = decode(params)
-    own = "k" in params and not any(n.key == "link.bad_kommun" for n in link.notices)
-    canon = encode(link)
-    canon.pop("lang", None)
-    item = {"uid": _uid(uid_prefix, repr(sorted(canon.items()))), "source": source,
-            "name": {lg: str(name.get(lg) or name.get("sv") or "?")[:60] for lg in ("sv", "en")},
-            "kommun": link.kommun if own else None, "policy": link.policy, "levers": dict(link.levers)}
-    return item, list(link.notices)
-
-
-def parse_link(text: str) -> tuple[dict[str, list[str]] | None, str | None]:
-    """Query parameters of a pasted share link, or (None, error key).
-
-    Accepts a full address, a bare query string ("?v=1&k=0381…" or "v=1&…").
-    """
-    text = (text or "").strip()
-    if not text:
-        return None, "compare.error.link_empty"
-    if len(text) > MAX_LINK_CHARS:
-        return None, "compare.error.link_too_long"
-    try:
-        query = urlsplit(text).query if ("://" in text or text.startswith(("/", "?"))) else text
-        params = parse_qs(query.lstrip("?"), keep_blank_values=True, max_num_fields=200)
-    except ValueError:
-        return None, "compare.error.link_invalid"
-    known = RESERVED | {lv.url_key for lv in load_registry().levers}
-    if not params or not any(k in known for k in params):
-        return None, "compare.error.link_invalid"
-    return params, None
-
-
-# ---------------------------------------------------------------- callbacks
-def _md(text: str) -> str:
-    """Escape markdown in user-supplied text (Streamlit already shows HTML tags as text)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in str(text))
-
-
-def _say(kind: str, key: str, **params: Any) -> None:
-    st.session_state.setdefault(MSG_KEY, []).append({"kind": kind, "key": key, "params": params})
-
-
-def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
-    ss = st.session_state
-    items: list[Item] = ss.setdefault(ITEMS_KEY, [])
-    if any(i["uid"] == item["uid"] for i in items):
-        _say("info", "compare.msg.duplicate", name=item["name"][state.lang()])
-        return False
-    if len(items) >= MAX_ITEMS:
-        _say("error", "compare.msg.full", max=MAX_ITEMS)
-        return False
-    items.append(item)
-    ss[NOTICE_KEY] = [{"key": n.key, "params": dict(n.params)} for n in notices]
-    _say("success", "compare.msg.added", name=item["name"][state.lang()])
-    return True
-
-
-def _add_preset(pid: str) -> None:
-    _add(item_from_scenario(presets()[pid], "preset", f"preset:{pid}"))
-
-
-def _add_current() -> None:
-    _add({"uid": "current", "source": "current", "name": {lg: t("compare.current_name", lg) for lg in ("sv", "en")},
-          "kommun": None, "policy": "", "levers": {}})
-
-
-def _add_link() -> None:
-    ss = st.session_state
-    params, error = parse_link(str(ss.get("cmp_link") or ""))
-    if error:
-        _say("error", error, max=MAX_LINK_CHARS)
-        return
-    n = ss.get(LINK_N, 0) + 1
-    item, notices = item_from_params(params, "link", "link", {})
-    kommun = find_kommun(item["kommun"] or ss["kommun"]).name
-    item["name"] = {lg: t("compare.link_name", lg, n=n, kommun=kommun) for lg in ("sv", "en")}
-    if _add(item, notices):
-        ss[LINK_N] = n
-        ss["cmp_link"] = ""
-
-
-def _add_upload(key: str) -> None:
-    ss = st.session_state
-    f = ss.get(key)
-    if f is None:
-        return
-    ss[UPLOAD_N] = ss.get(UPLOAD_N, 0) + 1  # a fresh, empty uploader on the next run
-    try:
-        data = f.getvalue()
-        sc = loads_scenario(data)
-    except ScenarioFileError as exc:
-        _say("error", "compare.error.file", name=f.name, message=str(exc))
-        return
-    _add(item_from_scenario(sc, "file", _uid("file", data), f.name.rsplit(".", 1)[0]))
-
-
-def _extra_names(src: Mapping[str, Any]) -> dict[str, str]:
-    name = src.get("name") or str(src.get("key"))
-    return {lg: str(name.get(lg) or name.get("sv") or "?") for lg in ("sv", "en")} if isinstance(name, Mapping) \
-        else {"sv": str(name), "en": str(name)}
-
-
-def _add_extra(sources: Sequence[Mapping[str, Any]]) -> None:
-    key = st.session_state.get("cmp_extra")
-    src = next((s for s in sources if str(s.get("key")) == key), None)
-    if src is not None:
-        _add(*item_from_params(src.get("params") or {}, "workshop", f"ws-{key}", _extra_names(src)))
-
-
-def _remove(uid: str | None) -> None:
-    """Drop one item, or all of them (``uid`` None)."""
-    st.session_state[ITEMS_KEY] = [i for i in st.session_state.get(ITEMS_KEY, []) if uid and i["uid"] != uid]
-
 
 # ---------------------------------------------------------------- running
 def run_item(item: Item) -> ScenarioResult:
@@ -203,46 +58,15 @@ def _names(items: list[Item], lang: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- page parts
-def _sources(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
-    ss = st.session_state
-    with st.container(border=True):
-        st.markdown(f"**{t('compare.add_title', lang, max=MAX_ITEMS)}**")
-        cols = st.columns(len(presets()) + 1)
-        cols[0].button(t("compare.add_current", lang), key="cmp_add_current", on_click=_add_current,
-                       icon=":material/tune:", help=t("compare.add_current_help", lang), width="stretch")
-        for col, (pid, sc) in zip(cols[1:], presets().items()):
-            col.button(sc.name.get(lang, pid), key=f"cmp_add_preset_{pid}", on_click=_add_preset, args=(pid,),
-                       icon=":material/add:", help=sc.description.get(lang) or None, width="stretch")
-        c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-        c1.text_input(t("compare.link_label", lang), key="cmp_link", max_chars=MAX_LINK_CHARS,
-                      placeholder="https://…/?v=1&k=0381&…", help=t("compare.link_help", lang))
-        c2.button(t("compare.add_link", lang), key="cmp_add_link", on_click=_add_link, width="stretch")
-        up_key = f"cmp_file_{ss.get(UPLOAD_N, 0)}"
-        st.file_uploader(t("compare.file_label", lang), type="toml", key=up_key, on_change=_add_upload,
-                         args=(up_key,), max_upload_size=MAX_UPLOAD_MB, help=t("compare.file_help", lang))
-        # HOOK(workshop): submissions arrive through render_compare_page(extra_sources=…).
-        if extra:
-            labels = {str(s.get("key")): _extra_names(s)[lang] for s in extra}
-            c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-            c1.selectbox(t("compare.extra_label", lang), list(labels), key="cmp_extra", format_func=labels.get)
-            c2.button(t("compare.add_extra", lang), key="cmp_add_extra", on_click=_add_extra, args=(extra,),
-                      width="stretch")
-    for msg in ss.pop(MSG_KEY, []):
-        # Names and file errors may come from a pasted link or an uploaded file: escape them.
-        params = {k: _md(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
-        getattr(st, msg["kind"])(t(msg["key"], lang, **params))
-    show_notices([Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])], lang)
-
-
 def _cards(items: list[Item], results: list[ScenarioResult], names: list[str], lang: str) -> None:
     for col, it, res, name in zip(st.columns(MAX_ITEMS), items, results, names):
         with col.container(border=True):
-            st.markdown(f"**{_md(name)}**")
+            st.markdown(f"**{escape_md(name)}**")
             st.caption(t(f"compare.source.{it['source']}", lang))
             how = "follows" if not it["kommun"] else "own_file" if it["source"] == "file" else "own_link"
-            st.markdown(_md(t(f"compare.kommun_{how}", lang, kommun=res.kommun.name)) + "  \n" +
-                        _md(policy_label(res.scenario.national_policy, lang)))
-            st.button(t("compare.remove", lang), key=f"cmp_rm_{it['uid']}", on_click=_remove, args=(it["uid"],),
+            st.markdown(escape_md(t(f"compare.kommun_{how}", lang, kommun=res.kommun.name)) + "  \n" +
+                        escape_md(policy_label(res.scenario.national_policy, lang)))
+            st.button(t("compare.remove", lang), key=f"cmp_rm_{it['uid']}", on_click=remove_item, args=(it["uid"],),
                       icon=":material/close:", width="stretch")
 
 
@@ -286,9 +110,7 @@ def _verdict_cells(res: ScenarioResult, year: int, lang: str) -> list[str]:
     else:
         gap = num(v.gap_t) if v.evaluable else t("compare.not_evaluable", lang)
     met = MISSING if v.met is None else t("compare.yes" if v.met else "compare.no", lang)
-    reached = year_reached(res, v.id) or (v.year_met if v.met else None)
-    if reached is None and int(res.years[-1]) < LONG_HORIZON:
-        reached = year_reached(long_run(res), v.id)
+    reached = reached_year(res, v)[0]
     return [res.kommun.name, num(res.gross[i]), num(res.removals[i]), num(res.net[i]),
             fmt_signed_pct((res.gross[i] - ref) / ref if ref else None, 0, lang), gap, met,
             str(reached) if reached else t("compare.not_before", lang, year=LONG_HORIZON)]
@@ -360,7 +182,7 @@ def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]] | 
     st.markdown(t("compare.intro", lang, max=MAX_ITEMS))
     st.caption(t("compare.frame", lang, target=target_label(ss["t_sel"], lang), horizon=ss["horizon"],
                  kommun=find_kommun(ss["kommun"]).name))
-    _sources(lang, extra_sources or ())
+    sources_panel(lang, extra_sources or ())
     items = ss[ITEMS_KEY]
     if not items:
         st.info(t("compare.empty", lang), icon=":material/compare_arrows:")
@@ -368,7 +190,7 @@ def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]] | 
     results = [run_item(it) for it in items]
     names = _names(items, lang)
     _cards(items, results, names, lang)
-    st.button(t("compare.clear", lang), key="cmp_clear", on_click=_remove, args=(None,), icon=":material/delete:")
+    st.button(t("compare.clear", lang), key="cmp_clear", on_click=remove_item, args=(None,), icon=":material/delete:")
     year = focus_year(results[0], results[0].target(results[0].scenario.target.selected))
     _chart(results, names, lang)
     _verdicts(results, names, year, lang)

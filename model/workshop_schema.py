@@ -1,0 +1,158 @@
+"""Workshop database schema: tables, migrations and the SQLite transaction hooks.
+
+SQLAlchemy Core only (never imports Streamlit); :mod:`model.workshop_store` re-exports the public
+names. SQLite (the embedded default) and PostgreSQL are supported.
+
+* :func:`migrate` creates or migrates the tables inside the caller's write transaction: idempotent,
+  and safe when several processes start at once (PostgreSQL advisory lock; SQLite write lock).
+* :func:`configure_engine` makes SQLite transactional for DDL and takes the write lock up front
+  (``BEGIN IMMEDIATE``) for write transactions, with WAL, foreign keys and a busy timeout.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from model.workshop_records import utcnow
+from model.workshop_validation import CODE_LENGTH, MAX_GROUP_CHARS, MAX_NAME_CHARS
+
+SCHEMA_VERSION = 1
+_PG_LOCK_ID = 0x4B4C_5753  # "KLWS": pg_advisory_xact_lock key for schema migration
+
+metadata = sa.MetaData()
+schema_version_table = sa.Table(
+    "workshop_schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+workshops = sa.Table(
+    "workshops", metadata,
+    sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
+    sa.Column("name", sa.String(MAX_NAME_CHARS), nullable=False),
+    sa.Column("kommun", sa.String(8), nullable=False),
+    sa.Column("target_json", sa.Text, nullable=False),
+    sa.Column("policy", sa.String(32), nullable=False),
+    sa.Column("horizon", sa.Integer, nullable=False),
+    sa.Column("open_levers_json", sa.Text, nullable=False),
+    sa.Column("base_levers_json", sa.Text, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("model_version", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("key_kdf", sa.String(40), nullable=False),
+    sa.Column("key_salt", sa.String(64), nullable=False),
+    sa.Column("key_hash", sa.String(128), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'closed')", name="ck_workshops_status"),
+)
+submissions = sa.Table(
+    "workshop_submissions", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("workshop_code", sa.String(CODE_LENGTH), sa.ForeignKey("workshops.code", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("group_name", sa.String(MAX_GROUP_CHARS), nullable=False),
+    sa.Column("group_key", sa.String(4 * MAX_GROUP_CHARS), nullable=False),
+    sa.Column("levers_json", sa.Text, nullable=False),
+    sa.Column("client_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("archived", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("client_token", name="uq_workshop_submissions_token"),
+    sa.Index("ix_workshop_submissions_group", "workshop_code", "group_key", "id"),
+)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer version of the app."""
+
+
+def workshop_query(code: str) -> sa.Select:
+    """SELECT the workshop row with join code ``code`` (already normalised)."""
+    return sa.select(workshops).where(workshops.c.code == code)
+
+
+# --------------------------------------------------------------------------- SQLite setup
+def _is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Take over BEGIN from the sqlite3 driver (transactional DDL, IMMEDIATE writes)."""
+    fairy = conn.connection
+    if not fairy.info.get("klimat_ws_ready"):
+        dbapi = fairy.dbapi_connection
+        dbapi.isolation_level = None  # the driver no longer emits BEGIN itself
+        cur = dbapi.cursor()
+        try:
+            cur.execute("PRAGMA busy_timeout = 30000")
+            cur.execute("PRAGMA foreign_keys = ON")
+            mode = cur.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() not in ("wal", "memory"):
+                cur.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cur.close()
+        fairy.info["klimat_ws_ready"] = True
+    write = conn.get_execution_options().get("klimat_ws_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Install the SQLite transaction hooks on ``engine`` (once; a no-op for other databases)."""
+    if _is_sqlite(engine) and not event.contains(engine, "begin", _sqlite_begin):
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def insert_ignore(conn: Connection, values: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (client_token) DO NOTHING for SQLite and PostgreSQL."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {name!r}")
+    return (insert(submissions).values(**values).on_conflict_do_nothing(index_elements=["client_token"])
+            .returning(submissions.c.id))
+
+
+# --------------------------------------------------------------------------- versions
+def _max_version(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar() or 0)
+
+
+def read_schema_version(conn: Connection) -> int:
+    """The schema version in the database (0 if none)."""
+    if not sa.inspect(conn).has_table(schema_version_table.name):
+        return 0
+    return _max_version(conn)
+
+
+def migrate(conn: Connection) -> int:
+    """Create or migrate the tables in the caller's write transaction; returns the version now there.
+
+    Raises
+    ------
+    SchemaTooNewError
+        If the database was migrated by a newer version of the app.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+    schema_version_table.create(conn, checkfirst=True)
+    current = _max_version(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNewError(f"schema {current} > {SCHEMA_VERSION}")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        _MIGRATIONS[version](conn)
+        conn.execute(sa.insert(schema_version_table).values(version=version, applied_at=utcnow()))
+    return max(current, SCHEMA_VERSION)
+
+
+def _migrate_1(conn: Connection) -> None:
+    """Version 1: workshops and submissions."""
+    workshops.create(conn, checkfirst=True)
+    submissions.create(conn, checkfirst=True)
+
+
+_MIGRATIONS = {1: _migrate_1}
