@@ -27,7 +27,7 @@ RUN pip install -r requirements.txt
 # The code stays owned by root (read-only for the app); only var/ (the embedded SQLite
 # workshop database when KLIMAT_DB_URL is unset) is writable by the app user.
 COPY . .
-RUN python -m compileall -q model ui pages app.py \
+RUN python -m compileall -q model ui pages app.py asgi.py \
     && useradd --system --uid 10001 --user-group --create-home --home-dir /home/klimat \
        --shell /usr/sbin/nologin klimat \
     && mkdir -p /app/var \
@@ -40,7 +40,8 @@ USER klimat
 # .streamlit/config.toml; hosts, cookie secret and database URL are set per deployment.
 #  * No file watcher: the code never changes inside a running container.
 #  * No forced full garbage collection after every script run: with 50 simulated users
-#    it cut rerun throughput from 14 to 6 per second (bench/load.py, see deploy/README.md).
+#    it halved rerun throughput (5.2 instead of 11.6 reruns/s; bench/load.py, deploy/README.md).
+#    Python's automatic garbage collection still runs.
 ENV STREAMLIT_SERVER_HEADLESS=true \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_RUNNER_POST_SCRIPT_GC=false \
@@ -53,4 +54,6 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4); sys.exit(0 if r.read().strip() == b'ok' else 1)"]
 
-CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+# asgi.py serves app.py (the entry script) with the right <html lang> and without a spurious
+# "Page not found" on deep links such as workshop QR codes right after a start (see asgi.py).
+CMD ["streamlit", "run", "asgi.py", "--server.port=8501", "--server.address=0.0.0.0"]

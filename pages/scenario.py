@@ -18,5 +18,5 @@ col_levers, col_results = st.columns([2, 3], gap="large")
 with col_levers:
     levers.render_levers(lang)
 with col_results:
-    render_results(result, lang)
-    render_export_panel(result, lang, share_url(params))
+    render_results(result, lang,
+                   downloads=lambda: render_export_panel(result, lang, share_url(params)))

@@ -162,7 +162,9 @@ def test_dockerfile_port_healthcheck_and_command() -> None:
     assert ins["EXPOSE"].split() == ["8501"]
     assert "http://localhost:8501" + HEALTH in ins["HEALTHCHECK"]
     cmd = json.loads(ins["CMD"])  # exec form
-    assert cmd[:3] == ["streamlit", "run", "app.py"]
+    # app.py is the entry script; asgi.py serves it with the right <html lang>.
+    assert cmd[:2] == ["streamlit", "run"] and cmd[2] in ("app.py", "asgi.py"), cmd
+    assert (ROOT / cmd[2]).is_file()
     assert "--server.address=0.0.0.0" in cmd
     assert "--server.port=8501" in cmd
 

@@ -6,6 +6,8 @@ Every chart goes through :func:`ui.render.show_chart` with a table alternative a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from model.context import unallocated_share
@@ -38,7 +40,8 @@ def _context(result: ScenarioResult, lang: str) -> None:
                          scb=POPULATION_SOURCE[lang], unallocated=fmt_pct(unallocated_share(year), 1, lang)))
 
 
-def render_results(result: ScenarioResult, lang: str, *, lazy: bool = True) -> None:
+def render_results(result: ScenarioResult, lang: str, *, lazy: bool = True,
+                   downloads: Callable[[], None] | None = None) -> None:
     """Render the results of ``result`` for its selected target (Streamlit).
 
     Parameters
@@ -49,16 +52,18 @@ def render_results(result: ScenarioResult, lang: str, *, lazy: bool = True) -> N
         "sv" or "en".
     lazy : bool
         Only compute the open tab (the page); False renders every section (tests, print).
+    downloads : callable, optional
+        Renders the download buttons in a last tab (built only when that tab is open).
     """
     lang = normalize_lang(lang)
     token = EAGER_TABLES.set(not lazy)
     try:
-        _render(result, lang, lazy)
+        _render(result, lang, lazy, downloads)
     finally:
         EAGER_TABLES.reset(token)
 
 
-def _render(result: ScenarioResult, lang: str, lazy: bool) -> None:
+def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[], None] | None) -> None:
     v = result.target(result.scenario.target.selected)
     code = result.kommun.code
     with st.container(border=True):
@@ -72,8 +77,10 @@ def _render(result: ScenarioResult, lang: str, lazy: bool) -> None:
             col.metric(border=True, **kw)
 
     # Lazy tabs: only the open tab is computed and sent, which keeps a slider move cheap.
-    tabs = st.tabs([t("results.tab.overview", lang), t("results.tab.measures", lang),
-                    t("results.tab.context", lang)], key=f"results_tab_{code}", on_change="rerun")
+    names = [t("results.tab.overview", lang), t("results.tab.measures", lang), t("results.tab.context", lang)]
+    if downloads is not None:
+        names.append(t("results.tab.download", lang))
+    tabs = st.tabs(names, key=f"results_tab_{code}", on_change="rerun")
     is_open = [tab.open is not False if i == 0 else bool(tab.open) or not lazy for i, tab in enumerate(tabs)]
     if is_open[0]:
         with tabs[0]:
@@ -91,6 +98,9 @@ def _render(result: ScenarioResult, lang: str, lazy: bool) -> None:
     if is_open[2]:
         with tabs[2]:
             _context(result, lang)
+    if downloads is not None and is_open[3]:
+        with tabs[3]:
+            downloads()
 
 
 def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> None:

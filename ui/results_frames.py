@@ -183,7 +183,7 @@ def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> pd
                          "label": [t(f"results.series.{key}", lang, year=v.year)]})
 
 
-def main_frames(result: ScenarioResult, lang: str) -> dict[str, pd.DataFrame]:
+def main_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
     """Frames for :func:`ui.charts.main_chart` (removals as sector "Upptag") and the table."""
     hist_years = np.array(sorted(result.history))
     hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
@@ -194,6 +194,18 @@ def main_frames(result: ScenarioResult, lang: str) -> dict[str, pd.DataFrame]:
     if result.removals.any():
         scen = pd.concat([scen, pd.DataFrame({"year": result.years, "sector": "Upptag",
                                               "tonnes": result.removals})], ignore_index=True)
+    return {"history": tidy(hist_years, hist), "scenario": scen,
+            "baseline": pd.DataFrame({"year": result.years, "tonnes": result.baseline_gross}),
+            "net": pd.DataFrame({"year": result.years, "tonnes": result.net}),
+            # Built only when someone opens the table (hundreds of formatted numbers).
+            "table": lambda: main_table(result, lang)}
+
+
+def main_table(result: ScenarioResult, lang: str) -> pd.DataFrame:
+    """The main chart's figures as a table: years × sectors, gross, removals, net, baseline."""
+    hist_years = np.array(sorted(result.history))
+    hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
+    rows = result.by_sector.T  # (T, 9)
     old = hist_years < result.years[0]
     years = np.concatenate([hist_years[old], result.years])
     sectors = np.vstack([hist[old], rows])
@@ -208,10 +220,7 @@ def main_frames(result: ScenarioResult, lang: str) -> dict[str, pd.DataFrame]:
     cols[t("results.table.gross", lang)] = num(sectors.sum(axis=1))
     for key, arr in (("removals", result.removals), ("net", result.net), ("baseline", result.baseline_gross)):
         cols[t(f"results.table.{key}", lang)] = pad(arr)
-    table = pd.DataFrame(cols)  # one constructor: column-by-column inserts are slow
-    return {"history": tidy(hist_years, hist), "scenario": scen,
-            "baseline": pd.DataFrame({"year": result.years, "tonnes": result.baseline_gross}),
-            "net": pd.DataFrame({"year": result.years, "tonnes": result.net}), "table": table}
+    return pd.DataFrame(cols)  # one constructor: column-by-column inserts are slow
 
 
 def lever_source(lever_id: str, lang: str) -> str:

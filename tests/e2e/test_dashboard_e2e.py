@@ -291,6 +291,9 @@ def scenario_page(browser: Any, browser_context_args: dict[str, Any], warm_app: 
     page = ctx.new_page()
     page.set_default_timeout(60_000)
     open_page(page, "/", METRIC)
+    # Downloads sit in the results' last (lazy) tab, built only when opened.
+    page.get_by_role("tab", name=t("results.tab.download", "sv")).click()
+    wait_for_app(page)
     yield page
     ctx.close()
 
