@@ -5,5 +5,6 @@ from ui.compare_page import render_compare_page
 # app.py initialises the session; both calls are idempotent, so the page also runs on its own.
 state.init_state()
 state.ensure_lever_widgets()
-# HOOK(workshop): pass workshop submissions as extra_sources=[{"key", "name", "params"}, …].
-render_compare_page(state.lang())
+from ui.workshop_compare import workshop_sources  # noqa: E402
+
+render_compare_page(state.lang(), extra_sources=workshop_sources(state.lang()))

@@ -1,0 +1,59 @@
+"""Workshop submissions can be compared on the "Jämför" page."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from model.targets import TargetSpec
+from model.workshop_store import WorkshopStore
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkshopStore]:
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    monkeypatch.setenv("KLIMAT_DB_URL", url)
+    engine = sa.create_engine(url)
+    s = WorkshopStore(engine)
+    s.ensure_schema()
+    yield s
+    engine.dispose()
+
+
+def _compare_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("pages/jamfor.py").run()
+
+
+def test_groups_latest_submissions_can_be_added(store: WorkshopStore) -> None:
+    ws, _key = store.create_workshop("Dialog med näringslivet", "0381", TargetSpec(),
+                                     open_levers=["ev_cars", "car_traffic"])
+    store.submit(ws.code, "Grupp A", {"ev_cars": 90, "car_traffic": 15}, "a" * 32)
+    store.submit(ws.code, "Grupp B", {"ev_cars": 70}, "b" * 32)
+    store.submit(ws.code, "Grupp A", {"ev_cars": 100, "car_traffic": 20}, "c" * 32)  # latest counts
+    at = _compare_page()
+    at.text_input(key="cmp_ws_code").input(ws.code.lower()).run()
+    assert not at.exception
+    box = at.selectbox(key="cmp_extra")
+    assert sorted(box.options) == ["Dialog med näringslivet: Grupp A", "Dialog med näringslivet: Grupp B"]
+    at.button(key="cmp_add_extra").click().run()
+    assert not at.exception
+    items = at.session_state["cmp_items"]
+    assert len(items) == 1 and items[0]["levers"]["ev_cars"] in (100.0, 70.0) and items[0]["kommun"] == "0381"
+
+
+def test_unknown_code_and_database_down(store: WorkshopStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _compare_page()
+    at.text_input(key="cmp_ws_code").input("ZZZZZZ").run()
+    assert not at.exception and at.warning
+    monkeypatch.setenv("KLIMAT_DB_URL", "postgresql+psycopg://nobody:x@127.0.0.1:1/none")
+    at = _compare_page()
+    at.text_input(key="cmp_ws_code").input("ABCDEF").run()
+    assert not at.exception
+    assert at.error, "a clear message when the workshop database is down"
+    assert at.get("vega_lite_chart") is not None  # the rest of the page still renders
