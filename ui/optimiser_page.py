@@ -12,9 +12,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from model.codec import encode
 from model.data import find_kommun
 from model.optimiser import OptimiserResult, macc, optimise
 from model.registry import GROUPS, Lever, load_registry
@@ -25,7 +23,6 @@ from ui.i18n import policy_label, sector_label, t, target_label
 from ui.render import show_chart
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
-SCENARIO_PAGE = "pages/scenario.py"
 SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
 
 
@@ -188,18 +185,9 @@ def _macc(res: OptimiserResult, lang: str) -> None:
                caption=t("optimiser.macc_caption", lang, year=res.target_year))
 
 
-def _switch_if_applied(lang: str) -> None:
-    if not st.session_state.pop(SWITCH_KEY, False):
-        return
-    try:
-        st.switch_page(SCENARIO_PAGE, query_params=encode(state.current_link()))
-    except StreamlitAPIException:  # the page runs outside app.py's navigation (tests)
-        st.success(t("optimiser.applied", lang), icon=":material/check:")
-
-
 def render_optimiser_page(lang: str) -> None:
     """Draw the page: explanation, limits, the Beräkna button and the last result."""
-    _switch_if_applied(lang)
+    state.switch_to_scenario_if(SWITCH_KEY, t("optimiser.applied", lang))
     ss = st.session_state
     sc = state.current_scenario()
     st.title(t("optimiser.title", lang))

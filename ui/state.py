@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from model.baseline import build_context
 from model.codec import LinkState, Notice, decode, default_state, encode
@@ -182,6 +183,23 @@ def sync_url() -> dict[str, str]:
     if current != params:
         st.query_params.from_dict(params)
     return params
+
+
+SCENARIO_PAGE = "pages/scenario.py"
+
+
+def switch_to_scenario_if(flag: str, confirmation: str) -> None:
+    """Go to the Scenario page when a callback set ``flag`` (e.g. after applying settings).
+
+    Outside app.py's navigation (a page tested on its own) ``st.switch_page`` is impossible;
+    then show ``confirmation`` instead.
+    """
+    if not st.session_state.pop(flag, False):
+        return
+    try:
+        st.switch_page(SCENARIO_PAGE, query_params=encode(current_link()))
+    except StreamlitAPIException:
+        st.success(confirmation, icon=":material/check:")
 
 
 def pop_notices() -> list[Notice]:

@@ -15,9 +15,7 @@ from collections import Counter
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from model.codec import encode
 from model.workshop_store import Workshop
 from ui import charts, state
 from ui.fmt import fmt_tonnes
@@ -30,7 +28,6 @@ from ui.workshop_summary import (GroupRow, evaluate, gap_text, group_pathway, gr
                                  local_time, pathways_frame, share_params, target_frame)
 
 BOARD_REFRESH_S = 5
-SCENARIO_PAGE = "pages/scenario.py"
 SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
 _SWITCH = "_wsb_switch"
 #: Beyond this many groups the workshop's start is left out of the chart (colours would repeat).
@@ -51,12 +48,7 @@ def open_on_scenario(ws: Workshop, levers: dict[str, float]) -> None:
 
 def switch_if_requested(lang: str) -> None:
     """Go to the Scenario page after :func:`open_on_scenario` (outside app.py: just confirm)."""
-    if not st.session_state.pop(_SWITCH, False):
-        return
-    try:
-        st.switch_page(SCENARIO_PAGE, query_params=encode(state.current_link()))
-    except StreamlitAPIException:  # the page runs without app.py's navigation (tests)
-        st.success(t("workshop.board.opened", lang), icon=":material/check:")
+    state.switch_to_scenario_if(_SWITCH, t("workshop.board.opened", lang))
 
 
 def _ranking(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> pd.DataFrame:

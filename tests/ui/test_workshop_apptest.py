@@ -32,18 +32,6 @@ OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
 HOSTILE = "<img src=x onerror=alert(1)>**fet**"
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkshopStore]:
-    """A store on a fresh SQLite file that the app will use too (KLIMAT_DB_URL)."""
-    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    monkeypatch.setenv("KLIMAT_DB_URL", url)
-    engine = sa.create_engine(url)
-    s = WorkshopStore(engine)
-    s.ensure_schema()
-    yield s
-    engine.dispose()
-
-
 def _workshop(store: WorkshopStore, **kw: object) -> tuple[Workshop, str]:
     args: dict[str, object] = {"name": "Enköping testar", "kommun": "0381", "target": TargetSpec(),
                                "open_levers": OPEN}

@@ -14,17 +14,6 @@ from model.workshop_store import WorkshopStore
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkshopStore]:
-    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    monkeypatch.setenv("KLIMAT_DB_URL", url)
-    engine = sa.create_engine(url)
-    s = WorkshopStore(engine)
-    s.ensure_schema()
-    yield s
-    engine.dispose()
-
-
 def _compare_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     return at.switch_page("pages/jamfor.py").run()
