@@ -18,17 +18,12 @@ The last line is machine-readable: ``main_ms=<float> others_max_ms=<float>``.
 """
 from __future__ import annotations
 
-import json
-import os
-import platform
-import statistics
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
+from _common import median_time, pin_to_one_core  # first: fixes BLAS threads before numpy/pandas
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import json  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
@@ -40,15 +35,6 @@ GOALS = {"main": 5.0, "other": 3.0}  # ms
 SECTORS = list(SMHI_SECTOR_IDS)  # the 9 SMHI sector names
 LEVEL_2024 = dict(zip(SECTORS, (136_000, 64_000, 21_500, 1_900, 3_900, 2_100, 2_600, 6_800, 0)))
 INVENTORY_YEARS = [1990, 2000, 2005, 2010, 2015, 2020, 2021, 2022, 2023, 2024]
-
-
-def pin_to_one_core() -> str:
-    """Pin this process to one CPU if the OS allows it; returns a description."""
-    try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-        return f"pinned to CPU {sorted(os.sched_getaffinity(0))[0]}"
-    except (AttributeError, OSError) as exc:  # macOS/Windows, or a restricted container
-        return f"not pinned ({exc.__class__.__name__})"
 
 
 def history() -> pd.DataFrame:
@@ -114,13 +100,7 @@ def bench(horizon: int) -> tuple[dict[str, float], dict[str, int]]:
              for name, fn in variants[N].items()}
     out = {}
     for name in variants[0]:
-        times = []
-        for k in range(N):
-            fn = variants[k][name]
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        out[name] = statistics.median(times) * 1e3
+        out[name] = median_time(lambda k, name=name: variants[k][name](), N, warmup=0) * 1e3
     return out, sizes
 
 

@@ -19,21 +19,11 @@ machine-readable: ``single_us=<float> mc10k_2030_ms=<float> mc10k_2045_ms=<float
 """
 from __future__ import annotations
 
-import os
-
-# Threads must be fixed before numpy is imported, or the BLAS pool is already running.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_var] = "1"
+from _common import ROOT, median_time, pin_to_one_core  # first: fixes BLAS threads before numpy
 
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
@@ -50,27 +40,6 @@ N_SINGLE = 500
 N_MC = 10_000
 N_MC_REPEATS = 21
 GOALS = {"single_us": 1000.0, "mc10k_2030_ms": 30.0, "mc10k_2045_ms": 100.0}
-
-
-def pin_to_one_core() -> str:
-    """Pin this process to one CPU if the OS allows it; returns a description."""
-    try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-        return f"pinned to CPU {sorted(os.sched_getaffinity(0))[0]}"
-    except (AttributeError, OSError) as exc:  # macOS/Windows, or a restricted container
-        return f"not pinned ({exc.__class__.__name__})"
-
-
-def median_time(fn: Callable[[int], object], n: int) -> float:
-    """Median wall time of ``fn(i)`` over ``n`` calls, in seconds (after two warm-up calls)."""
-    fn(0)
-    fn(1)
-    times = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def lever_variants(ctx: KommunContext, sc: Scenario, count: int) -> list[np.ndarray]:

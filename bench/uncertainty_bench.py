@@ -20,21 +20,12 @@ machine-readable: ``mc_page_2030_ms=<float> mc_page_2045_ms=<float>``.
 """
 from __future__ import annotations
 
-import os
-
-# Threads must be fixed before numpy is imported, or the BLAS pool is already running.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_var] = "1"
+from _common import ROOT, pin_to_one_core  # first: fixes BLAS threads before numpy
 
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -51,15 +42,6 @@ PRESET = ROOT / "scenarios" / "klimatkontrakt.toml"
 N_MC = 10_000
 REPEATS = 7
 GOAL_MS = {2030: 500.0, 2045: 1000.0}  # "more than a moment" starts at Streamlit's 0.5 s spinner delay
-
-
-def pin_to_one_core() -> str:
-    """Pin this process to one CPU if the OS allows it; returns a description."""
-    try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-        return f"pinned to CPU {sorted(os.sched_getaffinity(0))[0]}"
-    except (AttributeError, OSError) as exc:  # macOS/Windows, or a restricted container
-        return f"not pinned ({exc.__class__.__name__})"
 
 
 def page_compute(sc: Scenario, seed: int) -> dict[str, float]:

@@ -57,13 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             pytest.fail("streamlit did not start:\n" + log.read().decode(errors="replace")[-3000:])
         yield url, proc.pid
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        load.stop_process(proc)
         log.close()
 
 
