@@ -10,6 +10,7 @@ Usage: ``python bench/rerun_bench.py [--runs N]``. The last line reads
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.registry import load_registry  # noqa: E402
 
+LEVER = "lv_car_traffic"
 FLOOR_SCRIPT = '''
 import numpy as np
 import pandas as pd
@@ -39,41 +41,50 @@ st.vega_lite_chart(df, spec, width="stretch")
 '''
 
 
-def _time_reruns(at: AppTest, key: str, values: list[int], runs: int) -> list[float]:
-    times = []
-    for i in range(runs):
-        slider = at.slider(key=key)
-        slider.set_value(values[i % len(values)])
-        t0 = time.perf_counter()
-        at.run()
-        times.append((time.perf_counter() - t0) * 1000)
-        if at.exception:
-            raise SystemExit(f"exception during rerun: {at.exception}")
-    return times
+def _rerun_ms(at: AppTest, key: str, value: int) -> float:
+    at.slider(key=key).set_value(value)
+    t0 = time.perf_counter()
+    at.run()
+    ms = (time.perf_counter() - t0) * 1000
+    if at.exception:
+        raise SystemExit(f"exception during rerun: {at.exception}")
+    return ms
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=60)
     args = ap.parse_args()
     n = len(load_registry().levers)
+    # The app's own settings (.streamlit/config.toml) apply, as under `streamlit run`.
+    os.chdir(ROOT)
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    app.run()
-    # Warm every cache path once per value so we measure steady-state slider moves.
-    values = [0, 5, 10, 15, 20, 25, 30]
-    _time_reruns(app, "lv_car_traffic", values, len(values))
-    page = _time_reruns(app, "lv_car_traffic", list(reversed(values)), args.runs)
-
     floor_app = AppTest.from_string(FLOOR_SCRIPT.format(n=n), default_timeout=60)
+    app.run()
     floor_app.run()
-    _time_reruns(floor_app, "s0", values, len(values))
-    floor = _time_reruns(floor_app, "s0", list(reversed(values)), args.runs)
+    # Warm every cache path once per value: steady-state slider moves ("warm").
+    values = [0, 5, 10, 15, 20, 25, 30]
+    for v in values:
+        _rerun_ms(app, LEVER, v)
+        _rerun_ms(floor_app, "s0", v)
+    # Interleaved, so that a noisy machine slows both alike.
+    page, floor = [], []
+    for i in range(args.runs):
+        v = values[(len(values) - 1 - i) % len(values)]
+        page.append(_rerun_ms(app, LEVER, v))
+        floor.append(_rerun_ms(floor_app, "s0", v))
+    # A value never seen before: the model runs and every view is rebuilt ("cold").
+    cold = [_rerun_ms(app, LEVER, v) for v in range(1, 60, 2) if v not in values][:args.runs]
+    elements = sum(1 for _ in app.main) + sum(1 for _ in app.sidebar)
 
     med, fl = statistics.median(page), statistics.median(floor)
-    print(f"scenario page: median {med:.1f} ms, p90 {sorted(page)[int(0.9 * len(page))]:.1f} ms "
-          f"over {len(page)} reruns ({n} sliders)")
-    print(f"bare page:     median {fl:.1f} ms, p90 {sorted(floor)[int(0.9 * len(floor))]:.1f} ms")
+    p90 = lambda xs: sorted(xs)[int(0.9 * len(xs))]  # noqa: E731
+    print(f"scenario page: median {med:.1f} ms, p90 {p90(page):.1f} ms over {len(page)} reruns "
+          f"({n} sliders, {elements} elements)")
+    print(f"  new values:  median {statistics.median(cold):.1f} ms, p90 {p90(cold):.1f} ms over "
+          f"{len(cold)} reruns (model run and chart rebuilt)")
+    print(f"bare page:     median {fl:.1f} ms, p90 {p90(floor):.1f} ms ({n} sliders, one chart)")
     print(f"median_ms={med:.1f} floor_ms={fl:.1f} ratio={med / fl:.2f}")
 
 

@@ -1,12 +1,38 @@
 """Cached model runs for the UI, keyed on the canonical scenario (the share-link parameters)."""
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable, Hashable
 from functools import lru_cache
+from typing import TypeVar
 
 from model.codec import decode, encode
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetSpec
+
+
+_T = TypeVar("_T")
+#: Derived views (chart specs, frames) per cached result; they die with the result.
+_VIEWS: weakref.WeakKeyDictionary[ScenarioResult, dict[Hashable, object]] = weakref.WeakKeyDictionary()
+_VIEWS_LOCK = threading.Lock()
+
+
+def memo(result: ScenarioResult, key: Hashable, build: Callable[[], _T]) -> _T:
+    """``build()`` once per result and ``key`` (e.g. ("main_spec", "sv")), then reused.
+
+    The same scenario gives the same result object (see :func:`run_link`), so a slider
+    moved back to an earlier value, a language switch back, or another session on the same
+    scenario redraws without rebuilding. The value is shared: callers must not modify it.
+    """
+    with _VIEWS_LOCK:
+        views = _VIEWS.setdefault(result, {})
+        if key in views:
+            return views[key]  # type: ignore[return-value]
+    value = build()
+    with _VIEWS_LOCK:
+        return views.setdefault(key, value)  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=512)

@@ -31,7 +31,16 @@ def _unit(lv: Lever, lang: str) -> str:
 
 
 def lever_help(lv: Lever, lang: str, kommun: str) -> str:
-    """Help text: meaning, today's position for the kommun, actor and source (or "antagande")."""
+    """Help text: meaning, today's position for the kommun, actor and source (or "antagande").
+
+    Cached: 18 help texts are needed on every rerun and only change with kommun and language.
+    """
+    return _lever_help(lv.id, lang, kommun)
+
+
+@lru_cache(maxsize=2048)
+def _lever_help(lever_id: str, lang: str, kommun: str) -> str:
+    lv = load_registry().lever(lever_id)
     ctx = build_context(kommun, "current_law", 2030)
     i = load_registry().lever_ids.index(lv.id)
     nnm = fmt_number(ctx.nnm[i], lv.decimals, lang)
@@ -53,7 +62,11 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
     if lv.is_assumption:
         label += f" · {t('common.assumption', lang).lower()}"
     num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
-    st.slider(label, min_value=num[0], max_value=num[1], step=num[2], key=state.lever_key(lv.id),
+    key = state.lever_key(lv.id)
+    # An explicit value (the state's own) spares Streamlit a scan of the whole session state per
+    # slider; the value is not part of the widget's identity, so it never resets the slider.
+    value = st.session_state.get(key, num[0])
+    st.slider(label, min_value=num[0], max_value=num[1], value=value, step=num[2], key=key,
               on_change=state.sync_lever, args=(lv.id,), help=lever_help(lv, lang, kommun),
               format="%d" if dec == 0 else f"%.{dec}f")
 

@@ -18,9 +18,11 @@ from ui import charts
 from ui.fmt import fmt_pct
 from ui.i18n import normalize_lang, t
 from ui.narrative import summary_sentences
-from ui.render import EAGER_TABLES, safe_text, show_chart
+from ui.compute import memo
+from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
 from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
-                               long_run, main_frames, main_target_frame, waterfall_parts)
+                               long_run, main_frames, main_table, main_target_frame,
+                               waterfall_parts)
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 
@@ -105,8 +107,12 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
 
 def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> None:
     st.subheader(t("results.charts_title", lang))
-    mf = main_frames(result, lang)
-    spec = charts.main_chart(mf["history"], mf["scenario"], mf["baseline"], mf["net"],
-                             main_target_frame(result, v, lang), lang)
-    show_chart(spec, mf["table"], lang, key=f"results_main_{code}",
+
+    def build() -> dict:
+        mf = main_frames(result, lang)
+        return arrow_datasets(charts.main_chart(mf["history"], mf["scenario"], mf["baseline"], mf["net"],
+                                                main_target_frame(result, v, lang), lang))
+
+    spec = memo(result, ("main_chart", v.id, lang), build)
+    show_chart(spec, lambda: main_table(result, lang), lang, key=f"results_main_{code}",
                caption=t("results.source.main", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION))
