@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import streamlit.testing.v1.app_test as app_test  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.registry import load_registry  # noqa: E402
@@ -41,6 +43,21 @@ st.vega_lite_chart(df, spec, width="stretch")
 '''
 
 
+class _ServedPagesManager(PagesManager):
+    """Run app.py as asgi.py serves it: without Streamlit's legacy ``pages/`` discovery.
+
+    AppTest re-detects the ``pages/`` folder before every run and then wraps the script in
+    Streamlit's v1 multipage emulation (a second navigation and script compile per rerun).
+    asgi.py switches that off for the real server, because app.py declares its pages with
+    st.navigation; the bench measures the app as it is served. The floor script has no
+    ``pages/`` folder, so both sides are measured alike.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
 def _rerun_ms(at: AppTest, key: str, value: int) -> float:
     at.slider(key=key).set_value(value)
     t0 = time.perf_counter()
@@ -58,6 +75,7 @@ def main() -> None:
     n = len(load_registry().levers)
     # The app's own settings (.streamlit/config.toml) apply, as under `streamlit run`.
     os.chdir(ROOT)
+    app_test.PagesManager = _ServedPagesManager
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     floor_app = AppTest.from_string(FLOOR_SCRIPT.format(n=n), default_timeout=60)

@@ -70,8 +70,9 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
     code = result.kommun.code
     with st.container(border=True):
         st.markdown("**" + safe_text(t("results.summary_title", lang)) + "**")
-        st.markdown(safe_text(" ".join(summary_sentences(result, v.id, lang))))
-    figures = headline(result, lang)
+        st.markdown(memo(result, ("summary", v.id, lang),
+                         lambda: safe_text(" ".join(summary_sentences(result, v.id, lang)))))
+    figures = memo(result, ("headline", lang), lambda: headline(result, lang))
     # Two per row: the results sit in the wider of two page columns, and three tonnages
     # with units ("1 377 000 ton CO₂e") per row get cut off.
     for start in range(0, len(figures), 2):

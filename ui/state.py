@@ -24,6 +24,10 @@ from model.targets import TargetSpec
 
 LEVER_PREFIX = "lv_"
 TARGET_KEYS = ("t_sel", "t_year", "t_base", "t_pct", "t_rate")
+#: Target details edited in the sidebar's lazy "target settings" expander. Their values live in
+#: the plain dict ``st.session_state["target_cfg"]``: the widgets exist only while it is open,
+#: and Streamlit forgets a widget's value when the widget is not drawn.
+TARGET_DETAIL_KEYS = ("t_year", "t_base", "t_pct", "t_rate")
 
 
 def lever_key(lever_id: str) -> str:
@@ -37,12 +41,30 @@ def _seed(link: LinkState) -> None:
     ss["lang"] = link.lang.upper()
     ss["policy"] = link.policy
     ss["horizon"] = link.horizon
-    t = link.target
-    ss["t_sel"], ss["t_year"], ss["t_base"], ss["t_pct"] = t.selected, t.year, t.base_year, t.max_gross_pct
-    ss["t_rate"] = t.budget_rate_pct
+    _set_target(link.target)
     ss["levers"] = dict(link.levers)
     for lid, v in link.levers.items():
         ss[lever_key(lid)] = _widget_value(lid, v)
+
+
+def _set_target(t: TargetSpec) -> None:
+    ss = st.session_state
+    ss["t_sel"] = t.selected
+    ss["target_cfg"] = {"t_year": t.year, "t_base": t.base_year, "t_pct": t.max_gross_pct,
+                        "t_rate": t.budget_rate_pct}
+    seed_target_widgets()
+
+
+def seed_target_widgets() -> None:
+    """Give the target-detail widgets their values (call before drawing them)."""
+    ss = st.session_state
+    for k, v in ss["target_cfg"].items():
+        ss[k] = v
+
+
+def sync_target(key: str) -> None:
+    """on_change callback: copy a target-detail widget's value into ``target_cfg``."""
+    st.session_state["target_cfg"][key] = st.session_state[key]
 
 
 def _widget_value(lever_id: str, value: float) -> float | int:
@@ -66,7 +88,7 @@ def init_state() -> None:
     ss["_initialised"] = True
 
 
-SNAPSHOT_KEYS = ("kommun", "lang", "policy", "horizon", *TARGET_KEYS)
+SNAPSHOT_KEYS = ("kommun", "lang", "policy", "horizon", "t_sel")
 
 
 def remember_widgets() -> None:
@@ -91,9 +113,10 @@ def lang() -> str:
 def target_spec() -> TargetSpec:
     """Target settings from the sidebar widgets."""
     ss = st.session_state
-    rate = ss.get("t_rate")
-    return TargetSpec(ss.get("t_sel", "klimatneutral_2030"), int(ss.get("t_year", 2030)),
-                      int(ss.get("t_base", 1990)), float(ss.get("t_pct", 20.0)),
+    cfg = ss.get("target_cfg", {})
+    rate = cfg.get("t_rate")
+    return TargetSpec(ss.get("t_sel", "klimatneutral_2030"), int(cfg.get("t_year", 2030)),
+                      int(cfg.get("t_base", 1990)), float(cfg.get("t_pct", 20.0)),
                       None if rate is None else float(rate))
 
 
@@ -142,8 +165,7 @@ def apply_scenario(sc: Scenario) -> None:
     """Load a preset or file into the session (levers, policy, horizon, target)."""
     ss = st.session_state
     ss["policy"], ss["horizon"] = sc.national_policy, sc.horizon
-    ss["t_sel"], ss["t_year"], ss["t_base"] = sc.target.selected, sc.target.year, sc.target.base_year
-    ss["t_pct"], ss["t_rate"] = sc.target.max_gross_pct, sc.target.budget_rate_pct
+    _set_target(sc.target)
     set_levers(sc.levers)
 
 
@@ -209,4 +231,6 @@ def pop_notices() -> list[Notice]:
 
 def widget_params() -> dict[str, Any]:
     """Keys of the non-lever widgets, for tests and debugging."""
-    return {k: st.session_state.get(k) for k in ("kommun", "lang", "policy", "horizon", *TARGET_KEYS)}
+    ss = st.session_state
+    return {**{k: ss.get(k) for k in ("kommun", "lang", "policy", "horizon", "t_sel")},
+            **ss.get("target_cfg", {})}

@@ -174,3 +174,27 @@ def test_malformed_link_gives_notice_not_crash(params: dict[str, str]) -> None:
     text = " ".join(w.value for w in at.warning)
     assert "<script>" not in text and "<img" not in text
     assert _metrics(at), "the page still shows figures"
+
+
+def test_target_settings_change_the_target_and_survive_closing() -> None:
+    at = _app()
+    # Built only while open (lazy expander); closed, no target widgets are sent.
+    assert not [n for n in at.number_input if n.key == "t_pct"]
+    gap_before = _metrics(at)
+    at.session_state["target_settings"] = True
+    at.run()
+    at.number_input(key="t_pct").set_value(40.0).run()
+    at.selectbox(key="t_base").set_value(2010).run()
+    assert not at.exception
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+    assert params["tp"] == "40" and params["tb"] == "2010"
+    opened = _metrics(at)
+    assert opened != gap_before
+    at.session_state["target_settings"] = False
+    at.run()
+    at.slider(key=lever_key("car_traffic")).set_value(5).run()
+    at.run()
+    assert not at.exception
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+    assert params["tp"] == "40" and params["tb"] == "2010", "closing the settings keeps them"
+    assert at.session_state["target_cfg"]["t_pct"] == 40.0
