@@ -6,15 +6,13 @@ link. Pages are thin files in ``pages/``; their logic lives in ``ui/``.
 """
 import streamlit as st
 
-from ui import sidebar, state
+from ui import sidebar, state, style
 from ui.i18n import t
 
 st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout="wide",
                    initial_sidebar_state="auto")
 
-# Streamlit's default caption grey (about 3.8:1) fails WCAG AA contrast; darken it everywhere.
-st.html("<style>[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p"
-        "{color:#4d5563 !important;opacity:1 !important;}</style>")
+st.html(style.CSS)
 state.init_state()
 state.restore_widgets()
 lang = state.lang()

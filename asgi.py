@@ -43,6 +43,10 @@ _SYNC_SCRIPT = (
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _HEAD_TAG = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _DROP_HEADERS = {b"content-length", b"content-encoding", b"etag", b"last-modified"}
+#: Old page addresses -> where they live now. The Scenario page is the default page, which
+#: Streamlit serves at the root only; "/start" (in links made before 2026-11-29, e.g. from the
+#: workshop board) would open it with a "Page not found" dialog.
+REDIRECTS = {"/start": "/"}
 #: Streamlit's own routes: never page HTML (custom components serve their own index.html here).
 _SKIP_PREFIXES = ("/_stcore/", "/component/", "/media/", "/app/static/", "/static/")
 
@@ -63,8 +67,20 @@ def rewrite_html(body: bytes, lang: str) -> bytes:
     return body
 
 
+async def _redirect(send: Any, location: str, query_string: bytes) -> None:
+    """A permanent redirect that keeps the query string (the whole scenario of a share link)."""
+    # The server's HTTP parser has already refused CR/LF, so the query cannot split the header.
+    target = location.encode("latin-1") + (b"?" + query_string if query_string else b"")
+    await send({"type": "http.response.start", "status": 308,
+                "headers": [(b"location", target), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
 class HtmlLangMiddleware:
-    """Pure ASGI middleware (no buffering of anything but ``text/html`` GET responses)."""
+    """Pure ASGI middleware (no buffering of anything but ``text/html`` GET responses).
+
+    Also redirects the old page addresses in :data:`REDIRECTS`, keeping the query string.
+    """
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -74,6 +90,10 @@ class HtmlLangMiddleware:
         root = scope.get("root_path", "").rstrip("/")
         if path.startswith(root):
             path = path[len(root):]
+        target = REDIRECTS.get(path.rstrip("/")) if scope["type"] == "http" else None
+        if target is not None and scope.get("method") in ("GET", "HEAD"):
+            await _redirect(send, root + target, scope.get("query_string", b""))
+            return
         if (scope["type"] != "http" or scope.get("method") != "GET"
                 or any(prefix in path for prefix in _SKIP_PREFIXES)):
             await self.app(scope, receive, send)

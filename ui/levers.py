@@ -80,6 +80,7 @@ def _apply_preset() -> None:
 
 def render_presets(lang: str) -> None:
     """Preset pills (apply on click) and the reset button."""
+    # st.columns, not a horizontal container: there the pills do not wrap on a phone.
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     c1.pills(t("app.presets", lang), list(presets()), key="preset_choice", on_change=_apply_preset,
              format_func=lambda k: presets()[k].name.get(lang, k), help=t("app.presets_help", lang))

@@ -69,15 +69,15 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
     v = result.target(result.scenario.target.selected)
     code = result.kommun.code
     with st.container(border=True):
-        st.markdown("**" + safe_text(t("results.summary_title", lang)) + "**")
-        st.markdown(memo(result, ("summary", v.id, lang),
-                         lambda: safe_text(" ".join(summary_sentences(result, v.id, lang)))))
+        st.markdown(memo(result, ("summary", v.id, lang), lambda: "**" + safe_text(t("results.summary_title", lang))
+                         + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)))))
     figures = memo(result, ("headline", lang), lambda: headline(result, lang))
-    # Two per row: the results sit in the wider of two page columns, and three tonnages
-    # with units ("1 377 000 ton CO₂e") per row get cut off.
-    for start in range(0, len(figures), 2):
-        for col, kw in zip(st.columns(2), figures[start:start + 2]):
-            col.metric(border=True, **kw)
+    # Two per row (app.py's CSS on .st-key-headline): the results sit in the wider of two page
+    # columns, and three tonnages with units ("1 377 000 ton CO₂e") per row get cut off. One
+    # wrapping flex row instead of three st.columns rows: nine fewer blocks per rerun.
+    with st.container(horizontal=True, key="headline", gap="small"):
+        for kw in figures:
+            st.metric(border=True, **kw)
 
     # Lazy tabs: only the open tab is computed and sent, which keeps a slider move cheap.
     names = [t("results.tab.overview", lang), t("results.tab.measures", lang), t("results.tab.context", lang)]

@@ -28,7 +28,11 @@ def share_url(params: dict[str, str]) -> str:
     except Exception:  # noqa: BLE001 - AppTest and some proxies have no URL
         url = base
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(params), ""))
+    path = parts.path or "/"
+    # The default page lives at the root; its url_path ("start") is not an address Streamlit serves.
+    if path.rstrip("/").endswith("/start"):
+        path = path.rstrip("/")[:-len("start")]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(params), ""))
 
 
 def _target_settings(lang: str) -> None:

@@ -13,7 +13,9 @@ from ui.workshop_summary import kommun_name
 
 #: url_path values registered in app.py (the last path segment of a page's address).
 PAGE_PATHS = ("start", "compare", "uncertainty", "what-it-takes", "ws", "data-och-metod")
-WORKSHOP_PATH, SCENARIO_PATH = "ws", "start"
+# The Scenario page is the default page: Streamlit serves it at the root ("" here); "/start"
+# would open it with a "Page not found" dialog (asgi.py redirects old such links).
+WORKSHOP_PATH, SCENARIO_PATH = "ws", ""
 FALLBACK_URL = "http://localhost:8501/"
 
 #: Presentation mode (``?present=1``): large type, no sidebar or top bar. Static CSS only;
