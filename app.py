@@ -13,8 +13,7 @@ st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout
                    initial_sidebar_state="auto")
 
 st.html(style.CSS)
-state.init_state()
-state.restore_widgets()
+state.begin_run()
 lang = state.lang()
 
 pages = [

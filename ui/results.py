@@ -72,10 +72,10 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
         st.markdown(memo(result, ("summary", v.id, lang), lambda: "**" + safe_text(t("results.summary_title", lang))
                          + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)))))
     figures = memo(result, ("headline", lang), lambda: headline(result, lang))
-    # Two per row (app.py's CSS on .st-key-headline): the results sit in the wider of two page
+    # Two per row (ui/style.py, st-key-headline_*): the results sit in the wider of two page
     # columns, and three tonnages with units ("1 377 000 ton CO₂e") per row get cut off. One
     # wrapping flex row instead of three st.columns rows: nine fewer blocks per rerun.
-    with st.container(horizontal=True, key="headline", gap="small"):
+    with st.container(horizontal=True, key=f"headline_{code}", gap="small"):
         for kw in figures:
             st.metric(border=True, **kw)
 

@@ -72,6 +72,19 @@ def _widget_value(lever_id: str, value: float) -> float | int:
     return int(value) if float(lv.step).is_integer() and float(value).is_integer() else float(value)
 
 
+def begin_run() -> None:
+    """Start of every run (app.py): decode the URL once, restore dropped widget keys, count runs."""
+    init_state()
+    restore_widgets()
+    ss = st.session_state
+    ss["_run_no"] = ss.get("_run_no", 0) + 1
+
+
+def run_no() -> int:
+    """This run's number within the session (1 for the first)."""
+    return int(st.session_state.get("_run_no", 0))
+
+
 def init_state() -> None:
     """Decode the URL once per session and seed the widgets' state."""
     ss = st.session_state
@@ -128,6 +141,23 @@ def levers() -> dict[str, float]:
 def sync_lever(lever_id: str) -> None:
     """on_change callback: copy a slider's value into the lever dict."""
     st.session_state["levers"][lever_id] = float(st.session_state[lever_key(lever_id)])
+
+
+def seed_lever_widgets(lever_ids: list[str]) -> None:
+    """Give the sliders about to be drawn their values from the lever dict, where needed.
+
+    Only sliders that were not drawn in the previous run are seeded (a closed lever tab, another
+    page): Streamlit forgets an undrawn widget's value, or worse, falls back to an old one.
+    Re-seeding a slider that is being dragged would make it jump, so drawn ones are left alone
+    (their on_change callback keeps the dict in step).
+    """
+    ss = st.session_state
+    last_run, drawn = ss.get("_levers_drawn", (0, ()))
+    keep = set(drawn) if last_run == run_no() - 1 else set()
+    for lid in lever_ids:
+        if lid not in keep:
+            ss[lever_key(lid)] = _widget_value(lid, ss["levers"][lid])
+    ss["_levers_drawn"] = (run_no(), tuple(lever_ids))
 
 
 def ensure_lever_widgets() -> None:

@@ -10,6 +10,8 @@ from model.codec import encode
 from model.registry import load_registry
 from ui.state import lever_key
 
+from tests.ui.levertabs import all_slider_values, group_ids, open_group, open_lever
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
 # Enköping, a big city, a rural kommun, an industrial kommun, a suburb, a northern rural kommun.
@@ -41,7 +43,8 @@ def test_default_opens_enkoping_in_swedish(default_app: AppTest) -> None:
     assert not at.exception
     assert at.session_state["kommun"] == "0381"
     assert at.session_state["lang"] == "SV"
-    assert len(at.slider) == len(load_registry().levers)
+    # Lazy lever tabs: only the open group (Transporter) is drawn.
+    assert [s.key for s in at.slider] == [lever_key(i) for i in group_ids("transport")]
     assert _metrics(at), "headline figures are shown"
     # The address bar holds a full, versioned link.
     qp = dict(at.query_params)
@@ -85,7 +88,7 @@ def test_preset_loads_and_reset_restores() -> None:
 
 def test_language_switch_keeps_levers() -> None:
     at = _app()
-    at.slider(key=lever_key("oil_heating")).set_value(60).run()
+    open_lever(at, "oil_heating").slider(key=lever_key("oil_heating")).set_value(60).run()
     levers_sv = _levers(at)
     at.button_group(key="lang").set_value("EN").run()
     assert not at.exception
@@ -97,7 +100,7 @@ def test_language_switch_keeps_levers() -> None:
 def test_link_reproduces_figures() -> None:
     at = _app({"k": "1480"})
     at.slider(key=lever_key("ev_cars")).set_value(90).run()
-    at.slider(key=lever_key("hvo_heavy")).set_value(50).run()
+    open_lever(at, "hvo_heavy").slider(key=lever_key("hvo_heavy")).set_value(50).run()
     at.radio(key="policy").set_value("rp10_2025").run()
     figures = _metrics(at)
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
@@ -198,3 +201,40 @@ def test_target_settings_change_the_target_and_survive_closing() -> None:
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
     assert params["tp"] == "40" and params["tb"] == "2010", "closing the settings keeps them"
     assert at.session_state["target_cfg"]["t_pct"] == 40.0
+
+
+def test_every_lever_tab_draws_its_group_with_the_current_values() -> None:
+    from model.registry import GROUPS
+
+    at = _app({"k": "2321"})
+    drawn: list[str] = []
+    for g in GROUPS:
+        open_group(at, g)
+        assert not at.exception
+        keys = [s.key for s in at.slider]
+        assert keys == [lever_key(i) for i in group_ids(g)], g
+        assert {s.key: float(s.value) for s in at.slider} == {lever_key(i): _levers(at)[i] for i in group_ids(g)}
+        drawn += keys
+    assert sorted(drawn) == sorted(lever_key(lv.id) for lv in load_registry().levers)
+
+
+def test_values_survive_closed_tabs_presets_and_language() -> None:
+    from ui.levers import presets
+
+    at = _app()
+    open_lever(at, "oil_heating").slider(key=lever_key("oil_heating")).set_value(40).run()
+    open_group(at, "transport")
+    at.slider(key=lever_key("ev_cars")).set_value(95).run()
+    # Back to the heating tab: the slider shows what was set, not a forgotten older value.
+    open_lever(at, "oil_heating")
+    assert at.slider(key=lever_key("oil_heating")).value == 40
+    # A preset applied while a tab is closed shows in that tab once it is opened.
+    at.button_group(key="preset_choice").set_value("hog_ambition").run()
+    expected = {lever_key(k): float(v) for k, v in presets()["hog_ambition"].levers.items()}
+    shown = all_slider_values(at)
+    assert {k: shown[k] for k in expected} == expected
+    # The open group stays open when the language changes.
+    open_group(at, "agriculture")
+    at.button_group(key="lang").set_value("EN").run()
+    assert not at.exception
+    assert [s.key for s in at.slider] == [lever_key(i) for i in group_ids("agriculture")]
