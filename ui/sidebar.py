@@ -1,6 +1,7 @@
 """The shared sidebar: kommun, language, target definition, horizon, national policy, share link."""
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -14,9 +15,18 @@ from ui.fmt import fmt_number
 from ui.i18n import policy_label, t, target_label
 
 
+_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_sort_key(name: str) -> str:
+    """Sort key in Swedish alphabetical order (… x y z å ä ö), case-insensitive."""
+    return name.lower().translate(_SV_ORDER)
+
+
+@lru_cache(maxsize=1)
 def _kommun_options() -> tuple[list[str], dict[str, str]]:
     ds = load_dataset()
-    ordered = sorted(ds.kommuner, key=lambda k: k.name)
+    ordered = sorted(ds.kommuner, key=lambda k: swedish_sort_key(k.name))
     return [k.code for k in ordered], {k.code: f"{k.name} ({k.lan})" for k in ordered}
 
 

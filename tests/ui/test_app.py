@@ -238,3 +238,15 @@ def test_values_survive_closed_tabs_presets_and_language() -> None:
     at.button_group(key="lang").set_value("EN").run()
     assert not at.exception
     assert [s.key for s in at.slider] == [lever_key(i) for i in group_ids("agriculture")]
+
+
+def test_kommun_picker_lists_all_290_in_swedish_order(default_app: AppTest) -> None:
+    from ui.sidebar import swedish_sort_key
+
+    box = default_app.selectbox(key="kommun")
+    assert len(box.options) == 290
+    names = [o.split(" (")[0] for o in box.options]
+    assert names == sorted(names, key=swedish_sort_key)
+    # å, ä, ö come last, in that order (not by code point, where Ä would precede Å).
+    assert names.index("Åre") < names.index("Älmhult") < names.index("Örebro")
+    assert names.index("Ystad") < names.index("Åmål")

@@ -136,23 +136,8 @@ def test_english() -> None:
     assert "million SEK per year" in at.success[0].value
 
 
-def _app_with_page(tmp_path: Path) -> str:
-    """app.py with this page in its navigation (a symlinked copy until app.py lists the page)."""
-    root = Path(PAGE).parents[1]
-    source = (root / "app.py").read_text(encoding="utf-8")
-    if "pages/vad_kravs.py" in source:
-        return str(root / "app.py")
-    for name in ("pages", "ui", "model", "data", "scenarios"):
-        (tmp_path / name).symlink_to(root / name)
-    anchor = '    st.Page("pages/data_metod.py"'
-    assert anchor in source
-    page = '    st.Page("pages/vad_kravs.py", title=t("page.what_it_takes", lang), url_path="vad-kravs"),\n'
-    (tmp_path / "app.py").write_text(source.replace(anchor, page + anchor), encoding="utf-8")
-    return str(tmp_path / "app.py")
-
-
-def test_apply_switches_to_scenario_page_and_keeps_sidebar(tmp_path: Path) -> None:
-    at = AppTest.from_file(_app_with_page(tmp_path), default_timeout=TIMEOUT)
+def test_apply_switches_to_scenario_page_and_keeps_sidebar() -> None:
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=TIMEOUT)
     at.query_params["k"] = "0180"
     at.query_params["mt"] = "cl"
     at.query_params["np"] = "10"
