@@ -172,31 +172,36 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
             _year_metric(result, v, lang), cumulative, required]
 
 
-def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> pd.DataFrame:
-    """[year, tonnes, label]: the budget path to the horizon, or the allowed level as one point."""
+def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict[str, list]:
+    """Columns [year, tonnes, label]: the budget path to the horizon, or the allowed level as one point."""
     if v.id in PATH_TARGETS:
         ys = [y for y in sorted(v.path) if y <= int(result.years[-1])]
-        return pd.DataFrame({"year": ys, "tonnes": [v.path[y] for y in ys],
-                             "label": target_label(v.id, lang)})
+        return {"year": ys, "tonnes": [v.path[y] for y in ys], "label": [target_label(v.id, lang)] * len(ys)}
     key = "target_transport" if v.id == TRANSPORT_TARGET else "target_neutral"
-    return pd.DataFrame({"year": [v.year], "tonnes": [v.allowed_t],
-                         "label": [t(f"results.series.{key}", lang, year=v.year)]})
+    return {"year": [v.year], "tonnes": [v.allowed_t], "label": [t(f"results.series.{key}", lang, year=v.year)]}
 
 
 def main_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
-    """Frames for :func:`ui.charts.main_chart` (removals as sector "Upptag") and the table."""
+    """Columns for :func:`ui.charts.main_chart` (removals as sector "Upptag") and the table.
+
+    Plain column dicts, not DataFrames: this runs whenever a slider reaches a new value.
+    """
     hist_years = np.array(sorted(result.history))
     hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
     rows = result.by_sector.T  # (T, 9)
-    tidy = lambda ys, a: pd.DataFrame({"year": np.repeat(ys, len(SECTORS)),  # noqa: E731
-                                       "sector": np.tile(SECTORS, len(ys)), "tonnes": a.ravel()})
+    sectors = list(SECTORS)
+
+    def tidy(ys: np.ndarray, a: np.ndarray) -> dict[str, Any]:
+        return {"year": np.repeat(ys, len(sectors)), "sector": sectors * len(ys), "tonnes": a.ravel()}
+
     scen = tidy(result.years, rows)
     if result.removals.any():
-        scen = pd.concat([scen, pd.DataFrame({"year": result.years, "sector": "Upptag",
-                                              "tonnes": result.removals})], ignore_index=True)
+        n = len(result.years)
+        scen = {"year": np.concatenate([scen["year"], result.years]), "sector": scen["sector"] + ["Upptag"] * n,
+                "tonnes": np.concatenate([scen["tonnes"], result.removals])}
     return {"history": tidy(hist_years, hist), "scenario": scen,
-            "baseline": pd.DataFrame({"year": result.years, "tonnes": result.baseline_gross}),
-            "net": pd.DataFrame({"year": result.years, "tonnes": result.net}),
+            "baseline": {"year": result.years, "tonnes": result.baseline_gross},
+            "net": {"year": result.years, "tonnes": result.net},
             # Built only when someone opens the table (hundreds of formatted numbers).
             "table": lambda: main_table(result, lang)}
 

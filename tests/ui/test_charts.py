@@ -616,3 +616,42 @@ def test_returned_spec_is_independent_at_top_level(main_spec: dict) -> None:
     clone["layer"][0]["mark"] = "point"  # editing a deep copy is safe
     assert structure(main_spec) != structure(clone)
     assert mark_type(main_spec["layer"][0]) == "rect"
+
+
+def test_main_chart_takes_column_dicts_as_it_takes_frames() -> None:
+    """The dashboard passes plain column dicts (no pandas); the chart must be the same."""
+    import json
+
+    import pandas as pd
+
+    from model.codec import default_state, encode
+    from model.targets import TARGET_IDS
+    from ui.compute import run_link
+    from ui.results_frames import main_frames, main_target_frame
+
+    for code in ("0381", "0180"):
+        for target in TARGET_IDS[:3]:
+            link = default_state(code)
+            link = type(link)(link.kommun, "sv", link.policy, link.horizon,
+                              type(link.target)(target), {**link.levers, "ev_cars": 90.0})
+            res = run_link(encode(link))
+            v = res.target(target)
+            mf, tf = main_frames(res, "sv"), main_target_frame(res, v, "sv")
+            fast = charts.main_chart(mf["history"], mf["scenario"], mf["baseline"], mf["net"], tf, "sv")
+            frames = [pd.DataFrame(mf[k]) for k in ("history", "scenario", "baseline", "net")]
+            slow = charts.main_chart(*frames, pd.DataFrame(tf), "sv")
+            assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
+            assert fast["datasets"]["bars"] and fast["datasets"]["target"]
+
+
+def test_column_dicts_are_checked_like_frames() -> None:
+    import pytest
+
+    from ui.charts.common import columns
+
+    with pytest.raises(ValueError, match="missing"):
+        columns({"year": [2020]}, ("year", "tonnes"), "x")
+    with pytest.raises(ValueError, match="length"):
+        columns({"year": [2020, 2021], "tonnes": [1.0]}, ("year", "tonnes"), "x")
+    got = columns({"year": [2020, float("nan")], "tonnes": ["5", "x"]}, ("year", "tonnes"), "x")
+    assert got == {"year": [2020], "tonnes": [5.0]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -24,6 +24,8 @@ from ui.i18n import SECTOR_IDS, sector_id, sector_label, t
 T_FMT = ",.0f"  # d3 format: grouped integers ("120 000" once the sv-SE locale is set)
 ZERO = {"zero": [{"zero": 0.0}]}  # constant dataset of the zero rule
 Rows = list[dict[str, Any]]
+#: A chart input: a DataFrame or a mapping of equally long columns (lists or 1-D arrays).
+Frame = pd.DataFrame | Mapping[str, Any]
 _SECTOR_ORDER = {sid: i for i, sid in enumerate(SECTOR_IDS)}
 
 
@@ -32,12 +34,17 @@ def columns(df: Any, cols: Sequence[str], name: str, *, numeric: Iterable[str] =
             optional: Sequence[str] = ()) -> dict[str, list]:
     """Columns of a small frame as Python lists; rows without a valid ``year`` dropped.
 
+    ``df`` is a DataFrame, or (faster, no pandas) a mapping of equally long columns
+    (lists or 1-D arrays), as the dashboard's per-rerun builders pass them.
+
     ``year`` becomes ``int``, the ``numeric`` columns ``float`` (NaN where missing or not
     a number), others stay as given. ``optional`` columns are returned only if present.
     Raises ValueError naming the frame when a required column is missing.
     """
     if df is None:
         return {c: [] for c in cols}
+    if isinstance(df, Mapping) and all(isinstance(v, (list, tuple, np.ndarray)) for v in df.values()):
+        return _mapping_columns(df, cols, name, {"year", *numeric}, optional)
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(df)
     missing = [c for c in cols if c not in df.columns]
@@ -53,6 +60,31 @@ def columns(df: Any, cols: Sequence[str], name: str, *, numeric: Iterable[str] =
             out[c] = series.to_numpy(dtype=float, na_value=np.nan).tolist()
         else:
             out[c] = series.tolist()
+    if "year" in out:
+        keep = [i for i, y in enumerate(out["year"]) if math.isfinite(y)]
+        if len(keep) < len(out["year"]):
+            out = {c: [v[i] for i in keep] for c, v in out.items()}
+        out["year"] = [int(y) for y in out["year"]]
+    return out
+
+
+def _mapping_columns(df: Mapping[str, Any], cols: Sequence[str], name: str, numeric: set[str],
+                     optional: Sequence[str]) -> dict[str, list]:
+    missing = [c for c in cols if c not in df]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; got {list(df)}")
+    out: dict[str, list] = {}
+    for c in [*cols, *(c for c in optional if c in df)]:
+        if c in numeric:
+            try:
+                out[c] = np.asarray(df[c], dtype=float).tolist()
+            except (TypeError, ValueError):  # mixed or text values: as pandas would coerce them
+                out[c] = pd.to_numeric(pd.Series(list(df[c])), errors="coerce").to_numpy(
+                    dtype=float, na_value=np.nan).tolist()
+        else:
+            out[c] = list(df[c])
+    if len({len(v) for v in out.values()}) > 1:
+        raise ValueError(f"{name}: columns differ in length")
     if "year" in out:
         keep = [i for i, y in enumerate(out["year"]) if math.isfinite(y)]
         if len(keep) < len(out["year"]):

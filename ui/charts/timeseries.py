@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ui.charts.common import (ZERO, Rows, columns, const, data, finite, halo_text, sector_name,
+from ui.charts.common import (ZERO, Frame, Rows, columns, const, data, finite, halo_text, sector_name,
                               sid_of, span, stack_sectors, target_data, target_layers, tip,
                               tonnes_text, y_t, year_domain, year_x, zero_rule)
 from ui.charts.theme import (BASELINE_COLOR, LINE_COLORS, NET_COLOR, SECTOR_COLORS,
@@ -62,10 +62,11 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
     return skeleton(layers, lang, "main", title, resolve=resolve, static=static)
 
 
-def main_chart(history: pd.DataFrame, scenario: pd.DataFrame, baseline: pd.DataFrame | None,
-               net: pd.DataFrame | None, target: pd.DataFrame | None = None, lang: str = "sv",
-               *, title: str | None = None) -> Spec:
+def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Frame | None,
+               target: Frame | None = None, lang: str = "sv", *, title: str | None = None) -> Spec:
     """Emissions by sector: SMHI history, modelled projection, baseline, net and target.
+
+    Every frame is a DataFrame or a mapping of equally long columns (the faster form).
 
     Parameters
     ----------
