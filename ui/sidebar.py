@@ -51,11 +51,11 @@ def _target_settings(lang: str) -> None:
     state.seed_target_widgets()
     if sel == "klimatneutral_2030":
         years = [y for y in load_dataset().inventory_years if y <= 2020]
-        c1, c2 = st.columns(2)
-        c1.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
+        # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.
+        st.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
                         key="t_pct", format="%.0f", help=t("app.target_max_gross_help", lang),
                         on_change=state.sync_target, args=("t_pct",))
-        c2.selectbox(t("app.target_base_year", lang), years, key="t_base",
+        st.selectbox(t("app.target_base_year", lang), years, key="t_base",
                      on_change=state.sync_target, args=("t_base",))
         st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], key="t_year",
                      on_change=state.sync_target, args=("t_year",))

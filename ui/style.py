@@ -4,7 +4,10 @@ from __future__ import annotations
 #: Why each rule exists:
 #: * captions: Streamlit's default caption grey (about 3.8:1) fails WCAG AA contrast;
 #: * st-key-headline_<kommun>: the six headline figures share one wrapping flex row (built cheaply
-#:   on every rerun); two per row on a laptop, one per row on a phone, like st.columns(2).
+#:   on every rerun); two per row on a laptop, one per row on a phone, like st.columns(2);
+#: * headline values shrink with their card (container query) instead of ending in "…"
+#:   ("1 365 000 ton CO₂e" in a half column on a 1280 px laptop with the sidebar open);
+#: * metric delta descriptions ("mot utan nya åtgärder") wrap instead of ending in "…".
 CSS = (
     "<style>"
     "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] p"
@@ -14,5 +17,12 @@ CSS = (
     "max-width:calc(50% - 0.25rem) !important;}"
     "@media (max-width:640px){[class*='st-key-headline_']>div{flex-basis:100% !important;"
     "max-width:100% !important;}}"
+    "[class*='st-key-headline_'] [data-testid='stMetric']{container-type:inline-size;}"
+    "[class*='st-key-headline_'] [data-testid='stMetricValue'],"
+    "[class*='st-key-headline_'] [data-testid='stMetricValue'] p"
+    "{font-size:min(1.75rem,10.5cqw) !important;white-space:normal !important;overflow:visible !important;}"
+    "div:has(>[data-testid='stMetricDelta']){flex-wrap:wrap !important;row-gap:0.15rem;}"
+    "[data-testid='stMetricDeltaDescription'],[data-testid='stMetricDeltaDescription'] p"
+    "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;}"
     "</style>"
 )
