@@ -7,4 +7,5 @@ state.init_state()
 state.ensure_lever_widgets()
 from ui.workshop_compare import workshop_sources  # noqa: E402
 
-render_compare_page(state.lang(), extra_sources=workshop_sources(state.lang()))
+lang = state.lang()
+render_compare_page(lang, extra_sources=lambda: workshop_sources(lang))

@@ -6,7 +6,7 @@ it runs for. Every scenario is judged against the sidebar's target and horizon.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -164,7 +164,8 @@ def _levers(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     st.caption(t("compare.lever_caption", lang, n=int(differs.sum()), first=first))
 
 
-def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]] | None = None) -> None:
+def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]]
+                        | Callable[[], Sequence[Mapping[str, Any]]] | None = None) -> None:
     """Render the comparison page (Streamlit).
 
     Parameters
@@ -175,6 +176,8 @@ def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]] | 
         More scenarios to offer, e.g. workshop submissions: ``{"key": str (unique),
         "name": str or {"sv": …, "en": …}, "params": share-link query parameters}``.
         Parameters are decoded like a pasted link (notices shown; the link's kommun kept).
+        A callable returning them is called inside the "add scenarios" panel (it may draw
+        its own inputs there, such as the workshop code).
     """
     ss = st.session_state
     items: list[Item] = ss.setdefault(ITEMS_KEY, [])

@@ -14,7 +14,7 @@ kommun) keep their own. The page itself (running and showing the items) is :mod:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -169,8 +169,15 @@ def remove_item(uid: str | None) -> None:
 
 
 # ---------------------------------------------------------------- the panel
-def sources_panel(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
-    """The "add scenarios" panel, then the messages and notices of the last addition."""
+Sources = Sequence[Mapping[str, Any]]
+
+
+def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
+    """The "add scenarios" panel, then the messages and notices of the last addition.
+
+    ``extra`` (more sources, e.g. workshop groups) may be a callable: it is then called inside
+    the panel, so the widgets it draws (the workshop code) sit with the other sources.
+    """
     ss = st.session_state
     with st.container(border=True):
         st.markdown(f"**{t('compare.add_title', lang, max=MAX_ITEMS)}**")
@@ -187,7 +194,9 @@ def sources_panel(lang: str, extra: Sequence[Mapping[str, Any]]) -> None:
         up_key = f"cmp_file_{ss.get(UPLOAD_N, 0)}"
         st.file_uploader(t("compare.file_label", lang), type="toml", key=up_key, on_change=_add_upload,
                          args=(up_key,), max_upload_size=MAX_UPLOAD_MB, help=t("compare.file_help", lang))
-        # HOOK(workshop): submissions arrive through render_compare_page(extra_sources=…).
+        # Workshop submissions arrive through render_compare_page(extra_sources=…).
+        if callable(extra):
+            extra = extra()
         if extra:
             labels = {str(s.get("key")): _extra_names(s)[lang] for s in extra}
             c1, c2 = st.columns([5, 1], vertical_alignment="bottom")

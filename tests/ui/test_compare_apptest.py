@@ -243,3 +243,9 @@ render_compare_page("sv", extra_sources=[{{"key": "g1", "name": {{"sv": "Grupp 1
     (item,) = _items(at)
     assert item["source"] == "workshop" and item["kommun"] == "0180" and item["levers"]["ev_cars"] == 95
     assert list(_table(at, "Mått").columns) == ["Mått", "Grupp 1"]
+
+
+def test_workshop_code_sits_in_the_sources_panel_below_the_title() -> None:
+    at = _page()
+    order = [getattr(n, "key", None) or type(n).__name__ for n in at.main]
+    assert order.index("Title") < order.index("cmp_link") < order.index("cmp_ws_code")
