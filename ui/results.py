@@ -21,8 +21,8 @@ from ui.narrative import summary_sentences
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
 from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
-                               long_run, main_frames, main_table, main_target_frame,
-                               waterfall_parts)
+                               long_run, waterfall_parts)
+from ui.results_main import main_frames, main_table, main_target_frame
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 

@@ -20,7 +20,7 @@ from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetVerdict
 from ui.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
-from ui.i18n import ACTOR_IDS, actor_label, sector_label, t, target_label
+from ui.i18n import ACTOR_IDS, actor_label, t
 from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
 
 _T = SECTORS.index("Transporter")
@@ -170,62 +170,6 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
                 "help": t("results.metric.rate_help", lang, start_year=int(result.years[0]), year=v.year)}
     return [net, _change_metric(result, v, i, lang), _gap_metric(result, v, lang),
             _year_metric(result, v, lang), cumulative, required]
-
-
-def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict[str, list]:
-    """Columns [year, tonnes, label]: the budget path to the horizon, or the allowed level as one point."""
-    if v.id in PATH_TARGETS:
-        ys = [y for y in sorted(v.path) if y <= int(result.years[-1])]
-        return {"year": ys, "tonnes": [v.path[y] for y in ys], "label": [target_label(v.id, lang)] * len(ys)}
-    key = "target_transport" if v.id == TRANSPORT_TARGET else "target_neutral"
-    return {"year": [v.year], "tonnes": [v.allowed_t], "label": [t(f"results.series.{key}", lang, year=v.year)]}
-
-
-def main_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
-    """Columns for :func:`ui.charts.main_chart` (removals as sector "Upptag") and the table.
-
-    Plain column dicts, not DataFrames: this runs whenever a slider reaches a new value.
-    """
-    hist_years = np.array(sorted(result.history))
-    hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
-    rows = result.by_sector.T  # (T, 9)
-    sectors = list(SECTORS)
-
-    def tidy(ys: np.ndarray, a: np.ndarray) -> dict[str, Any]:
-        return {"year": np.repeat(ys, len(sectors)), "sector": sectors * len(ys), "tonnes": a.ravel()}
-
-    scen = tidy(result.years, rows)
-    if result.removals.any():
-        n = len(result.years)
-        scen = {"year": np.concatenate([scen["year"], result.years]), "sector": scen["sector"] + ["Upptag"] * n,
-                "tonnes": np.concatenate([scen["tonnes"], result.removals])}
-    return {"history": tidy(hist_years, hist), "scenario": scen,
-            "baseline": {"year": result.years, "tonnes": result.baseline_gross},
-            "net": {"year": result.years, "tonnes": result.net},
-            # Built only when someone opens the table (hundreds of formatted numbers).
-            "table": lambda: main_table(result, lang)}
-
-
-def main_table(result: ScenarioResult, lang: str) -> pd.DataFrame:
-    """The main chart's figures as a table: years × sectors, gross, removals, net, baseline."""
-    hist_years = np.array(sorted(result.history))
-    hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
-    rows = result.by_sector.T  # (T, 9)
-    old = hist_years < result.years[0]
-    years = np.concatenate([hist_years[old], result.years])
-    sectors = np.vstack([hist[old], rows])
-    num = lambda a: [fmt_number(x, 0, lang) for x in a]  # noqa: E731
-    pad = lambda a: num(np.concatenate([np.full(int(old.sum()), np.nan), a]))  # noqa: E731
-    # The first model year is the last inventory year (the baseline equals SMHI there).
-    measured = years <= max(result.history)
-    cols = {t("results.table.year", lang): years.astype(str), t("results.table.data", lang): [
-        t("results.table.data_smhi" if m else "results.table.data_model", lang) for m in measured]}
-    for s, name in enumerate(SECTORS):
-        cols[t("results.table.sector_col", lang, sector=sector_label(name, lang))] = num(sectors[:, s])
-    cols[t("results.table.gross", lang)] = num(sectors.sum(axis=1))
-    for key, arr in (("removals", result.removals), ("net", result.net), ("baseline", result.baseline_gross)):
-        cols[t(f"results.table.{key}", lang)] = pad(arr)
-    return pd.DataFrame(cols)  # one constructor: column-by-column inserts are slow
 
 
 def lever_source(lever_id: str, lang: str) -> str:

@@ -627,7 +627,7 @@ def test_main_chart_takes_column_dicts_as_it_takes_frames() -> None:
     from model.codec import default_state, encode
     from model.targets import TARGET_IDS
     from ui.compute import run_link
-    from ui.results_frames import main_frames, main_target_frame
+    from ui.results_main import main_frames, main_target_frame
 
     for code in ("0381", "0180"):
         for target in TARGET_IDS[:3]:
