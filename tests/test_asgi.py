@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -27,7 +28,10 @@ def _call(path: str, query: bytes = b"", method: str = "GET", root: str = "") ->
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": root + path, "root_path": root, "query_string": query}
-    asyncio.run(asgi.HtmlLangMiddleware(inner)(scope, None, send))
+    # In its own thread: the browser tests (Playwright's sync API) may leave an event loop
+    # running in this one, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asgi.HtmlLangMiddleware(inner)(scope, None, send)).result()
     return sent, seen
 
 
