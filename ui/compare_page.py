@@ -95,7 +95,7 @@ def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
         caption += " " + t("compare.target_hidden", lang)
     elif results[0].scenario.target.selected == TRANSPORT_TARGET:
         caption += " " + t("compare.target_transport", lang)
-    st.subheader(t("compare.chart_title", lang))
+    st.header(t("compare.chart_title", lang))
     show_chart(spec, table, lang, key="cmp_chart", caption=caption)
 
 
@@ -126,7 +126,7 @@ def _verdicts(results: list[ScenarioResult], names: list[str], year: int, lang: 
             for k in ("kommun", "gross", "removals", "net", "change", gap_key, "met", "year_met")]
     table = pd.DataFrame({t("compare.col.figure", lang): rows,
                           **{n: _verdict_cells(r, year, lang) for n, r in zip(names, results)}})
-    st.subheader(t("compare.verdict_title", lang, year=year, target=target_label(v.id, lang)))
+    st.header(t("compare.verdict_title", lang, year=year, target=target_label(v.id, lang)))
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("compare.source.verdict", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION))
 
@@ -140,7 +140,7 @@ def _sectors(results: list[ScenarioResult], names: list[str], year: int, lang: s
     for n, r in zip(names[1:], results[1:]):
         cols[t("compare.col.diff_of", lang, name=n, first=names[0])] = [
             fmt_number(x, 0, lang, signed=True) for x in r.by_sector[:, i] - first]
-    st.subheader(t("compare.sector_title", lang, year=year))
+    st.header(t("compare.sector_title", lang, year=year))
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
     st.caption(t("compare.source.sector", lang, year=year, first=names[0], version=MODEL_VERSION))
 
@@ -153,7 +153,7 @@ def _levers(results: list[ScenarioResult], names: list[str], lang: str) -> None:
         rows.append([lv.label[lang], unit] + [fmt_number(r.lever_values[lv.id], lv.decimals, lang) for r in results])
     table = pd.DataFrame(rows, columns=[t("compare.col.lever", lang), t("compare.col.unit", lang), *names])
     differs = table[names].nunique(axis=1) > 1
-    st.subheader(t("compare.lever_title", lang))
+    st.header(t("compare.lever_title", lang))
     if st.toggle(t("compare.only_diff", lang), key="cmp_only_diff"):
         table = table[differs].reset_index(drop=True)
         differs = differs[differs].reset_index(drop=True)

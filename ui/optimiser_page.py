@@ -80,7 +80,7 @@ def _apply(levers: dict[str, float]) -> None:
 
 def _controls(lang: str) -> None:
     reg = load_registry()
-    st.subheader(t("optimiser.controls", lang))
+    st.header(t("optimiser.controls", lang))
     st.caption(t("optimiser.lock_intro", lang))
     cols = st.columns(4)
     for i, group in enumerate(GROUPS):
@@ -159,7 +159,7 @@ def settings_table(res: OptimiserResult, lang: str) -> pd.DataFrame:
 
 
 def _residual(res: OptimiserResult, lang: str) -> None:
-    st.subheader(t("optimiser.residual", lang, year=res.target_year))
+    st.header(t("optimiser.residual", lang, year=res.target_year))
     rows = sorted(res.residual_by_sector.items(), key=lambda kv: -kv[1])
     df = pd.DataFrame({t("optimiser.col.sector", lang): [sector_label(s, lang) for s, _ in rows],
                        t("optimiser.col.tonnes", lang): [fmt_tonnes(v, lang) for _, v in rows]})
@@ -180,7 +180,7 @@ def _macc(res: OptimiserResult, lang: str) -> None:
     table = pd.DataFrame({t("table.step", lang): df["lever_label"],
                           t("table.cost", lang): [fmt_number(v, 0, lang) for v in df["cost_sek_per_t"]],
                           t("table.reduction", lang): [fmt_number(v, 0, lang) for v in df["tonnes"]]})
-    st.subheader(t("optimiser.macc", lang))
+    st.header(t("optimiser.macc", lang))
     show_chart(macc_chart(df, lang), table, lang, key="opt_macc_chart",
                caption=t("optimiser.macc_caption", lang, year=res.target_year))
 
@@ -211,7 +211,7 @@ def render_optimiser_page(lang: str) -> None:
     _summary(res, lang)
     if req := _requirement(res, lang):
         st.caption(req)
-    st.subheader(t("optimiser.settings", lang))
+    st.header(t("optimiser.settings", lang))
     st.dataframe(settings_table(res, lang), hide_index=True, width="stretch")
     st.caption(t("optimiser.settings_caption", lang, year=res.target_year))
     st.button(t("optimiser.apply", lang), key="opt_apply", on_click=_apply, args=(dict(res.levers),),

@@ -118,7 +118,7 @@ def _fan(summary: MCSummary, res: ScenarioResult, measure: str, lang: str) -> No
         **{t("uncertainty.col.percentile", lang, p=c[1:].lstrip("0")): num(df[c]) for c in cols},
         t("uncertainty.col.deterministic", lang): num(central)})
     what = t(f"uncertainty.measure.{measure}", lang)
-    st.subheader(t("uncertainty.fan_title", lang, measure=what[:1].upper() + what[1:]))
+    st.header(t("uncertainty.fan_title", lang, measure=what[:1].upper() + what[1:]))
     i = len(summary.years) - 1
     tn = lambda x: fmt_tonnes(x, lang, co2e=True)  # noqa: E731
     note = " " + t("uncertainty.gross_note", lang) if gross else ""
@@ -151,7 +151,7 @@ def _tornado(res: ScenarioResult, year: int, measure: str, lang: str) -> None:
     moving = [r for r in rows if abs(r[2] - r[1]) >= 0.5]
     chart_rows = [(input_label(iid, lang), _end_text(iid, ranges[iid][0], lang), _end_text(iid, ranges[iid][2], lang),
                    lo, hi) for iid, lo, hi in moving]
-    st.subheader(t("uncertainty.tornado_title", lang, year=year, measure=t(f"uncertainty.measure.{measure}", lang)))
+    st.header(t("uncertainty.tornado_title", lang, year=year, measure=t(f"uncertainty.measure.{measure}", lang)))
     st.markdown(t("uncertainty.tornado_intro", lang, year=year))
     num = lambda x: fmt_number(x, 0, lang)  # noqa: E731
     table = lambda: pd.DataFrame([(label, lo_t, num(lo), hi_t, num(hi), num(abs(hi - lo)))  # noqa: E731

@@ -92,7 +92,7 @@ def test_fan_chart_and_probability_shown(hog_budget: AppTest) -> None:
     assert [r["p50"] for r in fan["datasets"]["fan"]] == pytest.approx(expected.fan_gross[2].tolist())
     assert [r["tonnes"] for r in fan["datasets"]["deterministic"]] == pytest.approx(
         expected.deterministic_gross.tolist())
-    assert any(s.value == "Bruttoutsläpp med osäkerhet" for s in at.subheader)
+    assert any(s.value == "Bruttoutsläpp med osäkerhet" for s in at.header)
     assert any("slumpfrö 2030" in c.value and "1\u00a0000 utfall" in c.value for c in at.caption)
 
 
@@ -132,7 +132,7 @@ def test_target_beyond_horizon_explains_instead_of_failing() -> None:
     assert not at.metric
     assert "2045" in at.info[0].value and "horisont" in at.info[0].value
     assert _fan(at)
-    assert any(s.value == "Nettoutsläpp med osäkerhet" for s in at.subheader), "neutrality targets: net"
+    assert any(s.value == "Nettoutsläpp med osäkerhet" for s in at.header), "neutrality targets: net"
 
 
 def test_english_works(hog_budget: AppTest) -> None:
