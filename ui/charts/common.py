@@ -60,6 +60,11 @@ def columns(df: Any, cols: Sequence[str], name: str, *, numeric: Iterable[str] =
             out[c] = series.to_numpy(dtype=float, na_value=np.nan).tolist()
         else:
             out[c] = series.tolist()
+    return _valid_years(out)
+
+
+def _valid_years(out: dict[str, list]) -> dict[str, list]:
+    """Drop rows whose year is missing or not finite; years become ``int``."""
     if "year" in out:
         keep = [i for i, y in enumerate(out["year"]) if math.isfinite(y)]
         if len(keep) < len(out["year"]):
@@ -85,12 +90,7 @@ def _mapping_columns(df: Mapping[str, Any], cols: Sequence[str], name: str, nume
             out[c] = list(df[c])
     if len({len(v) for v in out.values()}) > 1:
         raise ValueError(f"{name}: columns differ in length")
-    if "year" in out:
-        keep = [i for i, y in enumerate(out["year"]) if math.isfinite(y)]
-        if len(keep) < len(out["year"]):
-            out = {c: [v[i] for i in keep] for c, v in out.items()}
-        out["year"] = [int(y) for y in out["year"]]
-    return out
+    return _valid_years(out)
 
 
 def finite(x: float) -> bool:
