@@ -99,7 +99,9 @@ def main() -> None:
         page.append(_rerun_ms(app, LEVER, v))
         floor.append(_rerun_ms(floor_app, "s0", v))
     # A value never seen before: the model runs and every view is rebuilt ("cold").
-    cold = [_rerun_ms(app, LEVER, v) for v in range(1, 60, 2) if v not in values][:args.runs]
+    lever = load_registry().lever(LEVER.removeprefix("lv_"))
+    fresh = [v for v in range(int(lever.min), int(lever.max) + 1, int(lever.step)) if v not in values]
+    cold = [_rerun_ms(app, LEVER, v) for v in fresh][:args.runs]
     elements = sum(1 for _ in app.main) + sum(1 for _ in app.sidebar)
     drawn = len(app.slider)
 

@@ -139,8 +139,20 @@ def levers() -> dict[str, float]:
 
 
 def sync_lever(lever_id: str) -> None:
-    """on_change callback: copy a slider's value into the lever dict."""
-    st.session_state["levers"][lever_id] = float(st.session_state[lever_key(lever_id)])
+    """on_change callback: copy a slider's value into the lever dict.
+
+    The browser's slider cannot leave its range or step, but a hand-made websocket message
+    can; such a value is put back on the lever's grid so the scenario (and its link) stay valid.
+    """
+    lv = load_registry().lever(lever_id)
+    try:
+        v = float(st.session_state[lever_key(lever_id)])
+    except (TypeError, ValueError):
+        v = st.session_state["levers"][lever_id]
+    if not lv.min <= v <= lv.max or v != v:
+        v = min(max(v, lv.min), lv.max) if v == v else st.session_state["levers"][lever_id]
+    v = lv.min + round((v - lv.min) / lv.step) * lv.step
+    st.session_state["levers"][lever_id] = round(v, 6)
 
 
 def seed_lever_widgets(lever_ids: list[str]) -> None:

@@ -250,3 +250,16 @@ def test_kommun_picker_lists_all_290_in_swedish_order(default_app: AppTest) -> N
     # å, ä, ö come last, in that order (not by code point, where Ä would precede Å).
     assert names.index("Åre") < names.index("Älmhult") < names.index("Örebro")
     assert names.index("Ystad") < names.index("Åmål")
+
+
+def test_out_of_range_slider_value_is_put_back_on_the_grid() -> None:
+    """A browser cannot send it, a hand-made websocket message can: the link must stay valid."""
+    at = _app()
+    at.slider(key=lever_key("car_traffic")).set_value(41).run()
+    assert not at.exception
+    assert 0 <= _levers(at)["car_traffic"] <= 30, "Streamlit or the callback keeps the range"
+    at.slider(key=lever_key("car_traffic")).set_value(7.4).run()
+    assert _levers(at)["car_traffic"] == 7.0
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+    assert params["vkm"] == "7"
+    assert not _app(params).warning, "the link opens without a notice"
