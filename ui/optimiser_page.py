@@ -23,7 +23,7 @@ from ui.i18n import policy_label, sector_label, t, target_label
 from ui.render import show_chart
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
-SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
+SIDEBAR_KEYS = state.SNAPSHOT_KEYS  # target details live in a plain dict and need no copy
 
 
 def _unit(lv: Lever, lang: str) -> str:

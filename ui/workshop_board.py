@@ -28,7 +28,7 @@ from ui.workshop_summary import (GroupRow, evaluate, gap_text, group_pathway, gr
                                  local_time, pathways_frame, share_params, target_frame)
 
 BOARD_REFRESH_S = 5
-SIDEBAR_KEYS = ("kommun", "lang", "policy", "horizon", *state.TARGET_KEYS)
+SIDEBAR_KEYS = state.SNAPSHOT_KEYS  # target details live in a plain dict and need no copy
 _SWITCH = "_wsb_switch"
 #: Beyond this many groups the workshop's start is left out of the chart (colours would repeat).
 MAX_START_SERIES = 8
