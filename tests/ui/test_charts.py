@@ -96,7 +96,8 @@ def structure(spec: dict) -> str:
 def assert_common(spec: dict, kind: str, lang: str = "sv") -> None:
     assert isinstance(spec, dict)
     json.dumps(spec, allow_nan=False)  # plain JSON: no NaN, no numpy or pandas objects
-    assert spec["height"] == HEIGHTS[kind]
+    # The waterfall is horizontal: one row per step, so its height follows the number of steps.
+    assert spec["height"] == ({"step": HEIGHTS["waterfall_step"]} if kind == "waterfall" else HEIGHTS[kind])
     assert spec["width"] == DEFAULT_WIDTH
     assert len(spec["description"]) > 40
     assert chart_description(spec) == spec["description"]
@@ -447,7 +448,8 @@ def test_every_chart_renders(name: str) -> None:
     spec = variants(0)[name]()
     png = to_png(spec, scale=1)
     width, height = struct.unpack(">II", png[16:24])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and height > HEIGHTS[name] and width > 300
+    rows_px = HEIGHTS["waterfall_step"] * len(spec["datasets"].get("steps", ())) if name == "waterfall" else 0
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and height > (rows_px or HEIGHTS[name]) and width > 300
     assert "<svg" in to_svg(spec)
 
 
@@ -461,7 +463,10 @@ def test_waterfall_bridges_levels_and_marks_the_gap() -> None:
     assert labels == ["Utan nya åtgärder 2030", "Elbilar", "Befolkning", "Elbilar (2)",
                       "Utsläpp med åtgärder", "BECCS", "Netto 2030", "Gap till målet"]
     assert [r["order"] for r in data] == list(range(8))
-    assert bar["encoding"]["x"]["sort"] == {"field": "order", "op": "min"}
+    assert bar["encoding"]["y"]["sort"] == {"field": "order", "op": "min"}, "steps top to bottom"
+    assert bar["encoding"]["x"]["field"] == "y1" and bar["encoding"]["x2"]["field"] == "y0"
+    # Each value label has room to the right of its bar end.
+    assert all(r["room"] > r["top"] for r in data)
     levels = [(r["y0"], r["y1"]) for r in data]
     assert levels[:4] == [(0, 222_000), (222_000, 191_500), (191_500, 194_500),
                           (194_500, 193_500)]

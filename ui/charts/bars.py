@@ -11,10 +11,11 @@ import pandas as pd
 
 from ui.charts.common import (T_FMT, ZERO, Rows, columns, data, finite, halo_text, kt_text,
                               t_axis, tip, tonnes_text, y_t, zero_rule)
-from ui.charts.theme import SKELETON_CACHE_SIZE, TARGET_COLOR, Spec, assemble, skeleton
+from ui.charts.theme import HEIGHTS, SKELETON_CACHE_SIZE, TARGET_COLOR, Spec, assemble, skeleton
 from ui.fmt import NBSP, fmt_number
 from ui.i18n import actor_label, normalize_lang, t
 
+WATERFALL_BAR = 14  # px: bar thickness in a row of HEIGHTS["waterfall_step"] px
 _WF_COLORS = {"total": "#4d4d4d", "reduction": "#009E73", "increase": "#D55E00",
               "removal": "#56B4E9", "gap": "#E69F00"}
 # Nominal axes are ordered by the rows' "order" field, so the order is data, not structure.
@@ -34,25 +35,35 @@ def _unique(labels: Sequence[str]) -> list[str]:
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
 def _waterfall_skeleton(lang: str, title: str | None, kinds: tuple[str, ...],
                         has_target: bool) -> Spec:
-    x = alt.X("label:N", sort=_BY_ORDER, title=None, axis=alt.Axis(labelAngle=-35, labelLimit=240))
-    bars = alt.Chart(data("steps")).mark_bar(size=28).encode(
-        x=x, y=y_t("y1", lang), y2="y0:Q",
+    # Horizontal, one row per step: 20 or more levers stay readable in half a page column
+    # (upright bars needed slanted, overlapping names and values).
+    y = alt.Y("label:N", sort=_BY_ORDER, title=None, axis=alt.Axis(labelLimit=200))
+    x = alt.X("y1:Q", axis=t_axis(lang))
+    bars = alt.Chart(data("steps")).mark_bar(size=WATERFALL_BAR).encode(
+        y=y, x=x, x2="y0:Q",
         color=alt.Color("kind_label:N", title=t("chart.legend.kind", lang), scale=alt.Scale(
             domain=[t(f"chart.waterfall.{k}", lang) for k in kinds],
-            range=[_WF_COLORS[k] for k in kinds])),
+            range=[_WF_COLORS[k] for k in kinds]),
+            # Below the plot: the step names already take the left third of a narrow column.
+            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2)),
         tooltip=[tip("label", "chart.tooltip.step", lang),
                  tip("value_text", "chart.tooltip.change", lang),
                  tip("level_text", "chart.tooltip.level", lang)])
-    text = alt.Chart(data("steps")).mark_text(dy=-7, baseline="bottom", fontSize=11).encode(
-        x=x, y=alt.Y("top:Q"), text="bar_text:N")
-    layers = [bars, text, zero_rule(lang)]
+    text = alt.Chart(data("steps")).mark_text(align="left", baseline="middle", dx=4, fontSize=11).encode(
+        y=y, x=alt.X("top:Q"), text="bar_text:N")
+    # Invisible points a little right of each bar end make room for its value label.
+    room = alt.Chart(data("steps")).mark_point(opacity=0).encode(y=y, x=alt.X("room:Q"))
+    zero = alt.Chart(data("zero")).mark_rule(color="#333333").encode(x=alt.X("zero:Q"))
+    layers = [bars, text, room, zero]
     if has_target:
         layers += [alt.Chart(data("target")).mark_rule(color=TARGET_COLOR, strokeDash=[2, 3],
-                                                       strokeWidth=2.5).encode(y=y_t("y", lang)),
-                   *halo_text(data("target"), {"y": alt.Y("y:Q"), "text": "text:N"},
-                              align="right", baseline="bottom", dy=-4, x="width",
+                                                       strokeWidth=2.5).encode(x=alt.X("y:Q")),
+                   *halo_text(data("target"), {"x": alt.X("y:Q"), "text": "text:N"},
+                              align="left", baseline="bottom", dx=4, y=-4,
                               color=TARGET_COLOR, fontWeight="bold")]
-    return skeleton(layers, lang, "waterfall", title, static=ZERO)
+    spec = skeleton(layers, lang, "waterfall", title, static=ZERO)
+    spec["height"] = {"step": HEIGHTS["waterfall_step"]}
+    return spec
 
 
 def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str, float]],
@@ -82,7 +93,8 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
     Returns
     -------
     dict
-        Vega-Lite spec, 380 px high; datasets ``steps`` and ``target``. If
+        Vega-Lite spec, horizontal: one row of ``HEIGHTS["waterfall_step"]`` px per step
+        (steps top to bottom), values in kt at the bar ends; datasets ``steps`` and ``target``. If
         ``start_t + Σ steps + Σ removals`` differs from ``end_t`` by more than 1 t, an
         explicit "Övrigt (samspel och avrundning)" step closes the bridge so the bars
         never silently disagree with the totals.
@@ -112,12 +124,13 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
         rows.append((t("chart.waterfall.gap", lang), "gap", float(target_t), end_t))
 
     kind_labels = {k: t(f"chart.waterfall.{k}", lang) for k in _WF_COLORS}
+    room = max([abs(v) for r in rows for v in r[2:]] + [1.0])  # x range, for the label room
     steps_rows: Rows = []
     for i, (label, (_, kind, y0, y1)) in enumerate(zip(_unique([r[0] for r in rows]), rows)):
         delta, is_step = y1 - y0, kind in ("reduction", "increase", "removal")
         steps_rows.append({
             "order": i, "label": label, "kind": kind, "kind_label": kind_labels[kind],
-            "y0": y0, "y1": y1, "top": max(y0, y1),
+            "y0": y0, "y1": y1, "top": max(y0, y1), "room": max(y0, y1) + 0.28 * room,
             "value_text": tonnes_text(delta, lang, is_step),
             "level_text": tonnes_text(y1, lang), "bar_text": kt_text(delta, lang, is_step)})
     kinds = tuple(dict.fromkeys(r[1] for r in rows))

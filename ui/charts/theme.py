@@ -50,7 +50,7 @@ SECTOR_COLORS: dict[str, str] = dict(zip(SECTOR_IDS, (
 LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                "#000000", "#999999", "#F0E442", "#882255")
 NET_COLOR, BASELINE_COLOR, TARGET_COLOR = "#1a1a1a", "#666666", "#1b6e3a"
-HEIGHTS = {"main": 380, "waterfall": 380, "actor": 220, "comparison": 360, "fan": 360,
+HEIGHTS = {"main": 380, "waterfall": 380, "waterfall_step": 24, "actor": 220, "comparison": 360, "fan": 360,
            "per_capita": 280, "macc": 360}
 SKELETON_CACHE_SIZE = 64  # per builder; a session uses a handful of structures
 _D3_LOCALES = {"sv": "sv-SE", "en": "en-GB"}
