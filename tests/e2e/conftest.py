@@ -9,8 +9,8 @@
   /usr/bin/chromium (Playwright's own browsers are never downloaded) with the server as ``base_url``,
   so ``page.goto("/compare")`` works; ``new_phone_context`` makes 375 px touch contexts; ``warm_app``
   opens the default page once per server (see its docstring).
-* Helpers: :func:`wait_for_app`, :func:`open_page`, :func:`metric_values`, :func:`headline`,
-  :func:`main_chart`, :func:`chart_signature`, :func:`slider`, :func:`show_lever`, :func:`url_params`;
+* Page helpers (:mod:`tests.e2e.pagehelpers`): ``wait_for_app``, ``open_page``, ``metric_values``,
+  ``headline``, ``main_chart``, ``chart_signature``, ``slider``, ``show_lever``, ``url_params``;
   the ``shot`` fixture saves ``test-artifacts/screenshots/<test>[-<label>].png`` (whole page).
 * ``axe_script``: the pinned axe-core (``npm ci --prefix tests/e2e``); ``a11y_results`` collects the
   per-page summaries that are printed at the end of the run and saved to ``test-artifacts/a11y.json``.
@@ -38,6 +38,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.pagehelpers import APP_TIMEOUT_MS, wait_for_app
+
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 #: Debian's chromium; KLIMAT_E2E_CHROMIUM points elsewhere (e.g. to check the skip with a missing path).
@@ -55,7 +57,6 @@ DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
 #: Generous: the first run imports pandas/scipy and fills the caches on a 2-core machine.
-APP_TIMEOUT_MS = 60_000
 STARTUP_TIMEOUT_S = 90
 
 
@@ -209,95 +210,6 @@ def new_phone_context(browser: Any, browser_context_args: dict[str, Any],
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def wait_for_app(page: Any, timeout: float = APP_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script has finished (Streamlit's own e2e pattern).
-
-    The short pause first lets debounced widget changes start their rerun.
-    """
-    page.wait_for_timeout(250)
-    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(timeout=timeout)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=timeout)
-
-
-def assert_no_exception(page: Any) -> None:
-    """No Streamlit exception box on the page."""
-    boxes = page.get_by_test_id("stException")
-    assert boxes.count() == 0, "the page shows an exception: " + boxes.first.inner_text()[:500]
-
-
-def open_page(page: Any, path: str = "/", wait_selector: str | None = None) -> Any:
-    """Go to ``path`` on the test server and wait for the app (and optionally an element)."""
-    page.goto(path)
-    wait_for_app(page)
-    if wait_selector:
-        page.locator(wait_selector).first.wait_for(timeout=APP_TIMEOUT_MS)
-        wait_for_app(page)
-    assert_no_exception(page)
-    return page
-
-
-def metric_values(page: Any) -> list[str]:
-    """The text of every ``st.metric`` value, in page order."""
-    return [v.inner_text().strip() for v in page.get_by_test_id("stMetricValue").all()]
-
-
-def headline(page: Any) -> str:
-    """The first headline figure (net emissions in the focus year on the Scenario page)."""
-    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
-
-
-def main_chart(page: Any) -> Any:
-    """The Scenario page's main chart: keyed ``results_main_<kommun>``, else the first Vega chart."""
-    keyed = page.locator("[class*='st-key-results_main'] [data-testid='stVegaLiteChart']")
-    return keyed.first if keyed.count() else page.get_by_test_id("stVegaLiteChart").first
-
-
-def chart_signature(chart: Any) -> str:
-    """What the chart shows: its aria description plus the rendered SVG (or canvas pixels)."""
-    chart.locator("svg.marks, canvas").first.wait_for(timeout=APP_TIMEOUT_MS)
-    return chart.evaluate(
-        """el => {
-            const svg = el.querySelector('svg.marks');
-            const canvas = el.querySelector('canvas');
-            const drawn = svg ? svg.outerHTML : (canvas ? canvas.toDataURL() : '');
-            return (el.getAttribute('aria-label') || '') + '\\n' + drawn;
-        }""")
-
-
-def slider(page: Any, lever_id: str) -> Any:
-    """A lever slider by its widget key ``lv_<lever id>`` (Streamlit adds the ``st-key-`` class)."""
-    return page.locator(f".st-key-lv_{lever_id}").get_by_test_id("stSlider")
-
-
-def slider_value(page: Any, lever_id: str) -> str:
-    """The slider's current value as the thumb shows it."""
-    return slider(page, lever_id).locator("input[type='range']").get_attribute("aria-valuetext") or ""
-
-
-def show_lever(page: Any, lever_id: str, lang: str = "sv") -> Any:
-    """Open the lever's group tab if needed (one tab per sector group; only the open one is drawn)."""
-    from model.registry import load_registry
-    from ui.i18n import t
-
-    s = slider(page, lever_id)
-    if not s.is_visible():
-        group = t(f"app.group.{load_registry().lever(lever_id).group}", lang)
-        page.get_by_role("tab", name=group, exact=True).click()
-        s.wait_for(state="visible")
-    s.scroll_into_view_if_needed()
-    return s
-
-
-def url_params(url: str) -> dict[str, str]:
-    """The query parameters of ``url`` (last value wins)."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    return dict(parse_qsl(urlsplit(url).query))
 
 
 def test_slug(node_name: str) -> str:

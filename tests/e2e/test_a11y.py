@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (APP_TIMEOUT_MS, assert_no_exception, open_page, url_params,
-                                wait_for_app)
+from tests.e2e.pagehelpers import (APP_TIMEOUT_MS, assert_no_exception, open_page, url_params,
+                                   wait_for_app)
 from ui.i18n import t
 
 pytestmark = pytest.mark.e2e

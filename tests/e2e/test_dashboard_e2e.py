@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (PHONE, assert_no_exception, chart_signature, headline,
-                                main_chart, metric_values, open_page, show_lever, slider, slider_value,
-                                url_params, wait_for_app)
+from tests.e2e.conftest import PHONE
+from tests.e2e.pagehelpers import (assert_no_exception, chart_signature, headline, main_chart,
+                                   metric_values, open_page, show_lever, slider, slider_value,
+                                   url_params, wait_for_app)
 from ui.i18n import policy_label, t
 
 pytestmark = pytest.mark.e2e

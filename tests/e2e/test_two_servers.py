@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from model.targets import TargetSpec
 from model.workshop_store import WorkshopStore
-from tests.e2e.conftest import (PHONE, ROOT, STARTUP_TIMEOUT_S, _entry_point, _free_port,
-                                _healthy, _stop, wait_for_app)
+from tests.e2e.conftest import PHONE, ROOT, STARTUP_TIMEOUT_S, _entry_point, _free_port, _healthy, _stop
+from tests.e2e.pagehelpers import wait_for_app
 
 PG_URL = os.environ.get("KLIMAT_TEST_PG_URL")
 pytestmark = [pytest.mark.e2e,
