@@ -17,6 +17,5 @@ lang = state.lang()
 
 page = st.navigation(nav.pages(lang), position="top")
 sidebar.render_sidebar(lang)
-state.ensure_lever_widgets()
 page.run()
 state.sync_url()

@@ -2,9 +2,8 @@
 from ui import state
 from ui.compare_page import render_compare_page
 
-# app.py initialises the session; both calls are idempotent, so the page also runs on its own.
+# app.py initialises the session; the call is idempotent, so the page also runs on its own.
 state.init_state()
-state.ensure_lever_widgets()
 from ui.workshop_compare import workshop_sources  # noqa: E402
 
 lang = state.lang()

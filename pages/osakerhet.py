@@ -2,7 +2,6 @@
 from ui import state
 from ui.uncertainty_page import render_uncertainty_page
 
-# app.py initialises the session; both calls are idempotent, so the page also runs on its own.
+# app.py initialises the session; the call is idempotent, so the page also runs on its own.
 state.init_state()
-state.ensure_lever_widgets()
 render_uncertainty_page(state.lang())

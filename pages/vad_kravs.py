@@ -2,7 +2,6 @@
 from ui import state
 from ui.optimiser_page import render_optimiser_page
 
-# app.py initialises the session; both calls are idempotent, so the page also runs on its own.
+# app.py initialises the session; the call is idempotent, so the page also runs on its own.
 state.init_state()
-state.ensure_lever_widgets()
 render_optimiser_page(state.lang())

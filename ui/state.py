@@ -7,7 +7,8 @@ back, so the address bar always holds a link that reproduces the figures.
 
 Lever values live in one dict, ``st.session_state["levers"]``, the source of
 truth across pages (page widgets are discarded when the user switches page);
-slider keys ``lv_<id>`` are re-seeded from it on every render.
+slider keys ``lv_<id>`` are re-seeded from it when a slider is drawn after a run without it
+(:func:`seed_lever_widgets`).
 """
 from __future__ import annotations
 
@@ -170,14 +171,6 @@ def seed_lever_widgets(lever_ids: list[str]) -> None:
         if lid not in keep:
             ss[lever_key(lid)] = _widget_value(lid, ss["levers"][lid])
     ss["_levers_drawn"] = (run_no(), tuple(lever_ids))
-
-
-def ensure_lever_widgets() -> None:
-    """Re-seed slider keys from the lever dict (they are dropped when a page is left)."""
-    ss = st.session_state
-    for lid, v in ss["levers"].items():
-        if lever_key(lid) not in ss:
-            ss[lever_key(lid)] = _widget_value(lid, v)
 
 
 def current_link() -> LinkState:
