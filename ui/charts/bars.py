@@ -17,18 +17,23 @@ from ui.i18n import actor_label, normalize_lang, t
 _BY_ORDER = alt.EncodingSortField(field="order", op="min")
 
 
+def _labelled_hbars(dataset: str, x: alt.X, y: alt.Y, size: int, text: str,
+                    **encoding: object) -> list[alt.Chart]:
+    """Horizontal bars of ``size`` px with their value written just right of each bar end."""
+    bars = alt.Chart(data(dataset)).mark_bar(size=size).encode(x=x, y=y, **encoding)
+    label = alt.Chart(data(dataset)).mark_text(align="left", dx=4).encode(x=x, y=y, text=text)
+    return [bars, label]
+
+
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
 def _actor_skeleton(lang: str, title: str | None) -> Spec:
     y = alt.Y("label:N", sort=_BY_ORDER, title=None)
     x = alt.X("tonnes:Q", axis=t_axis(lang, "chart.axis.reduction"))
-    bars = alt.Chart(data("actors")).mark_bar(size=26).encode(
-        x=x, y=y,
-        color=alt.condition("datum.tonnes >= 0", alt.value("#009E73"), alt.value("#D55E00")),
-        tooltip=[tip("label", "chart.tooltip.actor", lang),
-                 tip("value_text", "chart.tooltip.reduction", lang)])
-    text = alt.Chart(data("actors")).mark_text(align="left", dx=4).encode(
-        x=x, y=y, text="value_text:N")
-    return skeleton([bars, text], lang, "actor", title)
+    layers = _labelled_hbars("actors", x, y, 26, "value_text:N",
+                             color=alt.condition("datum.tonnes >= 0", alt.value("#009E73"), alt.value("#D55E00")),
+                             tooltip=[tip("label", "chart.tooltip.actor", lang),
+                                      tip("value_text", "chart.tooltip.reduction", lang)])
+    return skeleton(layers, lang, "actor", title)
 
 
 def actor_chart(df: pd.DataFrame, lang: str = "sv", *, title: str | None = None) -> Spec:
@@ -70,14 +75,11 @@ def _per_capita_skeleton(lang: str, title: str | None, marked: tuple[str, ...]) 
     y = alt.Y("name:N", sort=_BY_ORDER, title=None, axis=alt.Axis(labelFontWeight=bold))
     x = alt.X("t_per_capita:Q", axis=alt.Axis(title=t("chart.axis.t_per_capita", lang),
                                               format=",.1~f"))
-    bars = alt.Chart(data("areas")).mark_bar(size=22).encode(
-        x=x, y=y,
-        color=alt.condition("datum.highlight", alt.value("#0072B2"), alt.value("#b3b3b3")),
-        tooltip=[tip("name", "chart.tooltip.name", lang),
-                 tip("value_text", "chart.tooltip.per_capita", lang)])
-    text = alt.Chart(data("areas")).mark_text(align="left", dx=4).encode(
-        x=x, y=y, text="bar_text:N")
-    return skeleton([bars, text], lang, "per_capita", title)
+    layers = _labelled_hbars("areas", x, y, 22, "bar_text:N",
+                             color=alt.condition("datum.highlight", alt.value("#0072B2"), alt.value("#b3b3b3")),
+                             tooltip=[tip("name", "chart.tooltip.name", lang),
+                                      tip("value_text", "chart.tooltip.per_capita", lang)])
+    return skeleton(layers, lang, "per_capita", title)
 
 
 def per_capita_chart(df: pd.DataFrame, lang: str = "sv", *, title: str | None = None) -> Spec:
