@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -38,7 +37,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.pagehelpers import APP_TIMEOUT_MS, wait_for_app
+from tests.e2e.pagehelpers import APP_TIMEOUT_MS, DESKTOP, save_screenshot, test_slug, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -53,7 +52,6 @@ A11Y_REPORT = ARTIFACTS / "a11y.json"
 AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SERVER_LOG = ARTIFACTS / "streamlit-server.log"
 
-DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
 #: Generous: the first run imports pandas/scipy and fills the caches on a 2-core machine.
@@ -210,36 +208,6 @@ def new_phone_context(browser: Any, browser_context_args: dict[str, Any],
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-def test_slug(node_name: str) -> str:
-    """A file-name-safe version of a test's name."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name).strip("_")[:120]
-
-
-test_slug.__test__ = False  # type: ignore[attr-defined]  # not a test despite the name
-
-
-#: Streamlit scrolls inside these, not the document, so a "full page" screenshot would stop at the fold.
-_SCROLLERS = "[data-testid='stMain'], [data-testid='stSidebarContent']"
-MAX_SHOT_HEIGHT = 6000
-
-
-def save_screenshot(page: Any, path: Path) -> Path:
-    """Screenshot of everything: the viewport is stretched to the tallest scroll area, then restored."""
-    size = page.viewport_size or DESKTOP
-    height = page.evaluate(
-        f"Math.max(...[...document.querySelectorAll(\"{_SCROLLERS}\")].map(e => e.scrollHeight), 0)")
-    tall = min(int(height), MAX_SHOT_HEIGHT) > size["height"]
-    if tall:
-        page.set_viewport_size({"width": size["width"], "height": min(int(height), MAX_SHOT_HEIGHT)})
-        page.wait_for_timeout(300)
-    try:
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        if tall:
-            page.set_viewport_size(size)
-    return path
 
 
 @pytest.fixture

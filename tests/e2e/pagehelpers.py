@@ -1,10 +1,13 @@
-"""Helpers for the browser tests: waiting for the app, reading figures, charts and sliders."""
+"""Helpers for the browser tests: waiting for the app, reading figures, charts and sliders, screenshots."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 #: How long a page or element may take (ms); the first run of a page after start can be slow.
 APP_TIMEOUT_MS = 60_000
+DESKTOP = {"width": 1400, "height": 1000}
 
 
 
@@ -92,3 +95,33 @@ def url_params(url: str) -> dict[str, str]:
     from urllib.parse import parse_qsl, urlsplit
 
     return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_slug(node_name: str) -> str:
+    """A file-name-safe version of a test's name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name).strip("_")[:120]
+
+
+test_slug.__test__ = False  # type: ignore[attr-defined]  # not a test despite the name
+
+
+#: Streamlit scrolls inside these, not the document, so a "full page" screenshot would stop at the fold.
+_SCROLLERS = "[data-testid='stMain'], [data-testid='stSidebarContent']"
+MAX_SHOT_HEIGHT = 6000
+
+
+def save_screenshot(page: Any, path: Path) -> Path:
+    """Screenshot of everything: the viewport is stretched to the tallest scroll area, then restored."""
+    size = page.viewport_size or DESKTOP
+    height = page.evaluate(
+        f"Math.max(...[...document.querySelectorAll(\"{_SCROLLERS}\")].map(e => e.scrollHeight), 0)")
+    tall = min(int(height), MAX_SHOT_HEIGHT) > size["height"]
+    if tall:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), MAX_SHOT_HEIGHT)})
+        page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if tall:
+            page.set_viewport_size(size)
+    return path
