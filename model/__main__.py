@@ -11,7 +11,8 @@ import json
 import sys
 from dataclasses import replace
 
-from model.data import SECTORS, DataValidationError, UnknownKommunError
+from model.data import SECTORS, DataValidationError
+from model.kommuner import UnknownKommunError
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult, run_scenario
 from model.scenario import ScenarioFileError, load_scenario

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from model.baseline import build_context
-from model.data import find_kommun, load_dataset
+from model.data import load_dataset
+from model.kommuner import find_kommun
 from model.registry import Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
 from model.targets import TargetSpec

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.data import Dataset, Kommun, find_kommun, load_dataset
+from model.data import Dataset, Kommun, load_dataset
+from model.kommuner import find_kommun
 
 #: Population band for "the same size class": 0.5–1.5 times the kommun's population.
 SIZE_BAND = (0.5, 1.5)
@@ -71,7 +72,7 @@ def per_capita(code: str, year: int = 2024, dataset: Dataset | None = None) -> f
 
     Raises
     ------
-    model.data.UnknownKommunError
+    model.kommuner.UnknownKommunError
         Unknown code or name.
     ValueError
         ``year`` is not an inventory year.
@@ -158,7 +159,7 @@ def similar_kommuner(code: str, n: int = 5, year: int = 2024,
 
     Raises
     ------
-    model.data.UnknownKommunError
+    model.kommuner.UnknownKommunError
         Unknown code or name.
     ValueError
         ``n`` < 1 or ``year`` not an inventory year.

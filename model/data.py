@@ -4,12 +4,11 @@ Everything the model knows about a kommun comes from here: the SMHI sector
 inventory (release with data to 2024), SCB population, Klimatkollen's
 indicators and the Enköping-specific vehicle and sub-sector figures. Files are
 read once per process and validated on load; a broken file raises
-:class:`DataValidationError` naming the file, the row and the problem.
+:class:`DataValidationError` naming the file, the row and the problem. Look-up of a kommun
+by code or name: :mod:`model.kommuner`.
 """
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,15 +47,6 @@ POPULATION_SOURCE = {
     "sv": "SCB, folkmängd 31 december (1950–2025)",
     "en": "Statistics Sweden (SCB), population on 31 December (1950–2025)",
 }
-
-
-class UnknownKommunError(LookupError):
-    """No kommun matches a code or name; ``suggestions`` lists the closest names."""
-
-    def __init__(self, query: str, suggestions: list[str]) -> None:
-        self.query, self.suggestions = query, suggestions
-        hint = ", ".join(suggestions) if suggestions else "–"
-        super().__init__(f"Okänd kommun {query!r} (unknown kommun). Närmast: {hint}")
 
 
 @dataclass(frozen=True)
@@ -241,42 +231,6 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
 @lru_cache(maxsize=8)
 def _code_index(ds: Dataset) -> dict[str, int]:
     return {k.code: i for i, k in enumerate(ds.kommuner)}
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive key ("Enköping" == "enkoping")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" kommun", "")
-
-
-def find_kommun(query: str | int, dataset: Dataset | None = None) -> Kommun:
-    """Look a kommun up by SCB code ("0381", 381) or by name ("Enköping", "enkoping").
-
-    Raises
-    ------
-    UnknownKommunError
-        With the closest names when nothing matches.
-    """
-    ds = dataset or load_dataset()
-    q = str(query).strip()
-    if q.isdigit() and len(q) <= 4:
-        code = q.zfill(4)
-        if code in _code_index(ds):
-            return ds.kommuner[_code_index(ds)[code]]
-    exact = {k.name.casefold(): k for k in ds.kommuner}
-    if q.casefold().removesuffix(" kommun") in exact:
-        return exact[q.casefold().removesuffix(" kommun")]
-    # Accent folding can merge names (Håbo/Habo): accept a folded match only when unique.
-    folded: dict[str, list[Kommun]] = {}
-    for k in ds.kommuner:
-        folded.setdefault(_fold(k.name), []).append(k)
-    hits = folded.get(_fold(q), [])
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        raise UnknownKommunError(q, [k.name for k in hits])
-    close = difflib.get_close_matches(_fold(q), list(folded), n=5, cutoff=0.5)
-    raise UnknownKommunError(q, [folded[c][0].name for c in close])
 
 
 def inventory(code: str, dataset: Dataset | None = None) -> pd.DataFrame:

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from model.baseline import KommunContext, build_context
-from model.data import SECTORS, Kommun, find_kommun, load_dataset
+from model.data import SECTORS, Kommun, load_dataset
+from model.kommuner import find_kommun
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
 from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value

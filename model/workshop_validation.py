@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from model.codec import default_state
-from model.data import find_kommun, load_dataset
+from model.data import load_dataset
+from model.kommuner import find_kommun
 from model.registry import POLICIES, Registry, load_registry
 from model.scenario import HORIZONS, ScenarioFileError, check_lever_value
 from model.targets import TargetSpec

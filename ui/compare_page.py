@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from model.baseline import build_context
-from model.data import EMISSIONS_SOURCE, SECTORS, find_kommun
+from model.data import EMISSIONS_SOURCE, SECTORS
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import streamlit as st
 
 from model.codec import RESERVED, Notice, decode, encode
-from model.data import find_kommun
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.scenario import Scenario, ScenarioFileError, loads_scenario
 from ui import state

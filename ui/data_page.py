@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from model.baseline import POP_GROWTH_YEARS, build_context
-from model.data import Kommun, UnknownKommunError, find_kommun, load_dataset
+from model.data import Kommun, load_dataset
+from model.kommuner import UnknownKommunError, find_kommun
 from model.klimatkollen import CARBON_LAW_RATE
 from model.registry import load_registry
 from model.sources import SOURCES, source_line

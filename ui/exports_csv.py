@@ -15,7 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from model.data import SECTORS, find_kommun, inventory, load_dataset
+from model.data import SECTORS, inventory, load_dataset
+from model.kommuner import find_kommun
 from model.registry import Lever, load_registry
 from model.sources import data_path
 from ui.i18n import actor_label, catalog, normalize_lang, sector_label, t

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.data import find_kommun
+from model.kommuner import find_kommun
 from model.optimiser import OptimiserResult, macc, optimise
 from model.registry import GROUPS, Lever, load_registry
 from ui import state

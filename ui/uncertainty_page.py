@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from model.codec import decode, encode
-from model.data import EMISSIONS_SOURCE, find_kommun
+from model.data import EMISSIONS_SOURCE
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult, lever_vector
 from model.scenario import Scenario

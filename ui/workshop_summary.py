@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.codec import LinkState, encode
-from model.data import find_kommun
+from model.kommuner import find_kommun
 from model.registry import Lever, load_registry
 from model.run import ScenarioResult
 from model.workshop_store import Submission, Workshop

@@ -6,7 +6,8 @@ import pytest
 
 from model.context import (MIN_POOL, NATIONAL_CODE, SIZE_BAND, comparison_table, national_per_capita, per_capita,
                            similar_kommuner, unallocated_share)
-from model.data import UnknownKommunError, load_dataset
+from model.data import load_dataset
+from model.kommuner import UnknownKommunError
 
 # Enköping, a big city, a rural kommun, an industrial kommun, a suburb, a northern rural kommun.
 KOMMUNER = ["0381", "0180", "2321", "1480", "2584", "0114", "2418"]

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.data import DATA_DIR, N_KOMMUNER, SECTORS, UnknownKommunError, find_kommun, inventory, load_dataset
+from model.data import DATA_DIR, N_KOMMUNER, SECTORS, inventory, load_dataset
+from model.kommuner import UnknownKommunError, find_kommun
 
 EMISSIONS = "kommuner_emissions_by_sector.csv"
 EXPECTED_YEARS = (1990, 2000, 2005, 2010, 2015, 2020, 2021, 2022, 2023, 2024)

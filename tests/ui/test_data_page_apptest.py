@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.baseline import build_context
-from model.data import find_kommun, inventory
+from model.data import inventory
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.sources import SOURCES, source_line
 from ui.fmt import fmt_number
