@@ -111,7 +111,7 @@ def render_levers(lang: str) -> None:
         if tab.open is False:
             continue
         shown = [lv for lv in reg.levers if lv.group == g]
-        state.seed_lever_widgets([lv.id for lv in shown])
+        state.seed_widgets("levers", state.lever_widget_values([lv.id for lv in shown]))
         with tab:
             for lv in shown:
                 _slider(lv, lang, kommun)

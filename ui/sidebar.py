@@ -48,7 +48,7 @@ def share_url(params: dict[str, str]) -> str:
 def _target_settings(lang: str) -> None:
     ss = st.session_state
     sel = ss["t_sel"]
-    state.seed_target_widgets()
+    state.seed_widgets("target", ss["target_cfg"])
     if sel == "klimatneutral_2030":
         years = [y for y in load_dataset().inventory_years if y <= 2020]
         # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.

@@ -7,11 +7,12 @@ back, so the address bar always holds a link that reproduces the figures.
 
 Lever values live in one dict, ``st.session_state["levers"]``, the source of
 truth across pages (page widgets are discarded when the user switches page);
-slider keys ``lv_<id>`` are re-seeded from it when a slider is drawn after a run without it
-(:func:`seed_lever_widgets`).
+slider keys ``lv_<id>`` are seeded from it when a slider is drawn after a run without it
+(:func:`seed_widgets`; the sidebar's target details work the same way).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -44,8 +45,6 @@ def _seed(link: LinkState) -> None:
     ss["horizon"] = link.horizon
     _set_target(link.target)
     ss["levers"] = dict(link.levers)
-    for lid, v in link.levers.items():
-        ss[lever_key(lid)] = _widget_value(lid, v)
 
 
 def _set_target(t: TargetSpec) -> None:
@@ -53,14 +52,7 @@ def _set_target(t: TargetSpec) -> None:
     ss["t_sel"] = t.selected
     ss["target_cfg"] = {"t_year": t.year, "t_base": t.base_year, "t_pct": t.max_gross_pct,
                         "t_rate": t.budget_rate_pct}
-    seed_target_widgets()
-
-
-def seed_target_widgets() -> None:
-    """Give the target-detail widgets their values (call before drawing them)."""
-    ss = st.session_state
-    for k, v in ss["target_cfg"].items():
-        ss[k] = v
+    forget_drawn("target")
 
 
 def sync_target(key: str) -> None:
@@ -156,21 +148,34 @@ def sync_lever(lever_id: str) -> None:
     st.session_state["levers"][lever_id] = round(v, 6)
 
 
-def seed_lever_widgets(lever_ids: list[str]) -> None:
-    """Give the sliders about to be drawn their values from the lever dict, where needed.
+def seed_widgets(group: str, values: Mapping[str, Any]) -> None:
+    """Give the widgets of ``group`` about to be drawn their values (widget key -> value), where needed.
 
-    Only sliders that were not drawn in the previous run are seeded (a closed lever tab, another
-    page): Streamlit forgets an undrawn widget's value, or worse, falls back to an old one.
-    Re-seeding a slider that is being dragged would make it jump, so drawn ones are left alone
-    (their on_change callback keeps the dict in step).
+    Only widgets that were not drawn in the previous run are seeded (a closed lever tab or
+    expander, another page): Streamlit forgets an undrawn widget's value, or worse, falls back
+    to an old one. Re-seeding a slider that is being dragged would make it jump, so drawn ones
+    are left alone (their on_change callbacks keep the source dict in step). Call
+    :func:`forget_drawn` when the values change outside the widgets (presets, links).
     """
     ss = st.session_state
-    last_run, drawn = ss.get("_levers_drawn", (0, ()))
+    mark = f"_drawn_{group}"
+    last_run, drawn = ss.get(mark, (0, ()))
     keep = set(drawn) if last_run == run_no() - 1 else set()
-    for lid in lever_ids:
-        if lid not in keep:
-            ss[lever_key(lid)] = _widget_value(lid, ss["levers"][lid])
-    ss["_levers_drawn"] = (run_no(), tuple(lever_ids))
+    for key, value in values.items():
+        if key not in keep:
+            ss[key] = value
+    ss[mark] = (run_no(), tuple(values))
+
+
+def forget_drawn(group: str) -> None:
+    """The values of ``group`` changed outside its widgets: seed every widget at its next draw."""
+    st.session_state.pop(f"_drawn_{group}", None)
+
+
+def lever_widget_values(lever_ids: list[str]) -> dict[str, float | int]:
+    """Slider key -> value from the lever dict, for :func:`seed_widgets`."""
+    vals = st.session_state["levers"]
+    return {lever_key(lid): _widget_value(lid, vals[lid]) for lid in lever_ids}
 
 
 def current_link() -> LinkState:
@@ -192,8 +197,7 @@ def set_levers(values: dict[str, float]) -> None:
     base = default_state(ss["kommun"]).levers
     merged = {**base, **values}
     ss["levers"] = merged
-    for lid, v in merged.items():
-        ss[lever_key(lid)] = _widget_value(lid, v)
+    forget_drawn("levers")
 
 
 def apply_scenario(sc: Scenario) -> None:
