@@ -23,7 +23,6 @@ from ui.i18n import policy_label, sector_label, t, target_label
 from ui.render import show_chart
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
-SIDEBAR_KEYS = state.SNAPSHOT_KEYS  # target details live in a plain dict and need no copy
 
 
 def _unit(lv: Lever, lang: str) -> str:
@@ -65,15 +64,11 @@ def run_optimiser() -> OptimiserResult:
 def _apply(levers: dict[str, float]) -> None:
     """Button callback: the suggestion becomes the session's levers; the page then switches.
 
-    ``st.switch_page`` starts the new page without the browser's widget states, so
-    Streamlit drops every widget value it holds only under an element id, the
-    sidebar's included. Writing them back under their keys here (allowed in a
-    callback) keeps kommun, language, target, horizon and policy across the switch.
+    ``st.switch_page`` starts the new page without the browser's widget states; the sidebar's
+    values are pinned first (:func:`ui.state.keep_sidebar_values`).
     """
     ss = st.session_state
-    for key in SIDEBAR_KEYS:
-        if key in ss:
-            ss[key] = ss[key]
+    state.keep_sidebar_values()
     state.set_levers(levers)
     ss[SWITCH_KEY] = True
 

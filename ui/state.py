@@ -103,6 +103,18 @@ def remember_widgets() -> None:
     ss["_snapshot"] = {k: ss[k] for k in SNAPSHOT_KEYS if k in ss}
 
 
+def keep_sidebar_values() -> None:
+    """In a callback before st.switch_page: pin the sidebar widgets' values in the session.
+
+    A page switch drops widget state; written through the session state API the values
+    survive the switch (restore_widgets covers keys that are dropped all the same).
+    """
+    ss = st.session_state
+    for key in SNAPSHOT_KEYS:
+        if key in ss:
+            ss[key] = ss[key]
+
+
 def restore_widgets() -> None:
     """Re-seed sidebar widget keys that Streamlit dropped (e.g. after st.switch_page)."""
     ss = st.session_state

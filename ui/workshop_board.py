@@ -28,7 +28,6 @@ from ui.workshop_summary import (GroupRow, evaluate, gap_text, group_pathway, gr
                                  local_time, pathways_frame, share_params, target_frame)
 
 BOARD_REFRESH_S = 5
-SIDEBAR_KEYS = state.SNAPSHOT_KEYS  # target details live in a plain dict and need no copy
 _SWITCH = "_wsb_switch"
 #: Beyond this many groups the workshop's start is left out of the chart (colours would repeat).
 MAX_START_SERIES = 8
@@ -37,9 +36,7 @@ MAX_START_SERIES = 8
 def open_on_scenario(ws: Workshop, levers: dict[str, float]) -> None:
     """Callback: these settings become the session's scenario; the page then switches."""
     ss = st.session_state
-    for key in SIDEBAR_KEYS:  # keep the sidebar's values across st.switch_page (see ui.optimiser_page)
-        if key in ss:
-            ss[key] = ss[key]
+    state.keep_sidebar_values()
     ss["kommun"] = ws.kommun
     ss["_kommun_prev"] = ws.kommun
     state.apply_scenario(ws.scenario(levers))
