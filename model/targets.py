@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -32,6 +32,24 @@ TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_trans
 #: Enköping's own carbon budget needs "drygt 13 procent per år".
 KOMMUN_BUDGET_RATES = {"0381": (13.0, "Enköpings kommun, vaxer.enkoping.se (detta gör vi för klimatet): "
                                       "koldioxidbudgeten kräver drygt 13 procent per år")}
+#: Latest year a target may be measured against: the range the sidebar has always offered (a design
+#: choice, not a sourced rule); later years are the recent years a scenario starts from.
+LAST_BASE_YEAR = 2020
+
+
+def base_years(inventory_years: Iterable[int]) -> tuple[int, ...]:
+    """The base years a target may use: the inventory years up to :data:`LAST_BASE_YEAR`.
+
+    The one list for the sidebar, share links, scenario files and workshop submissions.
+
+    Parameters
+    ----------
+    inventory_years : iterable of int
+        The dataset's inventory years (``Dataset.inventory_years``).
+    """
+    return tuple(int(y) for y in inventory_years if y <= LAST_BASE_YEAR)
+
+
 DEFAULT_BUDGET_RATE = (15.0, "assumption: typisk takt i Uppsala universitets kommunala koldioxidbudgetar "
                              "(geo.uu.se), inte beräknad för denna kommun")
 
@@ -52,8 +70,8 @@ class TargetSpec:
             raise ValueError(f"target.selected={self.selected!r}; tillåtet: {', '.join(TARGET_IDS)}")
         if self.year not in (2030, 2035, 2040, 2045):
             raise ValueError(f"target.year={self.year!r}; tillåtet: 2030, 2035, 2040, 2045")
-        if self.base_year not in inventory_years:
-            raise ValueError(f"target.base_year={self.base_year!r}; tillåtet: {inventory_years}")
+        if self.base_year not in base_years(inventory_years):
+            raise ValueError(f"target.base_year={self.base_year!r}; tillåtet: {base_years(inventory_years)}")
         if not 0 <= self.max_gross_pct <= 100:
             raise ValueError(f"target.max_gross_pct={self.max_gross_pct!r}; tillåtet: 0–100")
         if self.budget_rate_pct is not None and not 0.5 <= self.budget_rate_pct <= 50:
