@@ -19,13 +19,13 @@ from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state
 from ui.compare_sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
-                                UPLOAD_N, Item, escape_md, item_from_params, item_from_scenario, parse_link,
+                                UPLOAD_N, Item, item_from_params, item_from_scenario, parse_link,
                                 remove_item, sources_panel)
 from ui.compute import run_for
 from ui.fmt import MISSING, fmt_number, fmt_signed_pct
 from ui.i18n import policy_label, sector_label, t, target_label
 from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
-from ui.render import show_chart
+from ui.render import safe_text, show_chart
 from ui.results_frames import LONG_HORIZON, reached_year
 
 __all__ = ["ITEMS_KEY", "LINK_N", "MAX_ITEMS", "MAX_LINK_CHARS", "MAX_UPLOAD_MB", "MSG_KEY", "NOTICE_KEY",
@@ -62,11 +62,11 @@ def _names(items: list[Item], lang: str) -> list[str]:
 def _cards(items: list[Item], results: list[ScenarioResult], names: list[str], lang: str) -> None:
     for col, it, res, name in zip(st.columns(MAX_ITEMS), items, results, names):
         with col.container(border=True):
-            st.markdown(f"**{escape_md(name)}**")
+            st.markdown(f"**{safe_text(name)}**")
             st.caption(t(f"compare.source.{it['source']}", lang))
             how = "follows" if not it["kommun"] else "own_file" if it["source"] == "file" else "own_link"
-            st.markdown(escape_md(t(f"compare.kommun_{how}", lang, kommun=res.kommun.name)) + "  \n" +
-                        escape_md(policy_label(res.scenario.national_policy, lang)))
+            st.markdown(safe_text(t(f"compare.kommun_{how}", lang, kommun=res.kommun.name)) + "  \n" +
+                        safe_text(policy_label(res.scenario.national_policy, lang)))
             st.button(t("compare.remove", lang), key=f"cmp_rm_{it['uid']}", on_click=remove_item, args=(it["uid"],),
                       icon=":material/close:", width="stretch")
 
@@ -143,7 +143,8 @@ def _sectors(results: list[ScenarioResult], names: list[str], year: int, lang: s
             fmt_number(x, 0, lang, signed=True) for x in r.by_sector[:, i] - first]
     st.header(t("compare.sector_title", lang, year=year))
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
-    st.caption(t("compare.source.sector", lang, year=year, first=names[0], version=MODEL_VERSION))
+    # Names are user text (links, files, workshop groups): escaped wherever markdown shows them.
+    st.caption(t("compare.source.sector", lang, year=year, first=safe_text(names[0]), version=MODEL_VERSION))
 
 
 def _levers(results: list[ScenarioResult], names: list[str], lang: str) -> None:
@@ -162,7 +163,7 @@ def _levers(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     style = lambda row: ["" if c not in names or not differs[row.name] or (c == first and len(names) > 1)  # noqa: E731
                          or row[c] == row[first] else DIFF_STYLE for c in row.index]
     st.dataframe(table.style.apply(style, axis=1), hide_index=True, width="stretch")
-    st.caption(t("compare.lever_caption", lang, n=int(differs.sum()), first=first))
+    st.caption(t("compare.lever_caption", lang, n=int(differs.sum()), first=safe_text(first)))
 
 
 def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]]

@@ -14,6 +14,7 @@ kommun) keep their own. The page itself (running and showing the items) is :mod:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -23,15 +24,22 @@ import streamlit as st
 from model.codec import RESERVED, Notice, decode, encode
 from model.kommuner import find_kommun
 from model.registry import load_registry
-from model.scenario import Scenario, ScenarioFileError, loads_scenario
+from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
 from ui import state
 from ui.i18n import t
 from ui.levers import presets
 from ui.notices import show_notices
+from ui.render import safe_text
 
 MAX_ITEMS = 4
 MAX_LINK_CHARS = 4000
-MAX_UPLOAD_MB = 1  # Streamlit's smallest limit; loads_scenario then enforces 64 KiB
+#: Streamlit's smallest per-widget limit (whole MB; its browser check and "1MB per file" text).
+#: The real limit is the loader's 64 KiB (MAX_FILE_BYTES), and asgi.py refuses larger request
+#: bodies at the server, so the label states 64 kB and Streamlit's own limit line is hidden.
+MAX_UPLOAD_MB = 1
+#: More fields than a share link can have (every lever, the reserved keys, room for old links).
+MAX_LINK_FIELDS = 200
+_WS_CODE = re.compile(r"[^A-Z0-9]")
 ITEMS_KEY, MSG_KEY, NOTICE_KEY = "cmp_items", "_cmp_messages", "_cmp_notices"
 UPLOAD_N, LINK_N = "_cmp_upload_n", "_cmp_link_n"
 Item = dict[str, Any]
@@ -68,7 +76,8 @@ def item_from_params(params: Mapping[str, Any], source: str, uid_prefix: str,
 def parse_link(text: str) -> tuple[dict[str, list[str]] | None, str | None]:
     """Query parameters of a pasted share link, or (None, error key).
 
-    Accepts a full address, a bare query string ("?v=1&k=0381…" or "v=1&…").
+    Accepts a full address, a bare query string ("?v=1&k=0381…" or "v=1&…"). The error key
+    names the real reason: empty, too long, too many fields, or no scenario parameters.
     """
     text = (text or "").strip()
     if not text:
@@ -77,7 +86,15 @@ def parse_link(text: str) -> tuple[dict[str, list[str]] | None, str | None]:
         return None, "compare.error.link_too_long"
     try:
         query = urlsplit(text).query if ("://" in text or text.startswith(("/", "?"))) else text
-        params = parse_qs(query.lstrip("?"), keep_blank_values=True, max_num_fields=200)
+    except ValueError:
+        return None, "compare.error.link_invalid"
+    query = query.lstrip("?")
+    # Counted before parsing: parse_qs refuses more fields with the same ValueError as a
+    # broken query, and "no scenario parameters" would then be the wrong reason.
+    if sum(1 for part in query.split("&") if part) > MAX_LINK_FIELDS:
+        return None, "compare.error.link_too_many"
+    try:
+        params = parse_qs(query, keep_blank_values=True, max_num_fields=MAX_LINK_FIELDS)
     except ValueError:
         return None, "compare.error.link_invalid"
     known = RESERVED | {lv.url_key for lv in load_registry().levers}
@@ -86,12 +103,19 @@ def parse_link(text: str) -> tuple[dict[str, list[str]] | None, str | None]:
     return params, None
 
 
+def workshop_code(params: Mapping[str, Sequence[str]]) -> str | None:
+    """The workshop code of a workshop link (join or board link without levers), else None.
+
+    A group's "open on the Scenario page" link carries every lever and no ``ws``; a link with
+    ``ws`` and no lever is a workshop, not a scenario, and must not become a default scenario.
+    """
+    if "ws" not in params or any(lv.url_key in params for lv in load_registry().levers):
+        return None
+    code = _WS_CODE.sub("", str((params["ws"] or [""])[-1]).upper())[:12]
+    return code or None
+
+
 # ---------------------------------------------------------------- callbacks
-def escape_md(text: str) -> str:
-    """Escape markdown in user-supplied text (Streamlit already shows HTML tags as text)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in str(text))
-
-
 def _say(kind: str, key: str, **params: Any) -> None:
     st.session_state.setdefault(MSG_KEY, []).append({"kind": kind, "key": key, "params": params})
 
@@ -124,7 +148,14 @@ def _add_link() -> None:
     ss = st.session_state
     params, error = parse_link(str(ss.get("cmp_link") or ""))
     if error:
-        _say("error", error, max=MAX_LINK_CHARS)
+        _say("error", error, max=MAX_LINK_CHARS, fields=MAX_LINK_FIELDS)
+        return
+    code = workshop_code(params)
+    if code is not None:
+        # Load the workshop instead: its code field (drawn later in this run) lists the groups.
+        ss["cmp_ws_code"] = code
+        ss["cmp_link"] = ""
+        _say("info", "compare.msg.workshop_link", code=code)
         return
     n = ss.get(LINK_N, 0) + 1
     item, notices = item_from_params(params, "link", "link", {})
@@ -192,8 +223,14 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
                       placeholder="https://…/?v=1&k=0381&…", help=t("compare.link_help", lang))
         c2.button(t("compare.add_link", lang), key="cmp_add_link", on_click=_add_link, width="stretch")
         up_key = f"cmp_file_{ss.get(UPLOAD_N, 0)}"
-        st.file_uploader(t("compare.file_label", lang), type="toml", key=up_key, on_change=_add_upload,
-                         args=(up_key,), max_upload_size=MAX_UPLOAD_MB, help=t("compare.file_help", lang))
+        with st.container(key="cmp_upload"):
+            # Streamlit prints "1MB per file" (its whole-MB widget limit) under the drop zone;
+            # the label says the real limit, so that line is hidden (no API changes its text).
+            st.html("<style>.st-key-cmp_upload [data-testid='stFileUploaderDropzoneInstructions']"
+                    "{display:none}</style>")
+            st.file_uploader(t("compare.file_label", lang, kb=MAX_FILE_BYTES // 1024), type="toml", key=up_key,
+                             on_change=_add_upload, args=(up_key,), max_upload_size=MAX_UPLOAD_MB,
+                             help=t("compare.file_help", lang, kb=MAX_FILE_BYTES // 1024))
         # Workshop submissions arrive through render_compare_page(extra_sources=…).
         if callable(extra):
             extra = extra()
@@ -205,6 +242,6 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
                       width="stretch")
     for msg in ss.pop(MSG_KEY, []):
         # Names and file errors may come from a pasted link or an uploaded file: escape them.
-        params = {k: escape_md(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
+        params = {k: safe_text(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
         getattr(st, msg["kind"])(t(msg["key"], lang, **params))
     show_notices([Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])], lang)

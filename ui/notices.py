@@ -16,12 +16,11 @@ def notice_text(notice: Notice, lang: str) -> str:
     label = lambda lid: reg.lever(lid).label[lang] if lid in reg.lever_ids else str(lid)  # noqa: E731
     if "lever" in params:
         params["lever"] = label(params["lever"])
-    # Values come from the URL: escape them so a hostile link cannot inject markdown or HTML.
-    for k in ("value", "names", "link"):
-        if k in params:
-            params[k] = safe_text(str(params[k]))
     if "levers" in params:
         params["levers"] = ", ".join(label(x) for x in params["levers"])
+    # Every text parameter may come from the URL (values, unknown parameter names, versions):
+    # all of them go through the one markdown escaper, so a hostile link shows as text.
+    params = {k: safe_text(v) if isinstance(v, str) else v for k, v in params.items()}
     return t(f"app.notice.{notice.key.split('.', 1)[1]}", lang, **params)
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import contextvars
-import html
+import re
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -78,9 +79,53 @@ def _to_table(rows: Any) -> Any:
     return sink.getvalue().to_pybytes()
 
 
-def safe_text(text: str) -> str:
-    """Escape user- or data-supplied text for markdown/HTML contexts."""
-    escaped = html.escape(str(text), quote=True)
-    for ch in "\\`*_{}[]()#+-.!|>~":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
+#: Every ASCII punctuation character may be backslash-escaped in CommonMark, and an escaped one
+#: is always literal: no emphasis, heading, list, link, table, math, HTML or entity can start.
+_ESCAPE = {c: "\\" + c for c in string.punctuation}
+#: U+2060 WORD JOINER: invisible, not a word character, not whitespace.
+WORD_JOINER = "\u2060"
+#: Line and paragraph separators (str.splitlines' set): each would start a new markdown block.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\t ]+")
+#: Other control characters and the bidi embedding/override/isolate controls (they reorder what
+#: is shown, so a name could display as something else than it is).
+_DROP = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Streamlit replaces ``:name:``, ``:+1:`` and ``:material/name:`` in text nodes *after* parsing
+#: (remark-emoji; its icon pass), so an escaped colon is still a colon there. A word joiner after
+#: every colon that could open such a code breaks the pattern. Likewise GFM's autolinks are found
+#: in text nodes after parsing: ``http(s)://`` (the colon rule covers it), ``www.`` and e-mail
+#: addresses (``@`` followed by a domain).
+_SHORTCODE = re.compile(r"(?<=:)(?=[\w/+-])")
+_WWW = re.compile(r"(?i)(?<=www)(?=\.)")
+_AT = re.compile(r"(?<=@)(?=[\w-])")
+
+
+def safe_text(text: object) -> str:
+    """Make any user- or data-supplied string show as literal text in Streamlit markdown.
+
+    The one escaper for every markdown sink (titles, notices, captions, ``st.table`` cells,
+    messages). What the result renders as in Streamlit 1.67 is the input with whitespace
+    runs shown as one space and control characters removed:
+
+    * every ASCII punctuation character gets a backslash: no emphasis, headings, lists, links,
+      images, tables, ``$…$`` math, HTML tags or entities;
+    * a U+2060 WORD JOINER follows each colon that precedes a word character, "/", "+" or "-"
+      (emoji and ``:material/…:`` icon codes), each "www" before "." and each "@" before a
+      domain (autolinks), because Streamlit finds those in the text after parsing;
+    * newlines, other line/paragraph separators and tabs become a space (no new block can
+      start), other control characters and bidi overrides are dropped.
+
+    Parameters
+    ----------
+    text : object
+        Any value; it is converted with ``str``.
+
+    Returns
+    -------
+    str
+        Markdown source that displays ``text`` literally. Not for plain-text sinks (widget
+        options, dataframe cells, exports: they take the raw text) nor for raw HTML
+        (``unsafe_allow_html``, where backslashes mean nothing: use ``html.escape``).
+    """
+    raw = _DROP.sub("", _LINE_BREAKS.sub(" ", str(text)))
+    raw = _AT.sub(WORD_JOINER, _WWW.sub(WORD_JOINER, _SHORTCODE.sub(WORD_JOINER, raw)))
+    return "".join(_ESCAPE.get(c, c) for c in raw)
