@@ -15,21 +15,29 @@ Example::
 """
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from model.baseline import build_context
 from model.data import load_dataset
 from model.kommuner import find_kommun
-from model.registry import Registry, load_registry
+from model.registry import Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
-from model.targets import TargetSpec
+from model.scenario import grid_value
+from model.targets import TargetSpec, base_years
 
 LINK_VERSION = 1
 MAX_VALUE_CHARS = 40
+#: Fields a link may have. A complete link has 30 (12 settings, 18 levers); Klimatvägar's own fields
+#: are always read, wherever they stand, and a longer link gets one notice naming this limit.
 MAX_PARAMS = 80
+#: Unknown field names listed in a notice (each shortened to 20 characters).
+MAX_UNKNOWN_SHOWN = 5
 LANGS = ("sv", "en")
+HORIZONS = ("2030", "2045")
+TARGET_YEARS = (2030, 2035, 2040, 2045)
 POLICY_CODES = {"cl": "current_law", "10": "rp10_2025", "og": "original_2030"}
 TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_law",
                 "nt": "national_transport_2030", "n45": "national_2045"}
@@ -39,7 +47,10 @@ LEVERS_ADDED_IN: dict[int, set[str]] = {}
 RENAMED_KEYS: dict[int, dict[str, str]] = {}
 RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "embed", "embed_options",
             "ws", "present", "role"}
-_NUM = re.compile(r"^-?\d{1,7}(\.\d{1,4})?$")
+# ASCII digits only: str.isdigit() and \d accept "²", "①" and other scripts' digits, which int() refuses
+# or reads as another number. At most 7 + 4 digits, so a value can never overflow or be inf/nan.
+_NUM = re.compile(r"-?[0-9]{1,7}(\.[0-9]{1,4})?", re.ASCII)
+_VERSION = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ class Notice:
 
 @dataclass(frozen=True)
 class LinkState:
-    """Decoded scenario state (all parts valid)."""
+    """Decoded scenario state (all parts valid; lever values exactly on their grid)."""
 
     kommun: str
     lang: str
@@ -63,12 +74,18 @@ class LinkState:
     notices: tuple[Notice, ...] = ()
 
 
+def slider_number(lv: Lever, value: float) -> float:
+    """A grid value in the slider's own type: int for integer-step levers, else float."""
+    return int(round(value)) if lv.decimals == 0 else round(float(value), lv.decimals)
+
+
 def default_state(kommun: str = DEFAULT_KOMMUN, lang: str = "sv", reg: Registry | None = None) -> LinkState:
     """Defaults for a kommun: every lever at its default position."""
     reg = reg or load_registry()
     ctx = build_context(kommun, "current_law", 2030)
     return LinkState(kommun, lang, "current_law", 2030, TargetSpec(),
-                     {lid: float(ctx.default[i]) for i, lid in enumerate(reg.lever_ids)})
+                     {lv.id: slider_number(lv, grid_value(lv, float(ctx.default[i]))[0])
+                      for i, lv in enumerate(reg.levers)})
 
 
 def _fmt(v: float) -> str:
@@ -91,36 +108,66 @@ def encode(state: LinkState, reg: Registry | None = None) -> dict[str, str]:
     return out
 
 
-def _first(params: Mapping[str, Any], key: str) -> str | None:
+def _values(params: Mapping[Any, Any], key: str) -> list[str]:
+    """Every value a link gives for ``key`` (a query string may repeat a field)."""
     val = params.get(key)
-    if isinstance(val, (list, tuple)):
-        val = val[-1] if val else None
-    return None if val is None else str(val)
+    if val is None:
+        return []
+    vals = list(val) if isinstance(val, (list, tuple)) else [val]
+    return [v if isinstance(v, str) else str(v) for v in vals if v is not None]
 
 
 def _num(raw: str | None) -> float | None:
-    if raw is None or len(raw) > MAX_VALUE_CHARS or not _NUM.match(raw.strip()):
+    if raw is None or len(raw) > MAX_VALUE_CHARS or not _NUM.fullmatch(raw.strip()):
         return None
-    return float(raw)
+    return float(raw.strip())
 
 
-def decode(params: Mapping[str, Any], reg: Registry | None = None) -> LinkState:
+def _short(raw: str) -> str:
+    return raw[:MAX_VALUE_CHARS]
+
+
+def base_years_now() -> tuple[int, ...]:
+    """The base years a link may name (:func:`model.targets.base_years` of the shipped dataset)."""
+    return base_years(load_dataset().inventory_years)
+
+
+def decode(params: Mapping[Any, Any], reg: Registry | None = None) -> LinkState:
     """Decode query parameters into a valid state plus notices. Never raises.
 
     Parameters
     ----------
     params : Mapping
-        Query parameters (values as strings or lists of strings).
+        Query parameters (values as strings or lists of strings; the last of repeated values counts).
+
+    Returns
+    -------
+    LinkState
+        Every part valid: a broken part falls back to its default with a :class:`Notice` naming it.
+        Lever values lie on their grid (``min + k * step``, in :func:`slider_number`'s type); a value
+        between steps is rounded to the nearest step with a ``link.lever_rounded`` notice.
     """
     reg = reg or load_registry()
+    try:
+        return _decode(params, reg)
+    except Exception as exc:  # noqa: BLE001 - the last line of "never raises"; tests assert it is unused
+        return replace(default_state(reg=reg), notices=(Notice("link.unreadable", {"error": type(exc).__name__}),))
+
+
+def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
     notes: list[Notice] = []
     if not params:
         return default_state(reg=reg)
-    keys = list(params.keys())
-    if len(keys) > MAX_PARAMS:
-        notes.append(Notice("link.too_many", {"n": len(keys)}))
-        keys = keys[:MAX_PARAMS]
-    safe = {str(k)[:20]: _first(params, k) for k in keys}
+    known = RESERVED | {lv.url_key for lv in reg.levers}
+    if len(params) > MAX_PARAMS:
+        notes.append(Notice("link.too_many_fields", {"n": len(params), "max": MAX_PARAMS}))
+    safe: dict[str, str] = {}
+    for k in known:
+        if vals := _values(params, k):
+            safe[k] = vals[-1]
+            if len(set(vals)) > 1:
+                notes.append(Notice("link.repeated", {"param": k, "value": _short(vals[-1])}))
+    unknown = sorted({str(k)[:20] for k in itertools.islice(params, MAX_PARAMS) if k not in known})
 
     version = LINK_VERSION
     raw_v = safe.get("v")
@@ -128,19 +175,19 @@ def decode(params: Mapping[str, Any], reg: Registry | None = None) -> LinkState:
         # Lever values mean something only relative to a version; kommun, language etc. do not.
         if any(reg.by_url_key(k) is not None for k in safe):
             notes.append(Notice("link.no_version", {"version": LINK_VERSION}))
-    elif raw_v.isdigit() and 1 <= int(raw_v) <= LINK_VERSION:
+    elif _VERSION.fullmatch(raw_v) and 1 <= int(raw_v) <= LINK_VERSION:
         version = int(raw_v)
     else:
-        notes.append(Notice("link.bad_version", {"value": raw_v[:MAX_VALUE_CHARS], "version": LINK_VERSION}))
+        notes.append(Notice("link.bad_version", {"value": _short(raw_v), "version": LINK_VERSION}))
     for old_v in range(version, LINK_VERSION):
         for old, new in RENAMED_KEYS.get(old_v + 1, {}).items():
             if old in safe and new not in safe:
                 safe[new] = safe.pop(old)
     if (m := safe.get("m")) is not None and m != MODEL_VERSION:
-        notes.append(Notice("link.model_version", {"link": m[:MAX_VALUE_CHARS], "now": MODEL_VERSION}))
+        notes.append(Notice("link.model_version", {"link": _short(m), "now": MODEL_VERSION}))
     last = str(load_dataset().last_year)
     if (d := safe.get("d")) is not None and d != last:
-        notes.append(Notice("link.data_release", {"link": d[:MAX_VALUE_CHARS], "now": last}))
+        notes.append(Notice("link.data_release", {"link": _short(d), "now": last}))
 
     kommun = DEFAULT_KOMMUN
     if (k := safe.get("k")) is not None:
@@ -149,25 +196,10 @@ def decode(params: Mapping[str, Any], reg: Registry | None = None) -> LinkState:
                 raise LookupError(k)
             kommun = find_kommun(k).code
         except LookupError:
-            notes.append(Notice("link.bad_kommun", {"value": k[:MAX_VALUE_CHARS]}))
-    lang = "sv"
-    if (lg := safe.get("lang")) is not None:
-        if lg.lower() in LANGS:
-            lang = lg.lower()
-        else:
-            notes.append(Notice("link.bad_value", {"param": "lang", "value": lg[:MAX_VALUE_CHARS]}))
-    policy = "current_law"
-    if (p := safe.get("np")) is not None:
-        if p in POLICY_CODES:
-            policy = POLICY_CODES[p]
-        else:
-            notes.append(Notice("link.bad_value", {"param": "np", "value": p[:MAX_VALUE_CHARS]}))
-    horizon = 2030
-    if (h := safe.get("h")) is not None:
-        if h in ("2030", "2045"):
-            horizon = int(h)
-        else:
-            notes.append(Notice("link.bad_value", {"param": "h", "value": h[:MAX_VALUE_CHARS]}))
+            notes.append(Notice("link.bad_kommun", {"value": _short(k)}))
+    lang = _choice(safe, "lang", {x: x for x in LANGS}, "sv", notes, fold=True)
+    policy = _choice(safe, "np", POLICY_CODES, "current_law", notes)
+    horizon = int(_choice(safe, "h", {x: x for x in HORIZONS}, "2030", notes))
     target = _decode_target(safe, notes)
 
     base = default_state(kommun, lang, reg)
@@ -181,40 +213,56 @@ def decode(params: Mapping[str, Any], reg: Registry | None = None) -> LinkState:
                 missing["link.levers_added" if lv.url_key in added_later else "link.levers_missing"].append(lv.id)
             continue
         val = _num(raw)
-        steps = None if val is None else (val - lv.min) / lv.step
-        if val is None or not lv.min <= val <= lv.max or abs(steps - round(steps)) > 1e-6:
-            notes.append(Notice("link.bad_lever", {"lever": lv.id, "value": raw[:MAX_VALUE_CHARS],
-                                                   "min": lv.min, "max": lv.max, "unit": lv.unit}))
+        if val is None or not lv.min <= val <= lv.max:
+            notes.append(Notice("link.bad_lever", {"lever": lv.id, "value": _short(raw),
+                                                   "min": slider_number(lv, lv.min),
+                                                   "max": slider_number(lv, lv.max), "unit": lv.unit}))
             continue
-        levers[lv.id] = val
+        on_grid, exact = grid_value(lv, val)
+        levers[lv.id] = slider_number(lv, on_grid)
+        if not exact:
+            notes.append(Notice("link.lever_rounded", {"lever": lv.id, "value": _short(raw), "used": levers[lv.id],
+                                                       "step": slider_number(lv, lv.step), "unit": lv.unit}))
     notes.extend(Notice(key, {"levers": ids}) for key, ids in missing.items() if ids)
-    known = RESERVED | {lv.url_key for lv in reg.levers}
-    unknown = [k for k in safe if k not in known]
     if unknown:
-        notes.append(Notice("link.unknown_params", {"names": ", ".join(sorted(unknown)[:5])[:120]}))
+        more = len(unknown) - MAX_UNKNOWN_SHOWN
+        names = ", ".join(unknown[:MAX_UNKNOWN_SHOWN]) + (f" (+{more})" if more > 0 else "")
+        notes.append(Notice("link.unknown_params", {"names": names}))
     return LinkState(kommun, lang, policy, horizon, target, levers, tuple(notes))
 
 
-def _decode_target(safe: dict[str, str | None], notes: list[Notice]) -> TargetSpec:
-    base = TargetSpec()
-    sel = base.selected
-    if (mt := safe.get("mt")) is not None:
-        if mt in TARGET_CODES:
-            sel = TARGET_CODES[mt]
-        else:
-            notes.append(Notice("link.bad_value", {"param": "mt", "value": mt[:MAX_VALUE_CHARS]}))
+def _choice(safe: dict[str, str], param: str, codes: Mapping[str, str], default: str, notes: list[Notice],
+            fold: bool = False) -> str:
+    """A field with a fixed set of values; anything else is refused with a notice listing them."""
+    raw = safe.get(param)
+    if raw is None:
+        return default
+    if (raw.lower() if fold else raw) in codes:
+        return codes[raw.lower() if fold else raw]
+    notes.append(Notice("link.bad_choice", {"param": param, "value": _short(raw), "allowed": ", ".join(codes)}))
+    return default
+
+
+def _decode_target(safe: dict[str, str], notes: list[Notice]) -> TargetSpec:
+    default_code = next(c for c, tid in TARGET_CODES.items() if tid == TargetSpec().selected)
+    sel = TARGET_CODES[_choice(safe, "mt", {c: c for c in TARGET_CODES}, default_code, notes)]
     fields: dict[str, Any] = {}
-    checks = (("ty", "year", lambda v: v in (2030, 2035, 2040, 2045), int),
-              ("tb", "base_year", lambda v: v in load_dataset().inventory_years, int),
-              ("tp", "max_gross_pct", lambda v: 0 <= v <= 100, float),
-              ("tr", "budget_rate_pct", lambda v: 0.5 <= v <= 50, float))
-    for param, name, ok, cast in checks:
-        raw = safe.get(param)
-        if raw is None:
+    for param, name, allowed in (("ty", "year", TARGET_YEARS), ("tb", "base_year", base_years_now())):
+        if (raw := safe.get(param)) is None:
             continue
         val = _num(raw)
-        if val is None or not ok(val) or (cast is int and not val.is_integer()):
-            notes.append(Notice("link.bad_value", {"param": param, "value": raw[:MAX_VALUE_CHARS]}))
+        if val is None or val not in allowed:
+            key = "link.bad_base_year" if param == "tb" else "link.bad_choice"
+            notes.append(Notice(key, {"param": param, "value": _short(raw), "allowed": ", ".join(map(str, allowed))}))
             continue
-        fields[name] = cast(val)
+        fields[name] = int(val)
+    for param, name, lo, hi in (("tp", "max_gross_pct", 0, 100), ("tr", "budget_rate_pct", 0.5, 50)):
+        if (raw := safe.get(param)) is None:
+            continue
+        val = _num(raw)
+        if val is None or not lo <= val <= hi:
+            notes.append(Notice("link.bad_range", {"param": param, "value": _short(raw), "min": lo, "max": hi,
+                                                   "unit": "%"}))
+            continue
+        fields[name] = val + 0.0  # -0 -> 0
     return TargetSpec(selected=sel, **fields)

@@ -19,37 +19,91 @@ from typing import Any
 import tomli_w
 
 from model.data import load_dataset
-from model.registry import POLICIES, Registry, load_registry
-from model.targets import TARGET_IDS, TargetSpec
+from model.registry import POLICIES, Lever, Registry, load_registry
+from model.targets import TARGET_IDS, TargetSpec, base_years
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 64 * 1024
+#: Tables and arrays a valid file nests: 3 (the file, [reasons], a lever's { sv, en }); deeper files are
+#: refused before anything recurses into them.
+MAX_DEPTH = 4
 HORIZONS = (2030, 2045)
+TARGET_YEARS = (2030, 2035, 2040, 2045)
 TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target"}
 SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun"}
 TARGET_KEYS = {"selected", "year", "base_year", "max_gross_pct", "budget_rate_pct"}
+#: A value this close to a grid step (in steps) is float noise of ``min + k * step``, not a user's value.
+GRID_TOL = 1e-9
+_BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+#: What is allowed, per error key, in Swedish and English (the CLI's message; the dashboard words the
+#: same keys in ui/locales/links.*.toml). Numbers in params are plain numbers.
+ALLOWED: dict[str, tuple[str, str]] = {
+    "too_big": ("högst {max} byte", "at most {max} bytes"),
+    "encoding": ("UTF-8-kodad TOML-text", "UTF-8 encoded TOML text"),
+    "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})", "valid TOML (error at line {line}, column {column})"),
+    "too_deep": ("högst {max} nivåer av tabeller och listor", "at most {max} levels of tables and arrays"),
+    "missing_file": ("en befintlig .toml-fil", "an existing .toml file"),
+    "unreadable": ("en fil som går att läsa", "a readable file"),
+    "not_table": ("en TOML-tabell {name}", "a TOML table {name}"),
+    "unknown_key": ("bara {allowed}", "only {allowed}"),
+    "format_missing": ("{version} (fältet saknas)", "{version} (the field is missing)"),
+    "format_version": ("{version}", "{version}"),
+    "choice": ("ett av: {allowed}", "one of: {allowed}"),
+    "kommun": ("en kommunkod med fyra siffror, t.ex. \"0381\"", "a four-digit kommun code, e.g. \"0381\""),
+    "id": ("bokstäver, siffror, - och _ (högst 40 tecken)", "letters, digits, - and _ (at most 40 characters)"),
+    "text": ("en text eller {{ sv = \"…\", en = \"…\" }}", "a text or {{ sv = \"…\", en = \"…\" }}"),
+    "unknown_lever": ("en spak ur registret: {allowed}", "a lever from the registry: {allowed}"),
+    "number": ("ett tal {min}–{max} {unit}", "a number {min}–{max} {unit}"),
+    "grid": ("en multipel av {step} {unit} från {min}", "a multiple of {step} {unit} from {min}"),
+}
+
+
+def _num_text(x: Any, lang: str) -> str:
+    """A number in the language's convention ("5 000", "0,5" / "5,000", "0.5")."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6g}"
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "sv" else text
+
+
+def _shown(value: Any) -> str:
+    try:
+        shown = repr(value)
+    except (RecursionError, ValueError):  # nesting deeper than repr's limit; ints past the digit limit
+        shown = f"<{type(value).__name__}>"
+    if len(shown) > 60:  # keep both ends: a file path's name is at the end
+        shown = shown[:25] + "…" + shown[-34:]
+    return shown
 
 
 class ScenarioFileError(ValueError):
-    """A scenario file or mapping is invalid.
+    """A scenario file or mapping is invalid: the only error the loader raises.
 
     Attributes
     ----------
     field : str
-        Dotted path of the offending field ("levers.ev_cars").
+        Dotted path of the offending field ("levers.ev_cars"), or "(fil)" for the file as a whole.
     value : Any
         The value found.
-    allowed : str
-        What would have been accepted.
+    key : str
+        Message key, ``"scenario_file.<kind>"`` with ``<kind>`` one of :data:`ALLOWED`; the dashboard
+        words it with ``t(key, lang, **params)`` (ui/locales/links.*.toml).
+    params : dict
+        ``field``, ``value`` (shortened repr) and the key's own parameters (numbers unformatted).
+    allowed, allowed_en : str
+        What would have been accepted, in Swedish and in English.
     """
 
-    def __init__(self, field: str, value: Any, allowed: str) -> None:
-        self.field, self.value, self.allowed = field, value, allowed
-        shown = repr(value)
-        if len(shown) > 60:  # keep both ends: a file path's name is at the end
-            shown = shown[:25] + "…" + shown[-34:]
-        super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {allowed} "
-                         f"(field '{field}' has value {shown}; allowed: {allowed})")
+    def __init__(self, field: str, value: Any, kind: str, **params: Any) -> None:
+        self.field, self.value, self.key = field, value, f"scenario_file.{kind}"
+        shown = _shown(value)
+        self.params = {"field": field, "value": shown, **params}
+        sv, en = ALLOWED[kind]
+        self.allowed = sv.format(**{k: _num_text(v, "sv") for k, v in params.items()}).strip()
+        self.allowed_en = en.format(**{k: _num_text(v, "en") for k, v in params.items()}).strip()
+        super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {self.allowed} "
+                         f"(field '{field}' has value {shown}; allowed: {self.allowed_en})")
 
 
 @dataclass(frozen=True)
@@ -68,10 +122,10 @@ class Scenario:
 
 
 def _number(path: str, value: Any, lo: float, hi: float, unit: str = "") -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ScenarioFileError(path, value, f"ett tal {lo:g}–{hi:g} {unit}".strip())
-    if not lo <= value <= hi:
-        raise ScenarioFileError(path, value, f"{lo:g}–{hi:g} {unit}".strip())
+    # Compare before converting: an int of 400 digits is out of range, not an OverflowError.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or not lo <= value <= hi:
+        raise ScenarioFileError(path, value, "number", min=lo, max=hi, unit=unit)
     return float(value)
 
 
@@ -80,66 +134,107 @@ def _texts(path: str, value: Any) -> dict[str, str]:
         return {"sv": value, "en": value}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) \
             or not set(value) <= {"sv", "en"}:
-        raise ScenarioFileError(path, value, "en text eller { sv = \"…\", en = \"…\" }")
+        raise ScenarioFileError(path, value, "text")
     return dict(value)
 
 
+def grid_value(lv: Lever, value: float) -> tuple[float, bool]:
+    """The lever's grid value nearest ``value`` (``min + k * step``, within range) and whether
+    ``value`` was already on it (up to float noise, :data:`GRID_TOL`)."""
+    n = round((lv.max - lv.min) / lv.step)
+    steps = (value - lv.min) / lv.step
+    k = min(max(math.floor(steps + 0.5), 0), n)
+    return lv.min + k * lv.step, abs(steps - k) <= GRID_TOL
+
+
 def check_lever_value(reg: Registry, lever_id: str, value: Any, path: str | None = None) -> float:
-    """Validate one lever value against the registry and return it as float."""
+    """Validate one lever value against the registry and return its exact grid value as float.
+
+    Raises
+    ------
+    ScenarioFileError
+        Unknown lever, not a finite number, out of range, or off the lever's grid.
+    """
     where = path or f"levers.{lever_id}"
     if lever_id not in reg.lever_ids:
-        raise ScenarioFileError(where, lever_id, "en spak ur registret: " + ", ".join(reg.lever_ids))
+        raise ScenarioFileError(where, lever_id, "unknown_lever", allowed=", ".join(reg.lever_ids))
     lv = reg.lever(lever_id)
     v = _number(where, value, lv.min, lv.max, lv.unit)
-    steps = (v - lv.min) / lv.step
-    if abs(steps - round(steps)) > 1e-6:
-        raise ScenarioFileError(where, value, f"en multipel av {lv.step:g} {lv.unit} från {lv.min:g}")
-    return v
+    on_grid, ok = grid_value(lv, v)
+    if not ok:
+        raise ScenarioFileError(where, value, "grid", step=lv.step, unit=lv.unit, min=lv.min)
+    return float(on_grid)
+
+
+def _depth(raw: Any) -> int:
+    """Nesting depth of tables and arrays, without recursion (a hostile file can nest thousands deep)."""
+    deepest, todo = 0, [(raw, 0)]
+    while todo:
+        node, d = todo.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, d + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            todo.extend((c, d + 1) for c in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _unknown(path: str, table: dict[Any, Any], known: set[str]) -> None:
+    if unknown := set(table) - known:
+        key = sorted(unknown, key=str)[0]
+        raise ScenarioFileError(f"{path}{key}", table[key], "unknown_key", allowed=", ".join(sorted(known)))
+
+
+def _choice(path: str, value: Any, allowed: tuple[Any, ...]) -> Any:
+    # bool is an int in Python (True == 1): never a valid choice.
+    if isinstance(value, bool) or value not in allowed:
+        raise ScenarioFileError(path, value, "choice", allowed=", ".join(map(str, allowed)))
+    return value
 
 
 def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scenario:
-    """Validate a parsed scenario mapping (e.g. from TOML) into a :class:`Scenario`."""
+    """Validate a parsed scenario mapping (e.g. from TOML) into a :class:`Scenario`.
+
+    Raises
+    ------
+    ScenarioFileError
+        For anything invalid, naming the field, the value and what is allowed.
+    """
     reg = reg or load_registry()
     if not isinstance(raw, dict):
-        raise ScenarioFileError("(fil)", type(raw).__name__, "en TOML-tabell")
-    if unknown := set(raw) - TOP_KEYS:
-        key = sorted(unknown)[0]
-        raise ScenarioFileError(key, raw[key], "bara " + ", ".join(sorted(TOP_KEYS)))
+        raise ScenarioFileError("(fil)", type(raw).__name__, "not_table", name="")
+    if _depth(raw) > MAX_DEPTH:
+        raise ScenarioFileError("(fil)", f"> {MAX_DEPTH}", "too_deep", max=MAX_DEPTH)
+    _unknown("", raw, TOP_KEYS)
     if "format_version" not in raw:
-        raise ScenarioFileError("format_version", None, f"{FORMAT_VERSION} (fältet saknas)")
+        raise ScenarioFileError("format_version", None, "format_missing", version=FORMAT_VERSION)
     if type(raw["format_version"]) is not int or raw["format_version"] != FORMAT_VERSION:
-        raise ScenarioFileError("format_version", raw["format_version"], str(FORMAT_VERSION))
+        raise ScenarioFileError("format_version", raw["format_version"], "format_version", version=FORMAT_VERSION)
     meta = raw.get("scenario", {})
     if not isinstance(meta, dict):
-        raise ScenarioFileError("scenario", meta, "en tabell [scenario]")
-    if unknown := set(meta) - SCENARIO_KEYS:
-        key = sorted(unknown)[0]
-        raise ScenarioFileError(f"scenario.{key}", meta[key], "bara " + ", ".join(sorted(SCENARIO_KEYS)))
-    policy = meta.get("national_policy", "current_law")
-    if policy not in POLICIES:
-        raise ScenarioFileError("scenario.national_policy", policy, ", ".join(POLICIES))
-    horizon = meta.get("horizon", 2030)
-    if isinstance(horizon, bool) or horizon not in HORIZONS:
-        raise ScenarioFileError("scenario.horizon", horizon, "2030 eller 2045")
+        raise ScenarioFileError("scenario", meta, "not_table", name="[scenario]")
+    _unknown("scenario.", meta, SCENARIO_KEYS)
+    policy = _choice("scenario.national_policy", meta.get("national_policy", "current_law"), tuple(POLICIES))
+    horizon = _choice("scenario.horizon", meta.get("horizon", 2030), HORIZONS)
     kommun = meta.get("kommun")
     if kommun is not None:
         codes = {k.code for k in load_dataset().kommuner}
         if not isinstance(kommun, str) or kommun not in codes:
-            raise ScenarioFileError("scenario.kommun", kommun, "en kommunkod med fyra siffror, t.ex. \"0381\"")
+            raise ScenarioFileError("scenario.kommun", kommun, "kommun")
     sid = meta.get("id", "custom")
     if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", sid):
-        raise ScenarioFileError("scenario.id", sid, "bokstäver, siffror, - och _ (högst 40 tecken)")
+        raise ScenarioFileError("scenario.id", sid, "id")
     levers_raw = raw.get("levers", {})
     if not isinstance(levers_raw, dict):
-        raise ScenarioFileError("levers", levers_raw, "en tabell [levers] med spak = värde")
+        raise ScenarioFileError("levers", levers_raw, "not_table", name="[levers]")
     levers = {k: check_lever_value(reg, k, v) for k, v in levers_raw.items()}
     reasons_raw = raw.get("reasons", {})
     if not isinstance(reasons_raw, dict):
-        raise ScenarioFileError("reasons", reasons_raw, "en tabell [reasons]")
+        raise ScenarioFileError("reasons", reasons_raw, "not_table", name="[reasons]")
     reasons = {}
     for k, v in reasons_raw.items():
         if k not in reg.lever_ids:
-            raise ScenarioFileError(f"reasons.{k}", k, "en spak ur registret")
+            raise ScenarioFileError(f"reasons.{k}", k, "unknown_lever", allowed=", ".join(reg.lever_ids))
         reasons[k] = _texts(f"reasons.{k}", v)
     target = _target(raw.get("target", {}))
     return Scenario(levers=levers, kommun=kommun, national_policy=policy, horizon=int(horizon),
@@ -150,46 +245,81 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
 
 def _target(raw: Any) -> TargetSpec:
     if not isinstance(raw, dict):
-        raise ScenarioFileError("target", raw, "en tabell [target]")
-    if unknown := set(raw) - TARGET_KEYS:
-        key = sorted(unknown)[0]
-        raise ScenarioFileError(f"target.{key}", raw[key], "bara " + ", ".join(sorted(TARGET_KEYS)))
-    sel = raw.get("selected", "klimatneutral_2030")
-    if sel not in TARGET_IDS:
-        raise ScenarioFileError("target.selected", sel, ", ".join(TARGET_IDS))
-    years = load_dataset().inventory_years
-    year = raw.get("year", 2030)
-    if isinstance(year, bool) or year not in (2030, 2035, 2040, 2045):
-        raise ScenarioFileError("target.year", year, "2030, 2035, 2040 eller 2045")
-    base = raw.get("base_year", 1990)
-    if isinstance(base, bool) or base not in years:
-        raise ScenarioFileError("target.base_year", base, ", ".join(map(str, years)))
+        raise ScenarioFileError("target", raw, "not_table", name="[target]")
+    _unknown("target.", raw, TARGET_KEYS)
+    sel = _choice("target.selected", raw.get("selected", "klimatneutral_2030"), TARGET_IDS)
+    year = _choice("target.year", raw.get("year", 2030), TARGET_YEARS)
+    base = _choice("target.base_year", raw.get("base_year", 1990), base_years(load_dataset().inventory_years))
     pct = _number("target.max_gross_pct", raw.get("max_gross_pct", 20.0), 0, 100, "%")
     rate = raw.get("budget_rate_pct")
     rate = None if rate is None else _number("target.budget_rate_pct", rate, 0.5, 50, "% per år")
     return TargetSpec(sel, int(year), int(base), pct, rate)
 
 
+def _toml_error(exc: tomllib.TOMLDecodeError) -> ScenarioFileError:
+    # tomllib words its errors in English with the place at the end: "Invalid value (at line 3, column 9)".
+    where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line, column = (int(where[1]), int(where[2])) if where else ("?", "?")
+    return ScenarioFileError("(fil)", str(exc), "syntax", line=line, column=column)
+
+
 def loads_scenario(text: str | bytes, reg: Registry | None = None) -> Scenario:
-    """Parse and validate scenario TOML text (at most 64 KiB)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    """Parse and validate scenario TOML text (at most :data:`MAX_FILE_BYTES` bytes as UTF-8).
+
+    A UTF-8 byte-order mark (as Windows editors write) is accepted.
+
+    Raises
+    ------
+    ScenarioFileError
+        The only exception, for any input: too big, not UTF-8, not TOML, nested too deep, or invalid.
+    """
+    if isinstance(text, str):
+        if len(text) > MAX_FILE_BYTES:  # every character is at least one byte: no need to encode it all
+            raise ScenarioFileError("(fil)", f"> {MAX_FILE_BYTES} byte", "too_big", max=MAX_FILE_BYTES)
+        data = text.encode("utf-8", errors="surrogatepass")
+    elif isinstance(text, (bytes, bytearray, memoryview)):
+        data = bytes(text)
+    else:
+        raise ScenarioFileError("(fil)", type(text).__name__, "encoding")
     if len(data) > MAX_FILE_BYTES:
-        raise ScenarioFileError("(fil)", f"{len(data)} byte", f"högst {MAX_FILE_BYTES} byte")
+        raise ScenarioFileError("(fil)", f"{len(data)} byte", "too_big", max=MAX_FILE_BYTES)
+    if data[:2] in _BOMS:
+        raise ScenarioFileError("(fil)", _BOMS[data[:2]], "encoding")
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        raw = tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ScenarioFileError("(fil)", "binärdata", "UTF-8-kodad TOML-text") from exc
+        raise ScenarioFileError("(fil)", data[max(0, exc.start - 4):exc.start + 4], "encoding") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFileError("(fil)", str(exc), "giltig TOML") from exc
+        raise _toml_error(exc) from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise ScenarioFileError("(fil)", f"> {MAX_DEPTH}", "too_deep", max=MAX_DEPTH) from exc
+    except ValueError as exc:  # an integer past Python's 4 300-digit conversion limit
+        raise ScenarioFileError("(fil)", str(exc)[:60], "syntax", line="?", column="?") from exc
     return scenario_from_dict(raw, reg)
 
 
 def load_scenario(path: str | Path, reg: Registry | None = None) -> Scenario:
-    """Read and validate a scenario file."""
+    """Read and validate a scenario file; its size is checked before it is read, and at most
+    ``MAX_FILE_BYTES + 1`` bytes are ever read.
+
+    Raises
+    ------
+    ScenarioFileError
+        Missing, not a regular file, unreadable, too big, or invalid content.
+    """
     p = Path(path)
-    if not p.is_file():
-        raise ScenarioFileError("(fil)", str(p), "en befintlig .toml-fil")
-    return loads_scenario(p.read_bytes(), reg)
+    try:
+        if not p.is_file():
+            raise ScenarioFileError("(fil)", str(p), "missing_file")
+        if (size := p.stat().st_size) > MAX_FILE_BYTES:
+            raise ScenarioFileError("(fil)", f"{size} byte", "too_big", max=MAX_FILE_BYTES)
+        with p.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+    except ScenarioFileError:
+        raise
+    except (OSError, ValueError) as exc:  # permission denied, a NUL in the path, a name too long
+        raise ScenarioFileError("(fil)", str(p), "unreadable") from exc
+    return loads_scenario(data, reg)
 
 
 def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
