@@ -13,6 +13,7 @@ lang = state.lang()
 show_notices(state.pop_notices(), lang)
 params = encode(state.current_link())
 result = run_link(params)
+levers.render_kommun_switch(lang)
 levers.render_presets(lang)
 col_levers, col_results = st.columns([2, 3], gap="large")
 with col_levers:

@@ -188,6 +188,16 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **kwargs: Any) -> str:
         return template
 
 
+def tn(key: str, n: int, lang: str | None = DEFAULT_LANG, **kwargs: Any) -> str:
+    """Translate a countable phrase: ``<key>.one`` when ``n`` is 1, else ``<key>.other``.
+
+    Swedish and English both have these two forms ("1 rad", "2 rader"). ``n`` is passed to the
+    template as ``{n}`` (formatted by the caller when it needs a thousands separator).
+    """
+    form = "one" if n == 1 else "other"
+    return t(f"{key}.{form}", lang, **{"n": n, **kwargs})
+
+
 @functools.cache
 def translator(lang: str | None) -> Callable[..., str]:
     """Return ``translate(key, **kwargs) -> str`` bound to one language.

@@ -11,7 +11,8 @@ from model.registry import GROUPS, Lever, load_registry
 from model.scenario import Scenario, load_scenario
 from ui import state
 from ui.fmt import fmt_number
-from ui.i18n import actor_label, t
+from model.kommuner import find_kommun
+from ui.i18n import actor_label, t, tn
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 PRESET_ORDER = ("nuvarande_politik", "klimatkontrakt", "hog_ambition")
@@ -62,13 +63,30 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
     if lv.is_assumption:
         label += f" · {t('common.assumption', lang).lower()}"
     num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
-    key = state.lever_key(lv.id)
-    # An explicit value (the state's own) spares Streamlit a scan of the whole session state per
-    # slider; the value is not part of the widget's identity, so it never resets the slider.
-    value = st.session_state.get(key, num[0])
-    st.slider(label, min_value=num[0], max_value=num[1], value=value, step=num[2], key=key,
-              on_change=state.sync_lever, args=(lv.id,), help=lever_help(lv, lang, kommun),
-              format="%d" if dec == 0 else f"%.{dec}f")
+    st.slider(label, min_value=num[0], max_value=num[1], step=num[2], help=lever_help(lv, lang, kommun),
+              format="%d" if dec == 0 else f"%.{dec}f", **state.bind_lever(lv.id))
+
+
+def render_kommun_switch(lang: str) -> None:
+    """After a kommun change: say that the scenario starts afresh, and offer to keep the measures."""
+    info = state.kommun_switch()
+    if info is None:
+        return
+    old, new = find_kommun(info["from"]).name, find_kommun(info["to"]).name
+    n = len(info["moved"])
+    with st.container(key="kommun_switch"):
+        if info["kept"]:
+            st.info(tn("app.kommun_switch.kept", n, lang, old=old, new=new), icon=":material/swap_horiz:")
+        elif n:
+            st.info(tn("app.kommun_switch.reset", n, lang, old=old, new=new), icon=":material/swap_horiz:")
+        else:
+            st.info(t("app.kommun_switch.fresh", lang, new=new), icon=":material/swap_horiz:")
+        c1, c2 = st.columns([3, 1])
+        if n and not info["kept"]:
+            c1.button(tn("app.kommun_switch.keep", n, lang, old=old), on_click=state.keep_measures,
+                      icon=":material/undo:")
+        c2.button(t("app.kommun_switch.dismiss", lang), on_click=state.dismiss_kommun_switch,
+                  key="kommun_switch_close")
 
 
 def _apply_preset() -> None:
@@ -111,7 +129,6 @@ def render_levers(lang: str) -> None:
         if tab.open is False:
             continue
         shown = [lv for lv in reg.levers if lv.group == g]
-        state.seed_widgets("levers", state.lever_widget_values([lv.id for lv in shown]))
         with tab:
             for lv in shown:
                 _slider(lv, lang, kommun)

@@ -63,12 +63,8 @@ def run_optimiser() -> OptimiserResult:
 
 def _apply(levers: dict[str, float]) -> None:
     """Button callback: the suggestion becomes the session's levers; the page then switches.
-
-    ``st.switch_page`` starts the new page without the browser's widget states; the sidebar's
-    values are pinned first (:func:`ui.state.keep_sidebar_values`).
     """
     ss = st.session_state
-    state.keep_sidebar_values()
     state.set_levers(levers)
     ss[SWITCH_KEY] = True
 

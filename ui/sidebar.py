@@ -48,46 +48,42 @@ def share_url(params: dict[str, str]) -> str:
 def _target_settings(lang: str) -> None:
     ss = st.session_state
     sel = ss["t_sel"]
-    state.seed_widgets("target", ss["target_cfg"])
     if sel == "klimatneutral_2030":
         years = [y for y in load_dataset().inventory_years if y <= 2020]
         # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.
         st.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
-                        key="t_pct", format="%.0f", help=t("app.target_max_gross_help", lang),
-                        on_change=state.sync_target, args=("t_pct",))
-        st.selectbox(t("app.target_base_year", lang), years, key="t_base",
-                     on_change=state.sync_target, args=("t_base",))
-        st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], key="t_year",
-                     on_change=state.sync_target, args=("t_year",))
+                        format="%.0f", help=t("app.target_max_gross_help", lang), **state.bind("t_pct"))
+        st.selectbox(t("app.target_base_year", lang), years, **state.bind("t_base"))
+        st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], **state.bind("t_year"))
     elif sel == "budget_rate":
         rate, src = budget_rate_for(ss["kommun"], state.target_spec())
         if ss["target_cfg"].get("t_rate") is None:
             st.caption(t("app.budget_rate_default", lang, rate=fmt_number(rate, 1, lang), source=src))
         st.number_input(t("app.budget_rate", lang), min_value=0.5, max_value=50.0, step=0.5,
-                        key="t_rate", placeholder=fmt_number(rate, 1, lang),
-                        help=t("app.budget_rate_help", lang), on_change=state.sync_target, args=("t_rate",))
+                        placeholder=fmt_number(rate, 1, lang), help=t("app.budget_rate_help", lang),
+                        **state.bind("t_rate"))
 
 
 def render_sidebar(lang: str) -> None:
-    """Draw the sidebar widgets (their keys are the session state) and the share link."""
+    """Draw the sidebar widgets (views of the session's settings, :mod:`ui.state`) and the share link."""
     codes, names = _kommun_options()
     with st.sidebar:
-        st.segmented_control(t("sidebar.language_neutral", lang), ["SV", "EN"], key="lang",
-                             required=True)
-        st.selectbox(t("sidebar.kommun", lang), codes, key="kommun", format_func=names.__getitem__,
-                     on_change=state.on_kommun_change, help=t("app.kommun_help", lang))
-        st.selectbox(t("sidebar.target", lang), list(TARGET_IDS), key="t_sel",
-                     format_func=lambda v: target_label(v, lang), help=t("sidebar.target_help", lang))
+        st.segmented_control(t("sidebar.language_neutral", lang), list(state.LANG_OPTIONS), required=True,
+                             **state.bind("lang"))
+        st.selectbox(t("sidebar.kommun", lang), codes, format_func=names.__getitem__,
+                     help=t("app.kommun_help", lang), **state.bind_kommun())
+        st.selectbox(t("sidebar.target", lang), list(TARGET_IDS), format_func=lambda v: target_label(v, lang),
+                     help=t("sidebar.target_help", lang), **state.bind("t_sel", lang))
         # Lazy: the settings are built only while the expander is open (a slider move stays cheap).
-        # Closed, their widget keys are dropped by Streamlit and re-seeded by state.restore_widgets.
         exp = st.expander(t("app.target_settings", lang), key="target_settings", on_change="rerun")
         if exp.open:
             with exp:
                 _target_settings(lang)
-        st.segmented_control(t("sidebar.horizon", lang), [2030, 2045], key="horizon", required=True,
-                             format_func=lambda y: t(f"horizon.y{y}", lang), help=t("sidebar.horizon_help", lang))
-        st.radio(t("sidebar.reduktionsplikt", lang), list(POLICIES), key="policy",
-                 format_func=lambda p: policy_label(p, lang), help=t("sidebar.reduktionsplikt_help", lang))
+        st.segmented_control(t("sidebar.horizon", lang), list(state.HORIZONS), required=True,
+                             format_func=lambda y: t(f"horizon.y{y}", lang), help=t("sidebar.horizon_help", lang),
+                             **state.bind("horizon", lang))
+        st.radio(t("sidebar.reduktionsplikt", lang), list(POLICIES), format_func=lambda p: policy_label(p, lang),
+                 help=t("sidebar.reduktionsplikt_help", lang), **state.bind("policy", lang))
         st.divider()
         st.markdown(f"**{t('app.share_title', lang)}**")
         st.caption(t("app.share_help", lang))

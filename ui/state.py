@@ -1,18 +1,29 @@
-"""Session and URL state: the scenario lives in ``st.session_state`` and in the URL.
+"""Session and URL state: one mechanism for every setting and widget.
 
-The URL is the share link. On a session's first run the query parameters are
-decoded (:mod:`model.codec`, total: bad parts become notices) and seed the
-session state; after the widgets have run, the canonical parameters are written
-back, so the address bar always holds a link that reproduces the figures.
+Every user setting (the sidebar's kommun, language, target, horizon, national policy and target
+details; each lever; page-local settings such as the Monte Carlo sample count) has one canonical
+value in the session, in a plain key that Streamlit never drops (``st.session_state["kommun"]``,
+``["target_cfg"]["t_year"]``, ``["levers"]["ev_cars"]``). Widgets are views of it:
 
-Lever values live in one dict, ``st.session_state["levers"]``, the source of
-truth across pages (page widgets are discarded when the user switches page);
-slider keys ``lv_<id>`` are seeded from it when a slider is drawn after a run without it
-(:func:`seed_widgets`; the sidebar's target details work the same way).
+* :func:`bind` gives a widget its key and callback. The key is language-neutral data plus, for a
+  widget whose option labels are translated, the language (``w.policy.sv``): Streamlit stores a
+  choice widget's value as its *label*, so a widget kept across a language switch would hand a
+  Swedish label to the English options (a crash in the codec). A fresh widget per language
+  avoids that; the value lives in the canonical key, so it carries over.
+* Before a widget is drawn its key is set to the canonical value when the two differ (a preset, a
+  link, a page switch that dropped the widget, a closed tab). A widget the user just moved already
+  agrees, because its ``on_change`` (:func:`commit`) validated the value and stored it first, so
+  a slider is never re-seeded mid-drag.
+
+The URL is the share link: decoded once per session (:mod:`model.codec`, total: bad parts become
+notices) and rewritten after every run from the canonical values (:func:`sync_url`).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -20,24 +31,172 @@ from streamlit.errors import StreamlitAPIException
 
 from model.baseline import build_context
 from model.codec import LinkState, Notice, decode, default_state, encode
-from model.registry import load_registry
+from model.data import load_dataset
+from model.registry import POLICIES, load_registry
 from model.scenario import Scenario
-from model.targets import TargetSpec
+from model.targets import TARGET_IDS, TargetSpec
 
 LEVER_PREFIX = "lv_"
-TARGET_KEYS = ("t_sel", "t_year", "t_base", "t_pct", "t_rate")
-#: Target details edited in the sidebar's lazy "target settings" expander. Their values live in
-#: the plain dict ``st.session_state["target_cfg"]``: the widgets exist only while it is open,
-#: and Streamlit forgets a widget's value when the widget is not drawn.
-TARGET_DETAIL_KEYS = ("t_year", "t_base", "t_pct", "t_rate")
+LANG_OPTIONS = ("SV", "EN")
+HORIZONS = (2030, 2045)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A user setting: where its canonical value lives and which values a widget may give it.
+
+    Parameters
+    ----------
+    name : str
+        Setting id (also the canonical session key, or the key inside ``home``).
+    home : str
+        "" for a top-level session key, else the session dict that holds it ("target_cfg").
+    translated : bool
+        The widget's option labels depend on the language (choice widgets with format_func).
+    options : callable, optional
+        The allowed values; a widget value outside them is refused (the widget is reset).
+    """
+
+    name: str
+    home: str = ""
+    translated: bool = False
+    options: Callable[[], Collection[Any]] | None = None
+
+
+@lru_cache(maxsize=1)
+def _kommun_codes() -> frozenset[str]:
+    return frozenset(k.code for k in load_dataset().kommuner)
+
+
+#: Every non-lever setting, declared once. Levers are settings too (:func:`lever_setting`).
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("lang", options=lambda: LANG_OPTIONS),
+    Setting("kommun", options=_kommun_codes),
+    Setting("t_sel", translated=True, options=lambda: TARGET_IDS),
+    Setting("horizon", translated=True, options=lambda: HORIZONS),
+    Setting("policy", translated=True, options=lambda: POLICIES),
+    Setting("t_year", home="target_cfg"),
+    Setting("t_base", home="target_cfg"),
+    Setting("t_pct", home="target_cfg"),
+    Setting("t_rate", home="target_cfg"),
+)}
+_MISSING = object()
+
+
+def register(setting: Setting) -> Setting:
+    """Declare a page-local setting (e.g. the Monte Carlo sample count); idempotent."""
+    SETTINGS.setdefault(setting.name, setting)
+    return SETTINGS[setting.name]
 
 
 def lever_key(lever_id: str) -> str:
-    """Widget key of a lever slider."""
+    """Widget key of a lever slider (levers have numeric labels: one key for both languages)."""
     return LEVER_PREFIX + lever_id
 
 
-def _seed(link: LinkState) -> None:
+def widget_key(name: str, lang: str | None = None) -> str:
+    """Widget key of setting ``name`` (language-suffixed when its labels are translated)."""
+    s = SETTINGS[name]
+    return f"w.{name}.{(lang or 'sv').lower()}" if s.translated else f"w.{name}"
+
+
+def get(name: str, default: Any = None) -> Any:
+    """Canonical value of a setting."""
+    ss = st.session_state
+    s = SETTINGS[name]
+    if s.home:
+        return ss.get(s.home, {}).get(name, default)
+    return ss.get(name, default)
+
+
+def put(name: str, value: Any) -> None:
+    """Set a setting's canonical value (widgets follow at their next draw)."""
+    ss = st.session_state
+    s = SETTINGS[name]
+    if s.home:
+        ss.setdefault(s.home, {})[name] = value
+    else:
+        ss[name] = value
+
+
+def _seed(key: str, value: Any) -> None:
+    ss = st.session_state
+    if ss.get(key, _MISSING) != value:
+        ss[key] = value
+
+
+def bind(name: str, lang: str | None = None, after: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Keyword arguments that tie a widget to setting ``name``: ``key``, ``on_change``, ``args``.
+
+    Call it right before drawing the widget (it seeds the widget from the canonical value).
+    ``after`` runs once a new valid value has been stored (e.g. the kommun change).
+    """
+    key = widget_key(name, lang)
+    _seed(key, get(name))
+    return {"key": key, "on_change": commit, "args": (name, key, after)}
+
+
+def commit(name: str, key: str, after: Callable[[], None] | None = None) -> None:
+    """on_change callback: validate the widget's value and store it as the canonical value."""
+    ss = st.session_state
+    s = SETTINGS[name]
+    value = ss.get(key)
+    if s.options is not None and value not in s.options():
+        # Not an allowed value (a stale label, a hand-made message): keep the canonical one.
+        ss[key] = get(name)
+        return
+    put(name, value)
+    if after is not None:
+        after()
+
+
+# ------------------------------------------------------------------ levers
+def _on_grid(lever_id: str, value: Any, fallback: float) -> float:
+    """A slider value put on the lever's range and step (a hand-made message can leave them)."""
+    lv = load_registry().lever(lever_id)
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return fallback
+    if not math.isfinite(v):
+        return fallback
+    v = min(max(v, lv.min), lv.max)
+    v = lv.min + round((v - lv.min) / lv.step) * lv.step
+    return round(min(max(v, lv.min), lv.max), 6)
+
+
+def slider_value(lever_id: str, value: float) -> float | int:
+    """A lever value in the slider's own type: int for integer-step levers (int bounds), else float.
+
+    Streamlit refuses a float value on a slider with int bounds, so an off-grid value from a link
+    or the database must never reach the widget as it is.
+    """
+    lv = load_registry().lever(lever_id)
+    v = _on_grid(lever_id, value, float(lv.min))
+    return int(round(v)) if lv.decimals == 0 else float(v)
+
+
+def bind_lever(lever_id: str) -> dict[str, Any]:
+    """Keyword arguments (``key``, ``value``, ``on_change``, ``args``) for a lever slider.
+
+    The explicit ``value`` (the canonical one) spares Streamlit a scan of the whole session state
+    per slider; the value is not part of the widget's identity, so it never resets the slider.
+    """
+    key = lever_key(lever_id)
+    value = slider_value(lever_id, st.session_state["levers"][lever_id])
+    _seed(key, value)
+    return {"key": key, "value": value, "on_change": commit_lever, "args": (lever_id,)}
+
+
+def commit_lever(lever_id: str) -> None:
+    """on_change callback of a lever slider: the value, on the lever's grid, becomes canonical."""
+    ss = st.session_state
+    current = ss["levers"][lever_id]
+    ss["levers"][lever_id] = _on_grid(lever_id, ss.get(lever_key(lever_id)), current)
+
+
+# ------------------------------------------------------------------ session life cycle
+def _load(link: LinkState) -> None:
     ss = st.session_state
     ss["kommun"] = link.kommun
     ss["lang"] = link.lang.upper()
@@ -52,23 +211,11 @@ def _set_target(t: TargetSpec) -> None:
     ss["t_sel"] = t.selected
     ss["target_cfg"] = {"t_year": t.year, "t_base": t.base_year, "t_pct": t.max_gross_pct,
                         "t_rate": t.budget_rate_pct}
-    forget_drawn("target")
-
-
-def sync_target(key: str) -> None:
-    """on_change callback: copy a target-detail widget's value into ``target_cfg``."""
-    st.session_state["target_cfg"][key] = st.session_state[key]
-
-
-def _widget_value(lever_id: str, value: float) -> float | int:
-    lv = load_registry().lever(lever_id)
-    return int(value) if float(lv.step).is_integer() and float(value).is_integer() else float(value)
 
 
 def begin_run() -> None:
-    """Start of every run (app.py): decode the URL once, restore dropped widget keys, count runs."""
+    """Start of every run (app.py): decode the URL once per session, count runs."""
     init_state()
-    restore_widgets()
     ss = st.session_state
     ss["_run_no"] = ss.get("_run_no", 0) + 1
 
@@ -79,7 +226,7 @@ def run_no() -> int:
 
 
 def init_state() -> None:
-    """Decode the URL once per session and seed the widgets' state."""
+    """Decode the URL once per session into the canonical values."""
     ss = st.session_state
     if ss.get("_initialised"):
         return
@@ -87,40 +234,10 @@ def init_state() -> None:
         params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     except Exception:  # noqa: BLE001 - a hostile URL must never crash the app
         params = {}
-    # Swedish unless the link says otherwise (a Swedish municipal tool; English is an option).
     link = decode(params)
-    _seed(link)
+    _load(link)
     ss["notices"] = list(link.notices)
     ss["_initialised"] = True
-
-
-SNAPSHOT_KEYS = ("kommun", "lang", "policy", "horizon", "t_sel")
-
-
-def remember_widgets() -> None:
-    """Copy the sidebar widgets' values to a plain key (call at the end of a run)."""
-    ss = st.session_state
-    ss["_snapshot"] = {k: ss[k] for k in SNAPSHOT_KEYS if k in ss}
-
-
-def keep_sidebar_values() -> None:
-    """In a callback before st.switch_page: pin the sidebar widgets' values in the session.
-
-    A page switch drops widget state; written through the session state API the values
-    survive the switch (restore_widgets covers keys that are dropped all the same).
-    """
-    ss = st.session_state
-    for key in SNAPSHOT_KEYS:
-        if key in ss:
-            ss[key] = ss[key]
-
-
-def restore_widgets() -> None:
-    """Re-seed sidebar widget keys that Streamlit dropped (e.g. after st.switch_page)."""
-    ss = st.session_state
-    for k, v in ss.get("_snapshot", {}).items():
-        if k not in ss:
-            ss[k] = v
 
 
 def lang() -> str:
@@ -129,7 +246,7 @@ def lang() -> str:
 
 
 def target_spec() -> TargetSpec:
-    """Target settings from the sidebar widgets."""
+    """Target settings (selected definition and its details)."""
     ss = st.session_state
     cfg = ss.get("target_cfg", {})
     rate = cfg.get("t_rate")
@@ -141,53 +258,6 @@ def target_spec() -> TargetSpec:
 def levers() -> dict[str, float]:
     """Current lever values (lever id -> value in lever units)."""
     return dict(st.session_state["levers"])
-
-
-def sync_lever(lever_id: str) -> None:
-    """on_change callback: copy a slider's value into the lever dict.
-
-    The browser's slider cannot leave its range or step, but a hand-made websocket message
-    can; such a value is put back on the lever's grid so the scenario (and its link) stay valid.
-    """
-    lv = load_registry().lever(lever_id)
-    try:
-        v = float(st.session_state[lever_key(lever_id)])
-    except (TypeError, ValueError):
-        v = st.session_state["levers"][lever_id]
-    if not lv.min <= v <= lv.max or v != v:
-        v = min(max(v, lv.min), lv.max) if v == v else st.session_state["levers"][lever_id]
-    v = lv.min + round((v - lv.min) / lv.step) * lv.step
-    st.session_state["levers"][lever_id] = round(v, 6)
-
-
-def seed_widgets(group: str, values: Mapping[str, Any]) -> None:
-    """Give the widgets of ``group`` about to be drawn their values (widget key -> value), where needed.
-
-    Only widgets that were not drawn in the previous run are seeded (a closed lever tab or
-    expander, another page): Streamlit forgets an undrawn widget's value, or worse, falls back
-    to an old one. Re-seeding a slider that is being dragged would make it jump, so drawn ones
-    are left alone (their on_change callbacks keep the source dict in step). Call
-    :func:`forget_drawn` when the values change outside the widgets (presets, links).
-    """
-    ss = st.session_state
-    mark = f"_drawn_{group}"
-    last_run, drawn = ss.get(mark, (0, ()))
-    keep = set(drawn) if last_run == run_no() - 1 else set()
-    for key, value in values.items():
-        if key not in keep:
-            ss[key] = value
-    ss[mark] = (run_no(), tuple(values))
-
-
-def forget_drawn(group: str) -> None:
-    """The values of ``group`` changed outside its widgets: seed every widget at its next draw."""
-    st.session_state.pop(f"_drawn_{group}", None)
-
-
-def lever_widget_values(lever_ids: list[str]) -> dict[str, float | int]:
-    """Slider key -> value from the lever dict, for :func:`seed_widgets`."""
-    vals = st.session_state["levers"]
-    return {lever_key(lid): _widget_value(lid, vals[lid]) for lid in lever_ids}
 
 
 def current_link() -> LinkState:
@@ -203,13 +273,15 @@ def current_scenario() -> Scenario:
                     horizon=int(ss["horizon"]), target=target_spec(), id="dashboard")
 
 
+def default_levers(kommun: str) -> dict[str, float]:
+    """Every lever at its "no new measures" position for ``kommun``."""
+    return dict(default_state(kommun).levers)
+
+
 def set_levers(values: dict[str, float]) -> None:
-    """Replace lever values (presets, reset, optimiser, workshop submissions)."""
+    """Replace lever values (presets, reset, optimiser, workshop submissions); widgets follow."""
     ss = st.session_state
-    base = default_state(ss["kommun"]).levers
-    merged = {**base, **values}
-    ss["levers"] = merged
-    forget_drawn("levers")
+    ss["levers"] = {**default_levers(ss["kommun"]), **values}
 
 
 def apply_scenario(sc: Scenario) -> None:
@@ -221,24 +293,68 @@ def apply_scenario(sc: Scenario) -> None:
 
 
 def reset_levers() -> None:
-    """Every lever back to its default for the current kommun."""
+    """Back to "no new measures": every lever at the kommun's default and national policy as decided."""
+    ss = st.session_state
+    ss["policy"] = POLICIES[0]
     set_levers({})
 
 
-def on_kommun_change() -> None:
-    """Levers the user never moved follow the new kommun's defaults (e.g. today's EV share)."""
+def moved_levers(values: dict[str, float], kommun: str) -> list[str]:
+    """Lever ids whose value differs from ``kommun``'s "no new measures" position."""
+    base = default_levers(kommun)
+    return [lid for lid in load_registry().lever_ids if abs(values[lid] - base[lid]) > 1e-9]
+
+
+KOMMUN_SWITCH = "_kommun_switch"
+
+
+def on_kommun_change(old: str) -> None:
+    """A new kommun starts from its own "no new measures"; the measures moved before can be kept.
+
+    The previous levers are remembered (:data:`KOMMUN_SWITCH`) so the Scenario page can say what
+    happened and offer to keep them (:func:`keep_measures`).
+    """
     ss = st.session_state
-    old = ss.get("_kommun_prev", ss["kommun"])
     new = ss["kommun"]
-    reg = load_registry()
-    old_def = build_context(old, "current_law", 2030).default
-    new_def = build_context(new, "current_law", 2030).default
-    vals = levers()
-    for i, lid in enumerate(reg.lever_ids):
-        if abs(vals[lid] - old_def[i]) < 1e-9:
-            vals[lid] = float(new_def[i])
-    set_levers(vals)
-    ss["_kommun_prev"] = new
+    if new == old:
+        return
+    before = levers()
+    moved = moved_levers(before, old)
+    set_levers({})
+    ss[KOMMUN_SWITCH] = {"from": old, "to": new, "levers": before, "moved": moved, "kept": False}
+
+
+def _after_kommun(old: str) -> Callable[[], None]:
+    return lambda: on_kommun_change(old)
+
+
+def bind_kommun() -> dict[str, Any]:
+    """:func:`bind` for the kommun picker, with the lever reset of :func:`on_kommun_change`."""
+    return bind("kommun", after=_after_kommun(st.session_state["kommun"]))
+
+
+def keep_measures() -> None:
+    """Button callback: the measures moved in the previous kommun apply to the new one too."""
+    ss = st.session_state
+    info = ss.get(KOMMUN_SWITCH)
+    if not info or info["to"] != ss["kommun"]:
+        return
+    vals = default_levers(ss["kommun"])
+    for lid in info["moved"]:
+        vals[lid] = info["levers"][lid]
+    ss["levers"] = vals
+    info["kept"] = True
+
+
+def kommun_switch() -> dict[str, Any] | None:
+    """What the last kommun change did to the levers (for the Scenario page), or None."""
+    info = st.session_state.get(KOMMUN_SWITCH)
+    return info if info and info["to"] == st.session_state.get("kommun") else None
+
+
+def dismiss_kommun_switch() -> None:
+    """Button callback: hide the kommun-change note."""
+    st.session_state.pop(KOMMUN_SWITCH, None)
 
 
 #: Non-scenario parameters that pages own (workshop code, presentation mode) and that survive syncing.
@@ -247,7 +363,6 @@ EXTRA_PARAMS = ("ws", "present", "role")
 
 def sync_url() -> dict[str, str]:
     """Write the canonical share parameters to the address bar; returns them."""
-    remember_widgets()
     params = encode(current_link())
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     for k in EXTRA_PARAMS:
@@ -281,7 +396,11 @@ def pop_notices() -> list[Notice]:
 
 
 def widget_params() -> dict[str, Any]:
-    """Keys of the non-lever widgets, for tests and debugging."""
+    """The non-lever settings' canonical values, for tests and debugging."""
     ss = st.session_state
     return {**{k: ss.get(k) for k in ("kommun", "lang", "policy", "horizon", "t_sel")},
             **ss.get("target_cfg", {})}
+
+
+def keep_sidebar_values() -> None:
+    """No longer needed (settings live in plain keys); kept until the workshop board stops calling it."""

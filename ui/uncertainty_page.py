@@ -30,7 +30,7 @@ from ui.tornado_chart import tornado_chart
 
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_N, DEFAULT_SEED, MAX_SEED = 10_000, 2030, 999_999_999
-N_KEY, SEED_KEY, KEEP_KEY = "unc_n", "unc_seed", "_unc_settings"
+N_KEY, SEED_KEY = "unc_n", "unc_seed"
 TORNADO_ROWS = 15  # bars drawn; the table lists every input that moves the result
 Key = tuple[tuple[str, str], ...]
 
@@ -59,23 +59,22 @@ def cached_tornado(key: Key, year: int, measure: str = "net") -> list[tuple[str,
     return tornado(res.context, lever_vector(res.context, res.lever_values), year, quantity=measure)
 
 
-def _keep() -> None:
-    ss = st.session_state
-    ss[KEEP_KEY] = {"n": ss[N_KEY], "seed": ss[SEED_KEY]}
+#: Page-local settings: canonical values in the session like the sidebar's (one mechanism,
+#: ui/state.py); the sample count's labels are formatted numbers ("10 000" / "10,000").
+state.register(state.Setting(N_KEY, translated=True, options=lambda: SAMPLE_CHOICES))
+state.register(state.Setting(SEED_KEY))
 
 
 def _settings(lang: str) -> tuple[int, int]:
     ss = st.session_state
-    keep = ss.setdefault(KEEP_KEY, {"n": DEFAULT_N, "seed": DEFAULT_SEED})
-    # Page widgets are dropped when the user leaves the page; re-seed them from the kept copy.
-    ss.setdefault(N_KEY, keep["n"])
-    ss.setdefault(SEED_KEY, keep["seed"])
+    ss.setdefault(N_KEY, DEFAULT_N)
+    ss.setdefault(SEED_KEY, DEFAULT_SEED)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.segmented_control(t("uncertainty.samples", lang), SAMPLE_CHOICES, key=N_KEY, required=True,
-                         format_func=lambda n: fmt_number(n, 0, lang), on_change=_keep,
-                         help=t("uncertainty.samples_help", lang))
-    c2.number_input(t("uncertainty.seed", lang), min_value=0, max_value=MAX_SEED, step=1, key=SEED_KEY,
-                    on_change=_keep, help=t("uncertainty.seed_help", lang))
+    c1.segmented_control(t("uncertainty.samples", lang), SAMPLE_CHOICES, required=True,
+                         format_func=lambda n: fmt_number(n, 0, lang), help=t("uncertainty.samples_help", lang),
+                         **state.bind(N_KEY, lang))
+    c2.number_input(t("uncertainty.seed", lang), min_value=0, max_value=MAX_SEED, step=1,
+                    help=t("uncertainty.seed_help", lang), **state.bind(SEED_KEY))
     return int(ss[N_KEY] or DEFAULT_N), int(ss[SEED_KEY] if ss[SEED_KEY] is not None else DEFAULT_SEED)
 
 

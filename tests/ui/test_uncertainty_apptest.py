@@ -14,6 +14,7 @@ from model.targets import TargetSpec
 from ui.fmt import fmt_pct
 from ui.i18n import t
 from ui.levers import presets
+from ui.state import widget_key
 from ui.uncertainty_page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -27,11 +28,11 @@ def _page(n: int = N, target: str | None = None, preset: str | None = None) -> A
     if preset:
         at.button_group(key="preset_choice").set_value(preset).run()
     if target:
-        at.selectbox(key="t_sel").set_value(target).run()
+        at.selectbox(key=widget_key("t_sel", "sv")).set_value(target).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     if n != DEFAULT_N:
-        at.button_group(key=N_KEY).set_value(n).run()
+        at.button_group(key=widget_key(N_KEY, "sv")).set_value(n).run()
         assert not at.exception, at.exception
     return at
 
@@ -67,8 +68,8 @@ def test_defaults_and_explanation() -> None:
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Osäkerhet"
-    assert at.button_group(key=N_KEY).value == DEFAULT_N == 10_000
-    assert at.number_input(key=SEED_KEY).value == DEFAULT_SEED == 2030
+    assert at.button_group(key=widget_key(N_KEY, "sv")).value == DEFAULT_N == 10_000
+    assert at.number_input(key=widget_key(SEED_KEY)).value == DEFAULT_SEED == 2030
     text = _texts(at)
     assert "antaganden" in text and "Monte Carlo" in text and "IPCC" in text
 
@@ -109,22 +110,22 @@ def test_tornado_chart_shown(hog_budget: AppTest) -> None:
 def test_same_seed_same_numbers(hog_budget: AppTest) -> None:
     at = hog_budget
     first_metric, first_fan = at.metric[0].value, _fan(at)["datasets"]["fan"]
-    at.number_input(key=SEED_KEY).set_value(7).run()
+    at.number_input(key=widget_key(SEED_KEY)).set_value(7).run()
     assert not at.exception, at.exception
     other_fan = _fan(at)["datasets"]["fan"]
     assert other_fan != first_fan, "another seed gives other draws"
-    at.number_input(key=SEED_KEY).set_value(DEFAULT_SEED).run()
+    at.number_input(key=widget_key(SEED_KEY)).set_value(DEFAULT_SEED).run()
     assert at.metric[0].value == first_metric
     assert _fan(at)["datasets"]["fan"] == first_fan
 
 
 def test_settings_survive_a_page_switch() -> None:
     at = _page()
-    at.number_input(key=SEED_KEY).set_value(99).run()
+    at.number_input(key=widget_key(SEED_KEY)).set_value(99).run()
     at.switch_page("pages/scenario.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    assert at.button_group(key=N_KEY).value == N and at.number_input(key=SEED_KEY).value == 99
+    assert at.button_group(key=widget_key(N_KEY, "sv")).value == N and at.number_input(key=widget_key(SEED_KEY)).value == 99
 
 
 def test_target_beyond_horizon_explains_instead_of_failing() -> None:
@@ -137,7 +138,7 @@ def test_target_beyond_horizon_explains_instead_of_failing() -> None:
 
 def test_english_works(hog_budget: AppTest) -> None:
     at = hog_budget
-    at.button_group(key="lang").set_value("EN").run()
+    at.button_group(key=widget_key("lang")).set_value("EN").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Uncertainty"
     assert at.metric[0].label == "Probability of meeting the target 2030"

@@ -1,0 +1,86 @@
+"""Settings survive what users do in a real browser: language switches back and forth, kommun changes.
+
+AppTest cannot see these bugs: the browser sends a choice widget's value as its *label*, so a
+radio kept across a language switch handed "Gällande lag (6 %)" to the English options.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.pagehelpers import assert_no_exception, open_page, show_lever, slider_value, url_params, wait_for_app
+from ui.i18n import policy_label, t, target_label
+
+pytestmark = pytest.mark.e2e
+
+METRIC = "[data-testid='stMetricValue']"
+
+
+def sidebar(page: Any) -> Any:
+    return page.get_by_test_id("stSidebar")
+
+
+def switch_language(page: Any, code: str) -> None:
+    sidebar(page).get_by_role("radio", name=code, exact=True).click()
+    wait_for_app(page)
+    assert_no_exception(page)
+
+
+def checked_policy(page: Any) -> str:
+    """The label of the checked reduktionsplikt option ("" when none is checked)."""
+    group = sidebar(page).get_by_role("radiogroup").filter(has=page.get_by_role("radio", name=policy_label(
+        "current_law", "sv"))).or_(sidebar(page).get_by_role("radiogroup").filter(
+            has=page.get_by_role("radio", name=policy_label("current_law", "en"))))
+    checked = group.first.locator("input[type='radio']:checked")
+    if checked.count() == 0:
+        return ""
+    return checked.first.evaluate("el => el.closest('label').innerText").strip()
+
+
+def selectbox_texts(page: Any) -> list[str]:
+    """What the sidebar's select boxes show (their text sits in an input's value or a div)."""
+    return sidebar(page).get_by_test_id("stSelectbox").evaluate_all(
+        "els => els.map(e => { const i = e.querySelector('input');"
+        " return (i && i.value) || e.querySelector('[data-baseweb=select] div div')?.innerText || ''; })")
+
+
+@pytest.mark.parametrize("start, steps", [("sv", ["EN", "SV", "EN"]), ("en", ["SV", "EN", "SV"])])
+def test_language_switch_back_and_forth_keeps_settings(page: Any, shot: Callable[..., Any], start: str,
+                                                       steps: list[str]) -> None:
+    """Each switch keeps policy, target and levers; the labels follow the language; nothing crashes."""
+    open_page(page, f"/?lang={start}&np=10&mt=cl&k=0180", METRIC)
+    for code in steps:
+        switch_language(page, code)
+        lang = code.lower()
+        expect(page.get_by_test_id("stMetricLabel").first).to_contain_text(t("results.metric.net", lang,
+                                                                              year=2030))
+        params = url_params(page.url)
+        assert params["lang"] == lang and params["np"] == "10" and params["mt"] == "cl", page.url
+        assert params["k"] == "0180"
+        assert checked_policy(page) == policy_label("rp10_2025", lang)
+        # The target box shows the definition in the page's language (not the previous one's label).
+        assert target_label("carbon_law", lang) in selectbox_texts(page)
+    shot(page)
+
+
+def test_kommun_change_starts_from_the_new_kommuns_own_levels(page: Any, shot: Callable[..., Any]) -> None:
+    """Enköping → Uppsala: the EV slider moves to Uppsala's own level and the page says what happened."""
+    from model.codec import default_state
+
+    open_page(page, "/", METRIC)
+    uppsala_ev = default_state("0380").levers["ev_cars"]
+    box = sidebar(page).get_by_test_id("stSelectbox").first
+    box.locator("input").click()
+    page.keyboard.type("Uppsala")
+    page.get_by_role("option", name="Uppsala (Uppsala län)").click()
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert url_params(page.url)["k"] == "0380"
+    show_lever(page, "ev_cars")
+    assert float(slider_value(page, "ev_cars")) == pytest.approx(uppsala_ev)
+    note = page.get_by_test_id("stAlert").filter(has_text="Uppsala")
+    expect(note.first).to_be_visible()
+    shot(page)
