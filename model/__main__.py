@@ -1,12 +1,11 @@
 """Command line: ``python -m model run FILE`` and ``python -m model levers``.
 
-Bad arguments give a one-line message on stderr and exit status 2; no traceback.
+Bad arguments and bad files give a one-line message on stderr and exit status 2; no traceback.
+``--format csv`` writes IAMC long format (:mod:`model.iamc`).
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from dataclasses import replace
@@ -14,10 +13,9 @@ from dataclasses import replace
 from model.data import SECTORS, DataValidationError
 from model.kommuner import UnknownKommunError
 from model.registry import load_registry
-from model.run import MODEL_VERSION, ScenarioResult, run_scenario
+from model import iamc
+from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, run_scenario
 from model.scenario import ScenarioFileError, load_scenario
-
-IAMC_PREFIX = "Emissions|Kyoto Gases"
 
 
 def _table(res: ScenarioResult) -> str:
@@ -45,19 +43,13 @@ def _table(res: ScenarioResult) -> str:
 
 
 def _csv(res: ScenarioResult) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["model", "scenario", "region", "variable", "unit", "year", "value"])
-    model = f"Klimatvagar {MODEL_VERSION}"
-    region = f"{res.kommun.name} ({res.kommun.code})"
-    series = [(f"{IAMC_PREFIX}|{s}", res.by_sector[i]) for i, s in enumerate(SECTORS)]
-    series += [(f"{IAMC_PREFIX}|Gross", res.gross), ("Carbon Removal", res.removals),
-               (f"{IAMC_PREFIX}|Net", res.net), (f"{IAMC_PREFIX}|Baseline", res.baseline_gross)]
-    for var, arr in series:
-        unit = "t CO2/yr" if var == "Carbon Removal" else "t CO2e/yr"
-        for y, v in zip(res.years, arr):
-            w.writerow([model, res.scenario.id, region, var, unit, int(y), round(float(v), 3)])
-    return buf.getvalue()
+    """IAMC CSV of the scenario and, as its own scenario, the "no new measures" baseline."""
+    results = [(res.scenario.id, res)]
+    if res.scenario.id != iamc.BASELINE_SCENARIO:
+        sc = res.scenario
+        results.append((iamc.BASELINE_SCENARIO,
+                        run_scenario(baseline_scenario(res.kommun.code, sc.national_policy, sc.horizon))))
+    return iamc.to_csv(results)
 
 
 def _levers() -> str:
@@ -68,6 +60,16 @@ def _levers() -> str:
                      f"{lv.actor:<10} {lv.label['sv']}")
         lines.append(f"{'':<63}källa: {'ANTAGANDE' if lv.is_assumption else lv.source}")
     return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def _fail(message: str) -> int:
+    """Bad input: one line on stderr, exit status 2."""
+    print(f"fel: {_one_line(message)}", file=sys.stderr)
+    return 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,15 +92,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "levers":
             print(_levers())
             return 0
+        if args.kommun is not None and not args.kommun.strip():
+            return _fail("--kommun är tomt; ange ett kommunnamn eller en kod, t.ex. Enköping eller 0381 "
+                         "(--kommun is empty; give a kommun name or code)")
         sc = load_scenario(args.file)
         if args.horizon:
             sc = replace(sc, horizon=args.horizon)
         res = run_scenario(sc, args.kommun)
+        out = {"table": _table, "csv": _csv}.get(args.format)
+        text = out(res) if out else json.dumps(res.to_json_dict(), ensure_ascii=False, indent=1)
     except (ScenarioFileError, UnknownKommunError, DataValidationError, ValueError) as exc:
-        print(f"fel: {exc}", file=sys.stderr)
-        return 2
-    out = {"table": _table, "csv": _csv}.get(args.format)
-    text = out(res) if out else json.dumps(res.to_json_dict(), ensure_ascii=False, indent=1)
+        return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug, not bad input: still one line, but exit 1
+        print(f"fel: internt fel ({type(exc).__name__}: {_one_line(str(exc))}) (internal error)", file=sys.stderr)
+        return 1
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 

@@ -95,8 +95,11 @@ def lever_vector(ctx: KommunContext, levers: dict[str, float], reg: Registry | N
 
 
 def resolve_kommun(scenario: Scenario, kommun: str | None = None) -> Kommun:
-    """The kommun to run: explicit argument, then the scenario's, then Enköping."""
-    return find_kommun(kommun or scenario.kommun or DEFAULT_KOMMUN)
+    """The kommun to run: explicit argument, then the scenario's, then Enköping.
+
+    An explicit empty or blank ``kommun`` is an error (UnknownKommunError), never a silent Enköping.
+    """
+    return find_kommun(kommun if kommun is not None else (scenario.kommun or DEFAULT_KOMMUN))
 
 
 def run_scenario(scenario: Scenario, kommun: str | None = None) -> ScenarioResult:

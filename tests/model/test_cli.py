@@ -20,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PRESET = "scenarios/klimatkontrakt.toml"
 CSV_HEADER = ["model", "scenario", "region", "variable", "unit", "year", "value"]
 BAD_TOML = 'format_version = 1\n[scenario]\nhorizon = 2031\n'
+# Files written to tmp for the hostile cases ({name} in argv); bytes as they would be on disk.
+FILES: dict[str, bytes] = {
+    "bad": BAD_TOML.encode(),
+    "deep": b"format_version = 1\nx = " + b"[" * 3000 + b"]" * 3000 + b"\n",
+    "deep_inline": b"format_version = 1\nx = " + b"{a=" * 3000 + b"1" + b"}" * 3000 + b"\n",
+    "deep_dotted": b"format_version = 1\n" + b".".join([b"a"] * 5000) + b" = 1\n",
+    "overflow": b"format_version = 1\n[levers]\nev_cars = 1" + b"0" * 400 + b"\n",
+    "overflow_pct": b"format_version = 1\n[target]\nmax_gross_pct = 1" + b"0" * 400 + b"\n",
+    "off_grid": b"format_version = 1\n[levers]\nbiochar = 0.0001\n",
+    "base_2024": b"format_version = 1\n[target]\nbase_year = 2024\n",
+    "utf16": "format_version = 1\n".encode("utf-16"),
+    "bom": b"\xef\xbb\xbf" + (ROOT / PRESET).read_bytes(),
+}
 
 # name -> argv after "python -m model"; {bad} is replaced by a malformed file in tmp.
 COMMANDS: dict[str, list[str]] = {
@@ -36,17 +49,39 @@ COMMANDS: dict[str, list[str]] = {
     "bad_malformed_file": ["run", "{bad}"],
     "bad_horizon": ["run", PRESET, "--horizon", "2031"],
     "bad_no_subcommand": [],
+    "bad_empty_kommun": ["run", PRESET, "--kommun", ""],
+    "bad_blank_kommun": ["run", PRESET, "--kommun", "  "],
+    "bad_deep": ["run", "{deep}"],
+    "bad_deep_inline": ["run", "{deep_inline}"],
+    "bad_deep_dotted": ["run", "{deep_dotted}"],
+    "bad_overflow": ["run", "{overflow}"],
+    "bad_overflow_pct": ["run", "{overflow_pct}"],
+    "bad_off_grid": ["run", "{off_grid}"],
+    "bad_base_2024": ["run", "{base_2024}"],
+    "bad_utf16": ["run", "{utf16}"],
+    "bad_huge": ["run", "{huge}"],
+    "bad_directory": ["run", "{dir}"],
+    "bom_table": ["run", "{bom}", "--format", "json"],
 }
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
     """Run every command once, concurrently (each start pays the pandas/scipy import)."""
-    bad = tmp_path_factory.mktemp("cli") / "bad.toml"
-    bad.write_text(BAD_TOML, encoding="utf-8")
+    tmp = tmp_path_factory.mktemp("cli")
+    paths = {}
+    for name, content in FILES.items():
+        paths[name] = tmp / f"{name}.toml"
+        paths[name].write_bytes(content)
+    paths["huge"] = tmp / "huge.toml"
+    with paths["huge"].open("wb") as fh:  # sparse: 1 GB on paper, nothing on disk
+        fh.truncate(1 << 30)
+    paths["dir"] = tmp / "a_directory.toml"
+    paths["dir"].mkdir()
     procs = {}
     for name, args in COMMANDS.items():
-        argv = [sys.executable, "-m", "model", *[a.replace("{bad}", str(bad)) for a in args]]
+        argv = [sys.executable, "-m", "model", *[paths[a[1:-1]].as_posix() if a[1:-1] in paths else a
+                                                  for a in args]]
         procs[name] = (argv, subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                               text=True, encoding="utf-8"))
     out = {}
@@ -103,25 +138,29 @@ def test_json_horizon_override(outputs: dict) -> None:
 
 @pytest.mark.parametrize("name, region", [("csv_name", "Enköping (0381)"), ("csv_code", "Göteborg (1480)")])
 def test_csv(outputs: dict, name: str, region: str) -> None:
+    """IAMC long format: scenario and baseline, IAMC names and units, kt, every year once."""
     text = _ok(outputs, name)
     assert text.splitlines()[0] == ",".join(CSV_HEADER)
-    # Blank lines are checked separately (test_csv_has_no_blank_line); here only the records matter.
     rows = [r for r in csv.reader(io.StringIO(text)) if r]
-    assert rows[0] == CSV_HEADER
+    assert rows[0] == CSV_HEADER and all(len(r) == len(CSV_HEADER) for r in rows)
     body = [dict(zip(CSV_HEADER, r)) for r in rows[1:]]
-    assert all(len(r) == len(CSV_HEADER) for r in rows)
     assert {r["region"] for r in body} == {region}
-    assert {r["scenario"] for r in body} == {"klimatkontrakt"}
+    assert {r["scenario"] for r in body} == {"klimatkontrakt", "baseline"}
+    assert {r["unit"] for r in body} == {"kt CO2-equiv/yr", "kt CO2/yr"}
     years = sorted({int(r["year"]) for r in body})
     assert years == list(range(2024, 2031))
-    variables = {r["variable"] for r in body}
-    assert len(variables) == len(SECTORS) + 4
-    assert all(any(v.endswith("|" + s) for v in variables) for s in SECTORS)
-    assert len(body) == len(variables) * len(years)
-    values = {(r["variable"], int(r["year"])): float(r["value"]) for r in body}
+    keys = [(r["scenario"], r["variable"], int(r["year"])) for r in body]
+    assert len(keys) == len(set(keys)), "one value per scenario, variable and year"
+    values = {k: float(r["value"]) for k, r in zip(keys, body)}
     assert all(np.isfinite(v) for v in values.values())
-    gross = [v for k, v in values.items() if k[0].endswith("|Gross")]
-    assert len(gross) == len(years) and all(g > 0 for g in gross)
+    # The total is the gross of the same run, in kt; the baseline scenario is the run's baseline.
+    code = region[-5:-1]
+    res = run_scenario(load_scenario(ROOT / PRESET), code)
+    for i, y in enumerate(years):
+        assert values[("klimatkontrakt", "Emissions|Kyoto Gases", y)] == pytest.approx(res.gross[i] / 1000, abs=1e-5)
+        assert values[("baseline", "Emissions|Kyoto Gases", y)] == pytest.approx(res.baseline_gross[i] / 1000,
+                                                                                 abs=1e-5)
+        assert values[("klimatkontrakt", "Carbon Removal", y)] == pytest.approx(res.removals[i] / 1000, abs=1e-5)
 
 
 def test_csv_has_no_blank_line(outputs: dict) -> None:
@@ -164,12 +203,30 @@ def test_levers(outputs: dict) -> None:
     ("bad_malformed_file", "scenario.horizon"),
     ("bad_horizon", "2031"),
     ("bad_no_subcommand", "fel"),
+    ("bad_empty_kommun", "--kommun"),
+    ("bad_blank_kommun", "--kommun"),
+    ("bad_deep", "(fil)"),
+    ("bad_deep_inline", "(fil)"),
+    ("bad_deep_dotted", "(fil)"),
+    ("bad_overflow", "levers.ev_cars"),
+    ("bad_overflow_pct", "target.max_gross_pct"),
+    ("bad_off_grid", "levers.biochar"),
+    ("bad_base_2024", "target.base_year"),
+    ("bad_utf16", "UTF-16"),
+    ("bad_huge", "1073741824 byte"),
+    ("bad_directory", "a_directory.toml"),
 ])
 def test_bad_arguments(outputs: dict, name: str, needle: str) -> None:
     res = outputs[name]
-    assert res.returncode != 0
+    assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr
     assert needle in res.stderr
     assert res.stdout == ""
     # Short: a message and at most a hint line, not a dump.
-    assert 1 <= len(res.stderr.strip().splitlines()) <= 3 and len(res.stderr) < 600
+    assert 1 <= len(res.stderr.strip().splitlines()) <= 2 and len(res.stderr) < 600
+    assert res.stderr.startswith("fel: ")
+
+
+def test_file_with_bom_runs(outputs: dict) -> None:
+    """A UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is accepted, not "Invalid statement"."""
+    assert json.loads(_ok(outputs, "bom_table"))["scenario"] == "klimatkontrakt"
