@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import nav, sidebar, state, style
 
-st.set_page_config(page_title="Klimatvägar", page_icon=":material/eco:", layout="wide",
+st.set_page_config(page_title="Klimatvägar", page_icon=nav.FAVICON, layout="wide",
                    initial_sidebar_state="auto")
 
 st.html(style.CSS)

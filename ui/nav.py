@@ -1,10 +1,16 @@
 """The app's pages for st.navigation (titles in the session's language)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from ui.i18n import t
+
+#: The browser tab's icon, served by this server (a Material icon name would make every page
+#: fetch the icon font from an external host). Absolute: the app may start from another folder.
+FAVICON = str(Path(__file__).resolve().parents[1] / "static" / "favicon.png")
 
 #: (file, title key, icon, url_path). url_path values differ from the file names on purpose:
 #: Streamlit's legacy pages/ discovery registers pages by file name, and a clash makes reruns
@@ -17,6 +23,35 @@ PAGES = (
     ("pages/workshop.py", "page.workshop", ":material/groups:", "ws"),
     ("pages/data_metod.py", "page.data_method", ":material/menu_book:", "data-och-metod"),
 )
+
+
+#: Addresses people guess (Swedish and English page names, old addresses) -> a url_path above.
+#: Each page's file name (without ".py") and its url_path are routes too (see page_routes).
+ALIASES = {
+    "scenario": "start", "scenarier": "start", "hem": "start", "home": "start",
+    "jamfor": "compare", "jämför": "compare", "jamfora": "compare", "jämföra": "compare",
+    "osakerhet": "uncertainty", "osäkerhet": "uncertainty",
+    "vad-kravs": "what-it-takes", "vad_kravs": "what-it-takes", "vad-krävs": "what-it-takes",
+    "optimering": "what-it-takes", "optimiser": "what-it-takes",
+    "workshop": "ws", "workshops": "ws",
+    "data": "data-och-metod", "metod": "data-och-metod", "data_metod": "data-och-metod",
+    "data-metod": "data-och-metod", "data-and-method": "data-och-metod", "method": "data-och-metod",
+}
+
+
+def page_routes() -> dict[str, str]:
+    """First path segment (lower case) -> the page's url_path, "" for the default page.
+
+    Covers every url_path, every page file name and :data:`ALIASES`; the server
+    (asgi.py) redirects such addresses to the real page.
+    """
+    default = PAGES[0][3]
+    routes: dict[str, str] = {}
+    for path, _title, _icon, url in PAGES:
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+        routes[stem] = routes[url] = url
+    routes.update({alias: url for alias, url in ALIASES.items() if url in routes})
+    return {k.lower(): ("" if v == default else v) for k, v in routes.items()}
 
 
 def pages(lang: str) -> list[StreamlitPage]:
