@@ -27,6 +27,8 @@ MAX_FILE_BYTES = 64 * 1024
 #: Tables and arrays a valid file nests: 3 (the file, [reasons], a lever's { sv, en }); deeper files are
 #: refused before anything recurses into them.
 MAX_DEPTH = 4
+#: Nesting or dotted parts on one line that the text may show before it is parsed (see _text_nesting).
+MAX_TEXT_NESTING = 32
 HORIZONS = (2030, 2045)
 TARGET_YEARS = (2030, 2035, 2040, 2045)
 TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target"}
@@ -42,7 +44,8 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "too_big": ("högst {max} byte", "at most {max} bytes"),
     "encoding": ("UTF-8-kodad TOML-text", "UTF-8 encoded TOML text"),
     "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})", "valid TOML (error at line {line}, column {column})"),
-    "too_deep": ("högst {max} nivåer av tabeller och listor", "at most {max} levels of tables and arrays"),
+    "too_deep": ("högst {max} nivåer av tabeller, listor och punktade nycklar",
+                 "at most {max} levels of tables, arrays and dotted keys"),
     "missing_file": ("en befintlig .toml-fil", "an existing .toml file"),
     "unreadable": ("en fil som går att läsa", "a readable file"),
     "not_table": ("en TOML-tabell {name}", "a TOML table {name}"),
@@ -166,6 +169,39 @@ def check_lever_value(reg: Registry, lever_id: str, value: Any, path: str | None
     return float(on_grid)
 
 
+def _text_nesting(text: str) -> int:
+    """Deepest ``[``/``{`` nesting, or most dots on one line, outside strings and comments.
+
+    tomllib recurses per nesting level and is quadratic in dotted-key length (20 000 dotted parts,
+    40 kB, take 16 s), so a hostile file is refused on this single linear scan before it is parsed.
+    """
+    depth = worst = dots = i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            end = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(end)
+            while j < n and not text.startswith(end, j) and (len(end) == 3 or text[j] != "\n"):
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i = j + len(end)
+            continue
+        if c == "#":
+            i = n if (j := text.find("\n", i)) < 0 else j
+            continue
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        elif c == ".":
+            dots += 1
+        elif c == "\n":
+            dots = 0
+        worst = max(worst, depth, dots)
+        i += 1
+    return worst
+
+
 def _depth(raw: Any) -> int:
     """Nesting depth of tables and arrays, without recursion (a hostile file can nest thousands deep)."""
     deepest, todo = 0, [(raw, 0)]
@@ -286,9 +322,13 @@ def loads_scenario(text: str | bytes, reg: Registry | None = None) -> Scenario:
     if data[:2] in _BOMS:
         raise ScenarioFileError("(fil)", _BOMS[data[:2]], "encoding")
     try:
-        raw = tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioFileError("(fil)", data[max(0, exc.start - 4):exc.start + 4], "encoding") from exc
+    if _text_nesting(text) > MAX_TEXT_NESTING:
+        raise ScenarioFileError("(fil)", f"> {MAX_TEXT_NESTING}", "too_deep", max=MAX_DEPTH)
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(exc) from exc
     except RecursionError as exc:  # tomllib recurses once per nested array or inline table
