@@ -24,11 +24,12 @@ from ui.charts.bars import actor_chart, macc_chart, per_capita_chart
 from ui.charts.theme import (BASELINE_COLOR, DEFAULT_WIDTH, FONT, HEIGHTS, LINE_COLORS,
                              NET_COLOR, OKABE_ITO, SECTOR_COLORS, TARGET_COLOR, THEME_NAME, Spec,
                              chart_description, theme, to_png, to_svg, with_locale)
-from ui.charts.timeseries import comparison_chart, fan_chart, main_chart
+from ui.charts.comparison import PROJECTOR, comparison_chart
+from ui.charts.timeseries import fan_chart, main_chart
 from ui.charts.waterfall import waterfall_chart
 
 __all__ = [
-    "BASELINE_COLOR", "DEFAULT_WIDTH", "FONT", "HEIGHTS", "LINE_COLORS", "NET_COLOR", "OKABE_ITO",
+    "BASELINE_COLOR", "DEFAULT_WIDTH", "FONT", "HEIGHTS", "LINE_COLORS", "NET_COLOR", "OKABE_ITO", "PROJECTOR",
     "SECTOR_COLORS", "TARGET_COLOR", "THEME_NAME", "Spec", "actor_chart", "chart_description",
     "comparison_chart", "fan_chart", "macc_chart", "main_chart", "per_capita_chart", "theme",
     "to_png", "to_svg", "waterfall_chart", "with_locale",

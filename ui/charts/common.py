@@ -218,49 +218,99 @@ def zero_rule(lang: str, key: str = "chart.axis.tonnes_per_year") -> alt.Chart:
 
 
 # ---------------------------------------------------------------- target path / point
-def target_layers(kind: str | None, lang: str, domain: Sequence[float]) -> list[alt.Chart]:
-    """Dotted target path ("path") or diamond ("point") with a label; [] for None.
+#: How each measure's condition is drawn: a filled diamond on the net line, an open one for a
+#: gross (or sector) limit, a dotted line for a path. "" is a caller's frame without measures.
+_TARGET_ORDER = ("path", "gross", "transport", "net", "")
+TargetKind = tuple[tuple[str, str], ...]
 
-    Reads the dataset ``target``; the label is drawn at the row flagged ``last``.
+
+def target_layers(kind: TargetKind | str | None, lang: str, domain: Sequence[float],
+                  *, clip: bool = False) -> list[alt.Chart]:
+    """The target's marks with a label each: dotted path, or a diamond per condition.
+
+    ``kind`` is what :func:`target_data` returned: pairs (measure, "path" | "point"), in
+    drawing order; [] for None. Reads the dataset ``target``; each measure's label is drawn
+    at its row flagged ``last``. ``clip`` keeps marks outside a fixed y domain off the plot.
     """
-    if kind is None:
+    if not kind:
         return []
+    if isinstance(kind, str):  # the former single-condition form
+        kind = (("", kind),)
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
     tips = [tip("label", "chart.series.target", lang), tip("year_text", "chart.tooltip.year", lang),
             tip("value_text", "chart.tooltip.emissions", lang)]
-    base = alt.Chart(data("target"))
-    if kind == "path":
-        mark = base.mark_line(color=TARGET_COLOR, strokeDash=[2, 3], strokeWidth=2.5)
-    else:
-        mark = base.mark_point(shape="diamond", size=150, filled=True, color=TARGET_COLOR,
-                               opacity=1)
-    label = halo_text(data("target"), {"x": x, "y": y, "text": "text:N"}, align="right",
-                      dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold", where="datum.last")
-    return [mark.encode(x=x, y=y, tooltip=tips), *label]
+    layers: list[alt.Chart] = []
+    for measure, shape in kind:
+        # One condition needs no filter; several share the dataset, picked out by measure.
+        where = f"datum.measure == {json.dumps(measure)}" if len(kind) > 1 else None
+        base = alt.Chart(data("target"))
+        if where:
+            base = base.transform_filter(where)
+        if shape == "path":
+            mark = base.mark_line(color=TARGET_COLOR, strokeDash=[2, 3], strokeWidth=2.5, clip=clip)
+        else:
+            # Net ≤ 0 is a filled diamond (on the net line); a gross or sector limit an open one.
+            filled = measure in ("net", "")
+            mark = base.mark_point(shape="diamond", size=170, filled=filled, color=TARGET_COLOR,
+                                   strokeWidth=2.5, opacity=1, clip=clip)
+        layers.append(mark.encode(x=x, y=y, tooltip=tips))
+        layers += halo_text(data("target"), {"x": x, "y": y, "text": "text:N"}, align="right",
+                            dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold",
+                            where=f"datum.last && {where}" if where else "datum.last", clip=clip)
+    return layers
 
 
-def target_data(target: Any, lang: str) -> tuple[str | None, dict[str, Rows], str, list[int]]:
-    """(kind, datasets, description suffix, years) of a target frame [year, tonnes, label?]."""
-    cols = columns(target, ("year", "tonnes"), "target", optional=("label",))
+def _is_verdict(target: Any) -> bool:
+    return hasattr(target, "allowed_t") and hasattr(target, "id")
+
+
+def target_data(target: Any, lang: str, *, last_year: int | None = None,
+                measures: Sequence[str] = ("gross", "net"),
+                ) -> tuple[TargetKind | None, dict[str, Rows], str, list[int]]:
+    """(kind, datasets, description suffix, years) of a target.
+
+    ``target`` is a frame [year, tonnes, label?, measure?] or a
+    :class:`model.targets.TargetVerdict`; a verdict is turned into one row per condition on
+    one of ``measures`` up to ``last_year`` (:func:`ui.charts.targets.target_frame`), and
+    the conditions the chart does not draw are named in the description.
+    """
+    from ui.charts.targets import other_conditions_text, target_frame
+
+    extra = ""
+    if _is_verdict(target):
+        verdict = target
+        target = target_frame(verdict, last_year if last_year is not None else 9999, lang, measures)
+        extra = other_conditions_text(verdict, lang, measures)
+    cols = columns(target, ("year", "tonnes"), "target", optional=("label", "measure"))
     years = cols["year"]
     labels = cols.get("label", [None] * len(years))
+    kinds = cols.get("measure", [""] * len(years))
     default = t("chart.series.target", lang)
     rows: Rows = []
-    for year, value, label in sorted(
-            (r for r in zip(years, cols["tonnes"], labels) if finite(r[1])), key=lambda r: r[0]):
+    for year, value, label, measure in sorted(
+            (r for r in zip(years, cols["tonnes"], labels, kinds) if finite(r[1])),
+            key=lambda r: (r[3] or "", r[0])):
         text = tonnes_text(value, lang)
         label = default if label is None or label != label else str(label)
-        rows.append({"year": year, "tonnes": value, "label": label, "year_text": str(year),
-                     "value_text": text,
+        measure = "" if measure is None or measure != measure else str(measure)
+        rows.append({"year": year, "tonnes": value, "label": label, "measure": measure,
+                     "year_text": str(year), "value_text": text, "last": False,
                      "text": (t("chart.series.target_at", lang, year=year, value=text)
                               if label == default else f"{label}: {text}")})
     if not rows:
-        return None, {}, "", years
+        return None, {}, (" " + extra) if extra else "", years
+    by_measure: dict[str, list[dict]] = {}
     for row in rows:
-        row["last"] = False
-    last = rows[-1]
-    last["last"] = True
-    value = t("chart.series.target_at", lang, year=last["year"], value=last["value_text"])
-    suffix = " " + t("chart.desc.target_suffix", lang, target=value)
-    kind = "path" if len(rows) > 1 else "point"
-    return kind, {"target": rows}, suffix, years
+        by_measure.setdefault(row["measure"], []).append(row)
+    kind: list[tuple[str, str]] = []
+    texts = []
+    for measure in sorted(by_measure, key=lambda m: _TARGET_ORDER.index(m) if m in _TARGET_ORDER else 9):
+        group = by_measure[measure]
+        group[-1]["last"] = True
+        kind.append((measure, "path" if len(group) > 1 else "point"))
+        texts.append(group[-1]["text"] if measure else t(
+            "chart.series.target_at", lang, year=group[-1]["year"], value=group[-1]["value_text"]))
+    suffix = " " + t("chart.desc.target_suffix", lang, target="; ".join(texts))
+    if extra:
+        suffix += " " + extra
+    return tuple(kind), {"target": rows}, suffix, years

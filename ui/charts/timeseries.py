@@ -1,4 +1,4 @@
-"""Charts over years: emissions by sector (main), scenario comparison, uncertainty fan."""
+"""Charts over years: emissions by sector (main) and the uncertainty fan (the comparison is in comparison.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from ui.charts.common import (ZERO, Frame, Rows, columns, const, data, finite, halo_text, sector_name,
                               sid_of, span, stack_sectors, target_data, target_layers, tip,
                               tonnes_text, y_t, year_domain, year_x, zero_rule)
-from ui.charts.theme import (BASELINE_COLOR, LINE_COLORS, NET_COLOR, SECTOR_COLORS,
+from ui.charts.theme import (BASELINE_COLOR, NET_COLOR, SECTOR_COLORS,
                              SKELETON_CACHE_SIZE, Spec, assemble, skeleton)
 from ui.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
@@ -20,7 +20,7 @@ _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
 
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
 def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids: tuple[str, ...],
-                   target_kind: str | None, split_x: float | None) -> Spec:
+                   target_kind: Any, split_x: float | None) -> Spec:
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
     src = [t("chart.series.history", lang), t("chart.series.model", lang)]
     sectors = alt.Chart(data("bars")).mark_rect().encode(
@@ -80,8 +80,11 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
         Emissions without new measures, t CO₂e per year (dashed grey line).
     net : DataFrame[year, tonnes]
         Net emissions of the scenario, t CO₂e per year (solid dark line).
-    target : DataFrame[year, tonnes, label?], optional
-        Target path (≥ 2 rows, dotted green line) or a single target point, t CO₂e per year.
+    target : TargetVerdict or DataFrame[year, tonnes, label?, measure?], optional
+        Preferably the selected target's verdict: each condition is drawn on what it limits
+        (a two-part target's gross limit as an open diamond against the stacked sectors, its
+        net ≤ 0 as a filled diamond on the net line; a budget path dotted). A frame gives a
+        path (≥ 2 rows of one measure) or points, t CO₂e per year.
     lang : str, default "sv"
     title : str, optional
         Visible title; the accessible ``description`` is always set.
@@ -132,8 +135,10 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
         last[name] = rows[-1:]
     lines.sort(key=lambda r: r["series"])  # stable: years stay sorted within a series
 
-    target_kind, datasets, suffix, target_years = target_data(target, lang)
-    domain = year_domain([r["year"] for r in bars], [r["year"] for r in lines], target_years)
+    data_years = [r["year"] for r in bars] + [r["year"] for r in lines]
+    target_kind, datasets, suffix, target_years = target_data(
+        target, lang, last_year=max(data_years, default=None), measures=("gross", "net", "transport"))
+    domain = year_domain(data_years, target_years)
     present = {r[1] for r in raw}
     sids = tuple([s for s in SECTOR_IDS if s in present]
                  + [s for s in dict.fromkeys(r[1] for r in raw) if s not in SECTOR_IDS])
@@ -150,73 +155,12 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
     return assemble(skel, datasets, desc + suffix)
 
 
-@functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
-def _comparison_skeleton(lang: str, title: str | None, domain: tuple[float, ...],
-                         names: tuple[str, ...], target_kind: str | None) -> Spec:
-    title_s = t("chart.legend.scenario", lang)
-    colors = [LINE_COLORS[i % len(LINE_COLORS)] for i in range(len(names))]
-    lines = alt.Chart(data("lines")).mark_line(strokeWidth=2.5, point=_LINE_POINT).encode(
-        x=year_x(lang, domain=domain), y=y_t(lang=lang),
-        color=alt.Color("scenario:N", title=title_s, sort=list(names),
-                        scale=alt.Scale(domain=list(names), range=colors),
-                        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)),
-        strokeDash=alt.StrokeDash("scenario:N", title=title_s, sort=list(names),
-                                  scale=alt.Scale(domain=list(names))),
-        tooltip=[tip("scenario", "chart.tooltip.scenario", lang),
-                 tip("year_text", "chart.tooltip.year", lang),
-                 tip("value_text", "chart.tooltip.emissions", lang)])
-    layers = [zero_rule(lang), lines, *target_layers(target_kind, lang, domain)]
-    return skeleton(layers, lang, "comparison", title, static=ZERO)
-
-
-def comparison_chart(df: pd.DataFrame, target: pd.DataFrame | None = None, lang: str = "sv",
-                     *, title: str | None = None) -> Spec:
-    """Net emissions of several scenarios (or workshop groups) as overlaid lines.
-
-    Parameters
-    ----------
-    df : DataFrame[scenario, year, tonnes]
-        ``scenario`` is a display name; t CO₂e per year. Designed for up to 4 scenarios
-        and usable for up to 10 groups (colours repeat after 10; dash patterns help).
-    target : DataFrame[year, tonnes, label?], optional
-        Target path or point (see :func:`main_chart`).
-    lang : str, default "sv"
-    title : str, optional
-
-    Returns
-    -------
-    dict
-        Vega-Lite spec, 360 px high; colour and dash both encode the scenario (colour-blind
-        safe). Datasets ``lines`` and ``target``.
-    """
-    lang = normalize_lang(lang)
-    cols = columns(df, ("scenario", "year", "tonnes"), "comparison_chart")
-    triples = [(str(s), y, v) for s, y, v in zip(cols["scenario"], cols["year"], cols["tonnes"])
-               if finite(v)]
-    names = tuple(dict.fromkeys(s for s, _, _ in triples))
-    rows: Rows = [{"scenario": s, "year": y, "tonnes": v, "value_text": tonnes_text(v, lang),
-                   "year_text": str(y)} for s, y, v in sorted(triples, key=lambda r: r[:2])]
-    target_kind, datasets, suffix, target_years = target_data(target, lang)
-    domain = year_domain([r["year"] for r in rows], target_years)
-    datasets["lines"] = rows
-    if rows:
-        last_year = max(r["year"] for r in rows)
-        best = min((r for r in rows if r["year"] == last_year), key=lambda r: r["tonnes"])
-        best_label, best_value = best["scenario"], best["value_text"]
-    else:
-        last_year, best_label, best_value = "–", "–", "–"
-    desc = t("chart.desc.comparison", lang, n=len(names), first_year=span(domain)[0],
-             last_year=last_year, best_label=best_label, best_value=best_value)
-    skel = _comparison_skeleton(lang, title, domain, names, target_kind)
-    return assemble(skel, datasets, desc + suffix)
-
-
 _PCOLS = ("p05", "p25", "p50", "p75", "p95")
 
 
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
 def _fan_skeleton(lang: str, title: str | None, domain: tuple[float, ...], deterministic: bool,
-                  target_kind: str | None) -> Spec:
+                  target_kind: Any) -> Spec:
     x = year_x(lang, domain=domain)
     names = [t(k, lang) for k in ("chart.fan.band90", "chart.fan.band50", "chart.fan.median",
                                   "chart.fan.deterministic")]
@@ -260,7 +204,8 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
         Percentiles of net emissions per year from the Monte Carlo, t CO₂e per year.
     deterministic : DataFrame[year, tonnes], optional
         The central (non-random) scenario, drawn dashed.
-    target : DataFrame[year, tonnes, label?], optional
+    target : TargetVerdict or DataFrame[year, tonnes, label?, measure?], optional
+        As in :func:`comparison_chart` (a verdict's net condition is drawn).
     lang : str, default "sv"
     title : str, optional
 
@@ -284,8 +229,11 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
     det_cols = columns(deterministic, ("year", "tonnes"), "deterministic")
     det: Rows = [{"year": y, "tonnes": v, "value_text": tonnes_text(v, lang), "year_text": str(y)}
                  for y, v in sorted(zip(det_cols["year"], det_cols["tonnes"])) if finite(v)]
-    target_kind, datasets, suffix, target_years = target_data(target, lang)
-    domain = year_domain([r["year"] for r in fan], [r["year"] for r in det], target_years)
+    fan_years = [r["year"] for r in fan] + [r["year"] for r in det]
+    # The fan shows net emissions: a two-part target's net ≤ 0 is drawn, its gross limit named.
+    target_kind, datasets, suffix, target_years = target_data(
+        target, lang, last_year=max(fan_years, default=None), measures=("net",))
+    domain = year_domain(fan_years, target_years)
     datasets["fan"] = fan
     if det:
         datasets["deterministic"] = det
