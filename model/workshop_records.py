@@ -72,13 +72,13 @@ class SubmitResult:
 # --------------------------------------------------------------------------- row conversion
 def utcnow() -> _dt.datetime:
     """The current time, timezone-aware UTC (every stored timestamp)."""
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def aware(value: Any) -> Any:
     """A timestamp read back from the database, made timezone-aware (SQLite returns naive UTC)."""
     if isinstance(value, _dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=_dt.timezone.utc)
+        return value.replace(tzinfo=_dt.UTC)
     return value
 
 

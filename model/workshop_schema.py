@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from model.workshop_records import utcnow
 from model.workshop_validation import CODE_LENGTH, MAX_GROUP_CHARS, MAX_NAME_CHARS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _PG_LOCK_ID = 0x4B4C_5753  # "KLWS": pg_advisory_xact_lock key for schema migration
 
 metadata = sa.MetaData()
@@ -58,8 +58,21 @@ submissions = sa.Table(
     sa.Column("client_token", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("archived", sa.Boolean, nullable=False, default=False),
+    # Version 2: the participant's device (None for rows stored before it, or by API callers).
+    sa.Column("device_token", sa.String(64), nullable=True),
     sa.UniqueConstraint("client_token", name="uq_workshop_submissions_token"),
     sa.Index("ix_workshop_submissions_group", "workshop_code", "group_key", "id"),
+)
+#: Version 2: a participant's unsent settings, one row per device (survives reloads and crashes).
+drafts = sa.Table(
+    "workshop_drafts", metadata,
+    sa.Column("device_token", sa.String(64), primary_key=True),
+    sa.Column("workshop_code", sa.String(CODE_LENGTH), sa.ForeignKey("workshops.code", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("group_name", sa.String(MAX_GROUP_CHARS), nullable=False),
+    sa.Column("levers_json", sa.Text, nullable=False),
+    sa.Column("client_token", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 
@@ -150,9 +163,28 @@ def migrate(conn: Connection) -> int:
 
 
 def _migrate_1(conn: Connection) -> None:
-    """Version 1: workshops and submissions."""
+    """Version 1: workshops and submissions (a fresh database gets version 2's columns at once)."""
     workshops.create(conn, checkfirst=True)
     submissions.create(conn, checkfirst=True)
 
 
-_MIGRATIONS = {1: _migrate_1}
+def _migrate_2(conn: Connection) -> None:
+    """Version 2: the device of a submission, drafts, and group keys with confusable folding.
+
+    Existing rows get the new key of their stored name (the key is derived data; the name is
+    kept as typed), so groups that only differed by look-alike letters now share a row.
+    """
+    from model.workshop_names import name_key
+
+    cols = {c["name"] for c in sa.inspect(conn).get_columns(submissions.name)}
+    if "device_token" not in cols:
+        conn.execute(sa.text("ALTER TABLE workshop_submissions ADD COLUMN device_token VARCHAR(64)"))
+    drafts.create(conn, checkfirst=True)
+    rows = conn.execute(sa.select(submissions.c.id, submissions.c.group_name, submissions.c.group_key)).all()
+    for sid, name, old in rows:
+        new = name_key(name)
+        if new != old:
+            conn.execute(sa.update(submissions).where(submissions.c.id == sid).values(group_key=new))
+
+
+_MIGRATIONS = {1: _migrate_1, 2: _migrate_2}

@@ -49,40 +49,101 @@ from sqlalchemy.engine import Connection, Engine
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec
-from model.workshop_records import (STATUS_CLOSED, STATUS_OPEN, Submission, SubmitResult, Workshop, dumps,
-                                    submission_from_row, utcnow, workshop_from_row)
-from model.workshop_schema import (SCHEMA_VERSION, SchemaTooNewError, configure_engine, insert_ignore, metadata,
-                                   migrate, read_schema_version, schema_version_table, submissions,
-                                   workshop_query, workshops)
-from model.workshop_validation import (CODE_ALPHABET, CODE_LENGTH, KDF, MAX_GROUP_CHARS, MAX_KEY_CHARS,
-                                       MAX_NAME_CHARS, TOKEN_RE, WorkshopError, check_new_workshop, clean_text,
-                                       code_or_none, group_key, hash_key, key_matches, new_code, new_key_columns,
-                                       new_token, normalize_code, validate_levers)
+from model.workshop_drafts import Draft, claimed_by_other
+from model.workshop_guards import FILES, KEY_GUARD, KeyGuard, StoreFileChanged
+from model.workshop_queries import StoreReads
+from model.workshop_records import (
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    Submission,
+    SubmitResult,
+    Workshop,
+    dumps,
+    submission_from_row,
+    utcnow,
+    workshop_from_row,
+)
+from model.workshop_schema import (
+    SCHEMA_VERSION,
+    SchemaTooNewError,
+    configure_engine,
+    insert_ignore,
+    metadata,
+    migrate,
+    read_schema_version,
+    schema_version_table,
+    submissions,
+    workshop_query,
+    workshops,
+)
+from model.workshop_validation import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    KDF,
+    MAX_GROUP_CHARS,
+    MAX_KEY_CHARS,
+    MAX_NAME_CHARS,
+    WorkshopError,
+    check_new_workshop,
+    check_token,
+    clean_text,
+    code_or_none,
+    group_key,
+    group_name,
+    hash_key,
+    key_matches,
+    new_code,
+    new_device,
+    new_key_columns,
+    new_token,
+    normalize_code,
+    validate_levers,
+)
 
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "KDF", "MAX_GROUP_CHARS", "MAX_KEY_CHARS", "MAX_NAME_CHARS", "SCHEMA_VERSION",
-    "STATUS_CLOSED", "STATUS_OPEN", "SchemaTooNewError", "Submission", "SubmitResult", "Workshop",
-    "WorkshopError", "WorkshopStore", "clean_text", "configure_engine", "group_key", "hash_key", "metadata",
-    "new_code", "new_token", "normalize_code", "schema_version_table", "submissions", "validate_levers",
+    "STATUS_CLOSED", "STATUS_OPEN", "Draft", "KeyGuard", "SchemaTooNewError", "StoreFileChanged", "Submission",
+    "SubmitResult", "Workshop", "WorkshopError", "WorkshopStore", "clean_text", "configure_engine", "group_key",
+    "group_name", "hash_key", "metadata", "new_code", "new_device", "new_token", "normalize_code", "schema_version_table", "submissions", "validate_levers",
     "workshops",
 ]
 
 
-class WorkshopStore:
+class WorkshopStore(StoreReads):
     """Workshop storage on a SQLAlchemy engine (thread-safe; share one per engine)."""
 
-    def __init__(self, engine: Engine, registry: Registry | None = None) -> None:
+    def __init__(self, engine: Engine, registry: Registry | None = None, guard: KeyGuard | None = None) -> None:
         self.engine = configure_engine(engine)
         self.registry = registry or load_registry()
+        self.guard = guard or KEY_GUARD
+        db = engine.url.database if engine.dialect.name == "sqlite" else None
+        #: The SQLite file, watched for deletion or replacement (None: PostgreSQL or in-memory).
+        self.path = None if not db or db == ":memory:" or db.startswith("file:") else str(db)
 
     # ----- transactions
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            if write:
-                conn.execution_options(klimat_ws_write=True)
-            with conn.begin():
-                yield conn
+        """One transaction; a SQLite file that vanished or was replaced is refused before and after.
+
+        A failed SQLite transaction empties the pool: a connection opened while the file was
+        read-only (or missing its directory) stays read-only, so the next call opens a fresh one
+        and the store recovers once the fault is gone.
+        """
+        if self.path:
+            FILES.check(self.path)
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(klimat_ws_write=True)
+                with conn.begin():
+                    yield conn
+        except sa.exc.DBAPIError:
+            if self.path:
+                self.engine.dispose()
+            raise
+        if self.path:
+            FILES.check(self.path)  # the file went away during the transaction: not acknowledged
+            FILES.remember(self.path)
 
     # ----- schema
     def schema_version(self) -> int:
@@ -150,10 +211,31 @@ class WorkshopStore:
             raise WorkshopError("bad_key")
         return row
 
-    def verify_key(self, code: str, key: str) -> bool:
-        """True if ``key`` is the facilitator key of workshop ``code``."""
-        row = self._find(code)
-        return row is not None and key_matches(row, key)
+    def verify_key(self, code: str, key: str, client: str | None = None) -> bool:
+        """True if ``key`` is the facilitator key of workshop ``code``.
+
+        Wrong keys are limited per workshop and per ``client`` (an address or session id) with a
+        growing wait (:class:`model.workshop_guards.KeyGuard`), checked before the key is hashed.
+
+        Raises
+        ------
+        WorkshopError
+            ``too_many_attempts`` (``wait_s``: seconds to wait) while a limit is in force.
+        """
+        norm = code_or_none(code)
+        if norm is None:
+            return False
+        wait = self.guard.wait_s(norm, client)
+        if wait > 0:
+            raise WorkshopError("too_many_attempts", wait_s=int(wait) + 1)
+        row = self._find(norm)
+        if row is None:
+            return False
+        if key_matches(row, key):
+            self.guard.succeeded(norm, client)
+            return True
+        self.guard.failed(norm, client)
+        return False
 
     def set_status(self, code: str, key: str, status: str) -> Workshop:
         """Close (``"closed"``) or reopen (``"open"``) a workshop; needs the facilitator key."""
@@ -186,21 +268,26 @@ class WorkshopStore:
             return int(res.rowcount or 0)
 
     # ----- submissions
-    def submit(self, code: str, group_name: str, levers: Mapping[str, Any], token: str) -> SubmitResult:
+    def submit(self, code: str, group_name_: str, levers: Mapping[str, Any], token: str, *,
+               device: str | None = None, join: bool = False) -> SubmitResult:
         """Store a group's settings (idempotent per ``token``).
+
+        With a ``device``, a group name that other devices already submitted under is refused
+        with ``group_taken`` (``group``: its name as shown) until the device says it joins that
+        group (``join=True``); after one submission the device belongs to the group.
 
         Raises
         ------
         WorkshopError
-            ``bad_code``, ``not_found``, ``closed``, ``group_empty``, ``bad_token``,
-            ``token_reused`` or a lever error (see :func:`validate_levers`).
+            ``bad_code``, ``not_found``, ``closed``, ``group_empty``, ``group_too_long``,
+            ``bad_token``, ``bad_device``, ``group_taken``, ``token_reused`` or a lever error
+            (see :func:`validate_levers`).
         """
         code = normalize_code(code)
-        name = clean_text(group_name, MAX_GROUP_CHARS)
-        if not name:
-            raise WorkshopError("group_empty")
-        if not isinstance(token, str) or not TOKEN_RE.match(token):
-            raise WorkshopError("bad_token")
+        name = group_name(group_name_)
+        check_token(token)
+        if device is not None:
+            check_token(device, "bad_device")
         gkey = group_key(name)
         with self._tx(write=True) as conn:
             row = conn.execute(workshop_query(code).with_for_update(read=True)).mappings().first()
@@ -212,10 +299,12 @@ class WorkshopStore:
                 if not ws.is_open:
                     raise WorkshopError("closed")
                 values = validate_levers(ws, levers, self.registry)
+                if device is not None and not join and (other := claimed_by_other(conn, code, gkey, device)):
+                    raise WorkshopError("group_taken", group=other)
                 stmt = insert_ignore(conn, {
                     "workshop_code": code, "group_name": name, "group_key": gkey,
                     "levers_json": dumps(values), "client_token": token, "created_at": utcnow(),
-                    "archived": False})
+                    "archived": False, "device_token": device})
                 created = conn.execute(stmt).first() is not None
                 existing = self._by_token(conn, token)
             else:
@@ -228,55 +317,14 @@ class WorkshopStore:
                 submissions.c.workshop_code == code, submissions.c.group_key == gkey)).scalar()
         return SubmitResult(existing, created, int(count or 0))
 
+    def group_taken(self, code: str, name: str, device: str) -> str | None:
+        """The shown name of the group ``name`` falls into, if other devices already use it (else None)."""
+        norm = code_or_none(code)
+        if norm is None or not clean_text(name, MAX_GROUP_CHARS):
+            return None
+        with self._tx() as conn:
+            return claimed_by_other(conn, norm, group_key(name), device)
+
     def _by_token(self, conn: Connection, token: str) -> Submission | None:
         row = conn.execute(sa.select(submissions).where(submissions.c.client_token == token)).mappings().first()
         return None if row is None else submission_from_row(row)
-
-    def latest(self, code: str) -> list[Submission]:
-        """The latest submission of every group on the board (archived ones excluded), by group name."""
-        code = code_or_none(code)
-        if code is None:
-            return []
-        s = submissions
-        newest = (sa.select(sa.func.max(s.c.id).label("id"))
-                  .where(s.c.workshop_code == code, s.c.archived.is_(False))
-                  .group_by(s.c.group_key).subquery())
-        q = sa.select(s).join(newest, s.c.id == newest.c.id).order_by(s.c.group_key)
-        with self._tx() as conn:
-            return [submission_from_row(r) for r in conn.execute(q).mappings()]
-
-    def history(self, code: str, group_name: str | None = None, *,
-                include_archived: bool = False) -> list[Submission]:
-        """Submissions in the order they arrived (one group's, or all)."""
-        code = code_or_none(code)
-        if code is None:
-            return []
-        s = submissions
-        q = sa.select(s).where(s.c.workshop_code == code)
-        if group_name is not None:
-            q = q.where(s.c.group_key == group_key(group_name))
-        if not include_archived:
-            q = q.where(s.c.archived.is_(False))
-        with self._tx() as conn:
-            return [submission_from_row(r) for r in conn.execute(q.order_by(s.c.id)).mappings()]
-
-    def counts(self, code: str) -> tuple[int, int]:
-        """(groups on the board, submissions on the board)."""
-        code = code_or_none(code)
-        if code is None:
-            return 0, 0
-        s = submissions
-        q = sa.select(sa.func.count(sa.distinct(s.c.group_key)), sa.func.count()).where(
-            s.c.workshop_code == code, s.c.archived.is_(False))
-        with self._tx() as conn:
-            groups, total = conn.execute(q).one()
-        return int(groups or 0), int(total or 0)
-
-    def export(self, code: str, key: str) -> tuple[Workshop, list[Submission]]:
-        """Every submission ever made, archived ones included (needs the facilitator key)."""
-        code = normalize_code(code)
-        with self._tx() as conn:
-            row = self._key_row(conn, code, key)
-            rows = conn.execute(sa.select(submissions).where(submissions.c.workshop_code == code)
-                                .order_by(submissions.c.id)).mappings().all()
-        return workshop_from_row(row, self.registry), [submission_from_row(r) for r in rows]

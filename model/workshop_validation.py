@@ -20,6 +20,7 @@ from model.kommuner import find_kommun
 from model.registry import POLICIES, Registry, load_registry
 from model.scenario import HORIZONS, ScenarioFileError, check_lever_value
 from model.targets import TargetSpec
+from model.workshop_names import name_key, shows_nothing
 
 if TYPE_CHECKING:
     from model.workshop_records import Workshop
@@ -61,8 +62,30 @@ def clean_text(text: Any, max_chars: int) -> str:
 
 
 def group_key(name: str) -> str:
-    """Grouping key of a group name: case and width differences do not make a new group."""
-    return unicodedata.normalize("NFKC", clean_text(name, MAX_GROUP_CHARS)).casefold()[:4 * MAX_GROUP_CHARS]
+    """Grouping key of a group name (:func:`model.workshop_names.name_key` of the cleaned name).
+
+    Case, width, spacing, invisible characters and Cyrillic/Greek look-alikes do not make a new
+    group; two different long names never share a key.
+    """
+    return name_key(clean_text(name, MAX_GROUP_CHARS))
+
+
+def group_name(text: Any) -> str:
+    """A group name as typed, cleaned for display; WorkshopError if it is empty, invisible or too long.
+
+    Raises
+    ------
+    WorkshopError
+        ``group_empty`` (nothing visible: only spaces, invisible or combining characters) or
+        ``group_too_long`` (more than :data:`MAX_GROUP_CHARS` characters; refused rather than
+        cut, so two long names never merge into one group).
+    """
+    name = clean_text(text, 10 * MAX_GROUP_CHARS)
+    if shows_nothing(name):
+        raise WorkshopError("group_empty")
+    if len(name) > MAX_GROUP_CHARS:
+        raise WorkshopError("group_too_long", n=MAX_GROUP_CHARS)
+    return name
 
 
 def normalize_code(code: Any) -> str:
@@ -89,6 +112,18 @@ def new_code() -> str:
 def new_token() -> str:
     """A client token for idempotent submission."""
     return secrets.token_hex(16)
+
+
+def new_device() -> str:
+    """A random device token (22 URL-safe characters, 128 bits): names a participant's draft."""
+    return secrets.token_urlsafe(16)
+
+
+def check_token(token: Any, key: str = "bad_token") -> str:
+    """``token`` if it is a well-formed client or device token; WorkshopError(``key``) otherwise."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        raise WorkshopError(key)
+    return token
 
 
 # --------------------------------------------------------------------------- facilitator keys
@@ -124,9 +159,14 @@ def key_matches(row: Mapping[str, Any], key: Any) -> bool:
 def lever_value(reg: Registry, lid: str, value: Any) -> float:
     """:func:`model.scenario.check_lever_value` raising ``WorkshopError("bad_lever_value")``."""
     try:
-        return check_lever_value(reg, lid, value)
+        checked = check_lever_value(reg, lid, value)
     except ScenarioFileError as exc:
         raise WorkshopError("bad_lever_value", lever=lid, value=str(value)[:40]) from exc
+    lv = reg.lever(lid)
+    # Within the registry's tolerance but off the grid (300.0001): stored on the grid, so the
+    # slider that later shows it (the Scenario page via "Öppna") gets a value it accepts.
+    snapped = lv.min + round((checked - lv.min) / lv.step) * lv.step
+    return round(min(lv.max, max(lv.min, snapped)), 9)
 
 
 def validate_levers(ws: Workshop, levers: Mapping[str, Any], reg: Registry | None = None) -> dict[str, float]:
@@ -165,7 +205,7 @@ def check_new_workshop(reg: Registry, name: str, kommun: str, target: TargetSpec
         or ``bad_lever_value``.
     """
     clean = clean_text(name, MAX_NAME_CHARS)
-    if not clean:
+    if shows_nothing(clean):
         raise WorkshopError("name_empty")
     try:
         code_k = find_kommun(str(kommun)[:40]).code
@@ -179,7 +219,7 @@ def check_new_workshop(reg: Registry, name: str, kommun: str, target: TargetSpec
         raise WorkshopError("bad_target")
     wanted = set(open_levers)
     if unknown := wanted - set(reg.lever_ids):
-        raise WorkshopError("unknown_lever", lever=str(sorted(unknown)[0])[:40])
+        raise WorkshopError("unknown_lever", lever=str(min(unknown))[:40])
     opened = tuple(lid for lid in reg.lever_ids if lid in wanted)
     if not opened:
         raise WorkshopError("no_open_levers")
