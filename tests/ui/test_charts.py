@@ -156,14 +156,37 @@ def test_main_chart_history_vs_projection(main_spec: dict) -> None:
     modelled = {r["year"] for r in bars if r["source"] == "Modellberäknat"}
     assert measured == set(INVENTORY_YEARS)
     assert modelled == set(range(2025, 2031))  # 2024 comes from SMHI, not the model
-    opacity = rect["encoding"]["opacity"]["scale"]
-    assert opacity == {"domain": ["Uppmätt (SMHI)", "Modellberäknat"], "range": [0.95, 0.45]}
+    # Measured vs modelled is a labelled divider, never a lighter colour (issue 10 item 4).
+    assert "opacity" not in rect["encoding"] and rect["mark"]["opacity"] == 1
     split = [leaf for leaf in leaves(main_spec) if "x" in leaf["encoding"]
              and leaf["encoding"]["x"]["field"] == "x"]
-    assert [mark_type(leaf) for leaf in split] == ["rule", "text"]
+    assert [mark_type(leaf) for leaf in split] == ["rule", "text", "text"]
     assert split[0]["mark"]["strokeDash"] == [4, 4]
-    assert rows(main_spec, split[1]) == [{"x": 2024.5, "text": "Prognos →"}]
+    assert rows(main_spec, split[1]) == [{"x": 2024.5, "text": "Modellberäknat →",
+                                          "before": "← Uppmätt (SMHI)"}]
+    assert [leaf["encoding"]["text"]["field"] for leaf in split[1:]] == ["text", "before"]
 
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_each_sector_has_one_colour_in_history_and_projection(lang: str) -> None:
+    """Rendered SVG: every sector's bars have the same fill and opacity before and after the divider."""
+    svg = to_svg(build_main(make_frames(), lang))
+    source = {"sv": ("Uppmätt (SMHI)", "Modellberäknat"), "en": ("Measured (SMHI)", "Modelled")}[lang]
+    seen: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for label, fill, opacity in re.findall(
+            r'<path aria-label="([^"]*)"[^>]*aria-roledescription="rect mark"[^>]*fill="([^"]+)"'
+            r'(?: opacity="([^"]+)")?', svg):
+        kind = next(k for k in source if k in label)
+        sector = label.split(":")[0]
+        seen.setdefault((sector, kind), set()).add((fill, opacity or "1"))
+    sectors = {s for s, _ in seen}
+    both = [s for s in sectors if (s, source[0]) in seen and (s, source[1]) in seen]
+    assert len(both) >= 5  # Transporter, Jordbruk, Arbetsmaskiner, Avfall, El och fjärrvärme
+    for sector in both:
+        assert seen[(sector, source[0])] == seen[(sector, source[1])], sector
+        assert len(seen[(sector, source[0])]) == 1
+    fills = {next(iter(v))[0] for v in seen.values()}
+    assert len(fills) == len(sectors)  # no two sectors share a colour
 
 def test_main_chart_removals_are_below_zero(main_spec: dict) -> None:
     _, bars = leaf_with(main_spec, "rect", "sid")
@@ -272,7 +295,7 @@ def test_main_chart_png_and_svg(main_spec: dict) -> None:
     svg = to_svg(main_spec)
     assert isinstance(svg, str) and svg.lstrip().startswith("<svg")
     assert re.search(r">\d{2,3}(?:\u00a0|&#160;|&nbsp;)000<", svg), "axis lacks sv grouping"
-    assert ">2030<" in svg and "Prognos" in svg
+    assert ">2030<" in svg and "Modellberäknat →" in svg
     assert "datasets" in main_spec  # rendering does not consume the spec
 
 

@@ -22,14 +22,15 @@ _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
 def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids: tuple[str, ...],
                    target_kind: Any, split_x: float | None) -> Spec:
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
-    src = [t("chart.series.history", lang), t("chart.series.model", lang)]
-    sectors = alt.Chart(data("bars")).mark_rect().encode(
+    # One colour per sector in history and projection alike (a lighter projection made black
+    # Industri read as grey "El och fjärrvärme"); measured vs modelled is the labelled divider.
+    sectors = alt.Chart(data("bars")).mark_rect(opacity=1).encode(
         x=year_x(lang, "x0", domain), x2="x1:Q", y=y_t("y1", lang), y2="y0:Q",
         color=alt.Color("label:N", title=t("chart.legend.sector", lang), scale=alt.Scale(
             domain=[sector_name(s, lang, True) for s in sids],
             range=[SECTOR_COLORS.get(s, "#777777") for s in sids])),
-        opacity=alt.Opacity("source:N", title=t("chart.tooltip.source", lang),
-                            scale=alt.Scale(domain=src, range=[0.95, 0.45])),
+        # The screen-reader text of each bar (Vega's default lists x0, y1, x1, y0 first).
+        description=alt.Description("aria:N"),
         tooltip=[tip("label_full", "chart.tooltip.sector", lang),
                  tip("year_text", "chart.tooltip.year", lang),
                  tip("value_text", "chart.tooltip.emissions", lang),
@@ -52,12 +53,15 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
     layers = [sectors, zero_rule(lang), lines, *ends, *target_layers(target_kind, lang, domain)]
     static = dict(ZERO)
     if split_x is not None:  # the last inventory year is the same for every kommun
-        static["split"] = [{"x": split_x, "text": t("chart.series.forecast", lang)}]
+        static["split"] = [{"x": split_x, "text": t("chart.series.model", lang) + " →",
+                            "before": "← " + t("chart.series.history", lang)}]
         rx = year_x(lang, "x", domain)
-        layers += [alt.Chart(data("split")).mark_rule(strokeDash=[4, 4], color="#555555")
-                   .encode(x=rx),
-                   alt.Chart(data("split")).mark_text(align="left", baseline="top", dx=4, y=4,
-                                                      color="#333333").encode(x=rx, text="text:N")]
+        split = alt.Chart(data("split"))
+        layers += [split.mark_rule(strokeDash=[4, 4], color="#333333", strokeWidth=1.5).encode(x=rx),
+                   split.mark_text(align="left", baseline="top", dx=4, y=4, color="#333333",
+                                   fontWeight="bold").encode(x=rx, text="text:N"),
+                   split.mark_text(align="right", baseline="top", dx=-4, y=4, color="#333333",
+                                   fontWeight="bold").encode(x=rx, text="before:N")]
     resolve = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", strokeDash="independent"))
     return skeleton(layers, lang, "main", title, resolve=resolve, static=static)
 
@@ -116,7 +120,8 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
         {"year": year, "sid": sid, "label": sector_name(sid, lang, True),
          "label_full": sector_name(sid, lang), "source": src_hist if is_hist else src_model,
          "tonnes": value, "y0": y1 - value, "y1": y1, "x0": year - 0.38, "x1": year + 0.38,
-         "value_text": tonnes_text(value, lang), "year_text": str(year)}
+         "value_text": tonnes_text(value, lang), "year_text": str(year),
+         "aria": f"{sector_name(sid, lang)}: {year}, {tonnes_text(value, lang)} ({src_hist if is_hist else src_model})"}
         for year, sid, value, is_hist, y1 in stack_sectors(raw)]
     has_scen = any(not r[3] for r in raw)
 

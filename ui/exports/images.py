@@ -12,7 +12,6 @@ import pandas as pd
 
 from model.data import SECTORS
 from model.run import ScenarioResult
-from ui.exports.common import _PATH_TARGETS
 from ui.i18n import normalize_lang, sector_label, t
 
 
@@ -38,7 +37,7 @@ def chart_svg(spec: Mapping[str, Any]) -> str:
     return to_svg(spec)
 
 
-def _chart_frames(result: ScenarioResult, lang: str) -> dict[str, pd.DataFrame | None]:
+def _chart_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
     hist = pd.DataFrame([(int(y), s, float(v[i])) for y, v in sorted(result.history.items())
                          for i, s in enumerate(SECTORS)], columns=["year", "sector", "tonnes"])
     rows = [(int(y), s, float(result.by_sector[i, j])) for j, y in enumerate(result.years)
@@ -47,14 +46,8 @@ def _chart_frames(result: ScenarioResult, lang: str) -> dict[str, pd.DataFrame |
     scen = pd.DataFrame(rows, columns=["year", "sector", "tonnes"])
     base = pd.DataFrame({"year": result.years.astype(int), "tonnes": result.baseline_gross})
     net = pd.DataFrame({"year": result.years.astype(int), "tonnes": result.net})
-    v = result.target(result.scenario.target.selected)
-    target = None
-    if v.id in _PATH_TARGETS and v.path:
-        pts = [(y, val) for y, val in sorted(v.path.items()) if y in set(result.years.tolist())]
-        target = pd.DataFrame(pts, columns=["year", "tonnes"]) if pts else None
-    elif v.id in ("klimatneutral_2030", "national_2045") and v.evaluable and v.allowed_t is not None:
-        target = pd.DataFrame({"year": [int(v.year)], "tonnes": [float(v.allowed_t)],
-                               "label": [t("exports.brief.chart_target_gross", lang)]})
+    # The verdict itself: ui.charts draws each condition on what it limits (gross limit and net 0).
+    target = result.target(result.scenario.target.selected)
     return {"history": hist, "scenario": scen, "baseline": base, "net": net, "target": target}
 
 
