@@ -43,7 +43,14 @@ def test_waterfall_bridges_levels_and_marks_the_gap() -> None:
     assert kinds["Minskning"] == "#009E73"
     assert data[1]["value_text"] == f"{MINUS}30{NBSP}500{NBSP}ton CO₂e"
     assert data[2]["value_text"] == f"+3{NBSP}000{NBSP}ton CO₂e"
-    assert data[1]["bar_text"] == f"{MINUS}30,5{NBSP}kt"
+    # One unit and rounding on every label: the headline figures' (issue 10 item 6, was "−30,5 kt").
+    assert data[1]["bar_text"] == f"{MINUS}30{NBSP}500{NBSP}ton CO₂e"
+    assert data[0]["bar_text"] == f"222{NBSP}000{NBSP}ton CO₂e"
+    from ui.fmt import fmt_tonnes
+    for r in data:
+        step = r["kind"] in ("reduction", "increase", "removal")
+        assert r["bar_text"] == fmt_tonnes(r["y1"] - r["y0"], "sv", co2e=True, signed=step)
+        assert "kt" not in r["bar_text"]
     assert tooltip_fields(bar) == {"label": "Steg", "value_text": "Förändring",
                                    "level_text": "Nivå efter steget"}
     _, rule = leaf_with(spec, "rule", "y")

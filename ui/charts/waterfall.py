@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 
 from ui.charts.bars import _BY_ORDER
-from ui.charts.common import ZERO, Rows, data, halo_text, kt_text, t_axis, tip, tonnes_text
+from ui.charts.common import ZERO, Rows, data, halo_text, t_axis, tip, tonnes_text
 from ui.charts.theme import HEIGHTS, SKELETON_CACHE_SIZE, TARGET_COLOR, Spec, assemble, skeleton
 from ui.i18n import normalize_lang, t
 
@@ -46,7 +46,7 @@ def _waterfall_skeleton(lang: str, title: str | None, kinds: tuple[str, ...],
                  tip("level_text", "chart.tooltip.level", lang)])
     text = alt.Chart(data("steps")).mark_text(align="left", baseline="middle", dx=4, fontSize=11).encode(
         y=y, x=alt.X("top:Q"), text="bar_text:N")
-    # Invisible points a little right of each bar end make room for its value label.
+    # Invisible points right of each bar end make room for its value label ("−30 500 ton CO₂e").
     room = alt.Chart(data("steps")).mark_point(opacity=0).encode(y=y, x=alt.X("room:Q"))
     zero = alt.Chart(data("zero")).mark_rule(color="#333333").encode(x=alt.X("zero:Q"))
     layers = [bars, text, room, zero]
@@ -89,7 +89,8 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
     -------
     dict
         Vega-Lite spec, horizontal: one row of ``HEIGHTS["waterfall_step"]`` px per step
-        (steps top to bottom), values in kt at the bar ends; datasets ``steps`` and ``target``. If
+        (steps top to bottom), values at the bar ends in ton CO₂e rounded as the headline
+        figures (``ui.fmt.fmt_tonnes``); datasets ``steps`` and ``target``. If
         ``start_t + Σ steps + Σ removals`` differs from ``end_t`` by more than 1 t, an
         explicit "Övrigt (samspel och avrundning)" step closes the bridge so the bars
         never silently disagree with the totals.
@@ -125,9 +126,9 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
         delta, is_step = y1 - y0, kind in ("reduction", "increase", "removal")
         steps_rows.append({
             "order": i, "label": label, "kind": kind, "kind_label": kind_labels[kind],
-            "y0": y0, "y1": y1, "top": max(y0, y1), "room": max(y0, y1) + 0.28 * room,
+            "y0": y0, "y1": y1, "top": max(y0, y1), "room": max(y0, y1) + 0.45 * room,
             "value_text": tonnes_text(delta, lang, is_step),
-            "level_text": tonnes_text(y1, lang), "bar_text": kt_text(delta, lang, is_step)})
+            "level_text": tonnes_text(y1, lang), "bar_text": tonnes_text(delta, lang, is_step)})
     kinds = tuple(dict.fromkeys(r[1] for r in rows))
     cuts = [r for r in rows if r[1] in ("reduction", "removal")]
     largest = min(cuts, key=lambda r: r[3] - r[2]) if cuts else ("–", "", 0.0, float("nan"))
