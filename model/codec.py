@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from model.baseline import build_context
 from model.data import load_dataset
@@ -76,7 +77,7 @@ class LinkState:
 
 def slider_number(lv: Lever, value: float) -> float:
     """A grid value in the slider's own type: int for integer-step levers, else float."""
-    return int(round(value)) if lv.decimals == 0 else round(float(value), lv.decimals)
+    return round(value) if lv.decimals == 0 else round(float(value), lv.decimals)
 
 
 def default_state(kommun: str = DEFAULT_KOMMUN, lang: str = "sv", reg: Registry | None = None) -> LinkState:

@@ -217,7 +217,7 @@ def _depth(raw: Any) -> int:
 
 def _unknown(path: str, table: dict[Any, Any], known: set[str]) -> None:
     if unknown := set(table) - known:
-        key = sorted(unknown, key=str)[0]
+        key = min(unknown, key=str)
         raise ScenarioFileError(f"{path}{key}", table[key], "unknown_key", allowed=", ".join(sorted(known)))
 
 

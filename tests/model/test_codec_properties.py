@@ -9,7 +9,15 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.codec import LANGS, POLICY_CODES, RESERVED, TARGET_CODES, TARGET_YEARS, decode, encode
+from model.codec import (
+    LANGS,
+    POLICY_CODES,
+    RESERVED,
+    TARGET_CODES,
+    TARGET_YEARS,
+    decode,
+    encode,
+)
 from model.data import load_dataset
 from model.registry import load_registry
 from model.targets import TARGET_IDS, base_years
@@ -64,11 +72,14 @@ def test_decode_is_total_on_grid_and_a_fixed_point(params: dict[str, list[str]])
 @given(values=st.dictionaries(st.sampled_from([lv.url_key for lv in REG.levers]), GRIDDY | NUMBERS, max_size=18))
 def test_in_range_values_are_rounded_to_the_nearest_step(values: dict[str, str]) -> None:
     state = decode({**encode(decode({})), **values})
+    refused = {n.params["lever"] for n in state.notices if n.key == "link.bad_lever"}
+    rounded = {n.params["lever"] for n in state.notices if n.key == "link.lever_rounded"}
     for lv in REG.levers:
         if lv.url_key not in values:
             continue
-        raw = float(values[lv.url_key]) if len(values[lv.url_key]) <= 40 else None
-        if raw is None or not lv.min <= raw <= lv.max:
+        raw = float(values[lv.url_key])
+        if not lv.min <= raw <= lv.max or lv.id in refused:
             continue
         got = state.levers[lv.id]
         assert abs(got - raw) <= lv.step / 2 + 1e-9, (lv.id, raw, got)
+        assert (got != raw) == (lv.id in rounded), (lv.id, raw, got)

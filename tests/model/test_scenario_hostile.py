@@ -16,7 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.scenario import ALLOWED, MAX_FILE_BYTES, Scenario, ScenarioFileError, load_scenario, loads_scenario
+from model.scenario import (
+    ALLOWED,
+    MAX_FILE_BYTES,
+    Scenario,
+    ScenarioFileError,
+    load_scenario,
+    loads_scenario,
+)
 from ui.i18n import catalog, placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
