@@ -4,8 +4,11 @@ A scenario is a kommun, lever positions, a national fuel-policy path, a
 horizon and target settings. Files name levers by id; a lever a file leaves
 out stays at its "no new measures" position for the chosen kommun.
 
-Every validation error is a :class:`ScenarioFileError` that names the field,
-the value and what is allowed, in Swedish and English.
+Every error, for any input whatever (binary, huge, nested thousands deep, 400-digit
+numbers), is a :class:`ScenarioFileError` naming the field, the value and what is
+allowed: a message key with parameters for the dashboard to word, and a one-line
+Swedish and English message for the command line. Lever values must lie on the
+lever's grid (``min + k * step``) and are returned exactly on it.
 """
 from __future__ import annotations
 
