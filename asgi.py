@@ -109,7 +109,9 @@ def page_redirect(path: str) -> str | None:
     the last segment) and Streamlit's own routes are never touched.
     """
     segments = [seg for seg in path.split("/") if seg]
-    if segments and ("." in segments[-1] or segments[0] in _NOT_PAGES):
+    # Any Streamlit route segment, not only the first: on /compare the browser looks for the
+    # server at /compare/_stcore/… before /_stcore/… and must get Streamlit's answer there.
+    if segments and ("." in segments[-1] or any(seg in _NOT_PAGES for seg in segments)):
         return None
     target = "/" + ROUTES.get(segments[0].lower(), "") if segments else "/"
     return None if target == path else target

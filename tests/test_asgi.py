@@ -81,7 +81,9 @@ def test_guesses_and_deep_paths_land_on_the_real_page(path: str, target: str) ->
 
 @pytest.mark.parametrize("path", ["/", "/compare", "/ws", "/uncertainty", "/what-it-takes", "/data-och-metod",
                                   "/favicon.png", "/manifest.json", "/_stcore/health", "/static/js/x.js",
-                                  "/media/abc.png", "/auth/login", "/oauth2callback"])
+                                  "/media/abc.png", "/auth/login", "/oauth2callback",
+                                  "/compare/_stcore/health", "/ws/_stcore/host-config",
+                                  "/compare/static/js/x"])
 def test_real_pages_files_and_streamlit_routes_are_not_redirected(path: str) -> None:
     assert asgi.page_redirect(path) is None
 

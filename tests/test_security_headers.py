@@ -175,6 +175,14 @@ def test_real_pages_are_served_directly(port: int) -> None:
         assert status == 200 and b'<html lang="en">' in body, path
 
 
+def test_streamlit_routes_below_a_page_are_not_redirected(port: int) -> None:
+    # On /compare the browser first looks for the server at /compare/_stcore/…; a redirect to the
+    # page's HTML there left the page unconnected.
+    for path in ("/compare/_stcore/health", "/ws/_stcore/health"):
+        status, _, body = request(port, "GET", path)
+        assert status == 200 and body.strip() == b"ok", path
+
+
 def test_upload_cap_fits_the_scenario_file_limit() -> None:
     from model.scenario import MAX_FILE_BYTES
     assert MAX_FILE_BYTES < asgi.MAX_UPLOAD_BYTES <= 1024 * 1024
