@@ -176,11 +176,11 @@ def test_real_pages_are_served_directly(port: int) -> None:
 
 
 def test_streamlit_routes_below_a_page_are_not_redirected(port: int) -> None:
-    # On /compare the browser first looks for the server at /compare/_stcore/…; a redirect to the
-    # page's HTML there left the page unconnected.
-    for path in ("/compare/_stcore/health", "/ws/_stcore/health"):
-        status, _, body = request(port, "GET", path)
-        assert status == 200 and body.strip() == b"ok", path
+    # On /compare the browser first probes for the server at /compare/_stcore/… (Streamlit: 404)
+    # and then at /_stcore/…; a redirect to the page's HTML there left the page unconnected.
+    for path in ("/compare/_stcore/health", "/ws/_stcore/host-config"):
+        status, headers, body = request(port, "GET", path)
+        assert status == 404 and "location" not in headers and b"<html" not in body, path
 
 
 def test_upload_cap_fits_the_scenario_file_limit() -> None:
