@@ -46,3 +46,39 @@ def test_unknown_code_and_database_down(store: WorkshopStore, monkeypatch: pytes
     assert not at.exception
     assert at.error, "a clear message when the workshop database is down"
     assert at.get("vega_lite_chart") is not None  # the rest of the page still renders
+
+
+# --------------------------------------------------------------------------- pasted links
+def _paste(at: AppTest, text: str) -> AppTest:
+    at.text_input(key="cmp_link").input(text)
+    at.button(key="cmp_add_link").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("suffix", ["", "&lang=en", "&role=board&present=1"])
+def test_pasted_workshop_link_loads_the_workshop_not_a_default_scenario(store: WorkshopStore, suffix: str) -> None:
+    ws, _key = store.create_workshop("Dialog", "0381", TargetSpec(), open_levers=["ev_cars"])
+    store.submit(ws.code, "Grupp A", {"ev_cars": 90}, "a" * 32)
+    at = _paste(_compare_page(), f"https://klimat.example.se/ws?ws={ws.code.lower()}{suffix}")
+    assert at.session_state["cmp_items"] == [], "no default Enköping scenario"
+    assert any("workshoplänk" in i.value and ws.code in i.value for i in at.info), [i.value for i in at.info]
+    assert at.text_input(key="cmp_ws_code").value == ws.code
+    assert at.selectbox(key="cmp_extra").options == ["Dialog: Grupp A"]
+
+
+def test_link_with_too_many_fields_gets_the_real_reason() -> None:
+    link = "https://klimat.example.se/?v=1&k=0381&" + "&".join(f"x{i}=1" for i in range(201))
+    at = _paste(_compare_page(), link)
+    (error,) = at.error
+    assert "fler än 200 fält" in error.value and "saknar scenarioparametrar" not in error.value
+    assert at.session_state["cmp_items"] == []
+
+
+def test_uploader_states_the_real_limit() -> None:
+    at = _compare_page()
+    (up,) = at.file_uploader
+    assert up.label == "Ladda upp en scenariofil (.toml, högst 64 kB)"
+    assert "64 kB" in up.help
+    assert up.proto.max_upload_size_mb == 1  # Streamlit's smallest; its "1MB" line is hidden (CSS)
+    assert any("stFileUploaderDropzoneInstructions" in h.proto.body for h in at.get("html"))
