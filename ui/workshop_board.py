@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import inspect
 from collections import Counter
 
 import pandas as pd
@@ -21,11 +22,28 @@ from ui import charts, state
 from ui.fmt import fmt_tonnes
 from ui.i18n import t
 from ui.render import safe_text, show_chart
-from ui.workshop_common import (SCENARIO_PATH, app_url, apply_presentation_mode, join_panel,
-                                settings_line, status_text)
+from ui.workshop_common import (
+    SCENARIO_PATH,
+    app_url,
+    apply_presentation_mode,
+    join_panel,
+    settings_line,
+    status_text,
+)
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
-from ui.workshop_summary import (GroupRow, evaluate, gap_text, group_pathway, group_rows, lever_spread,
-                                 local_time, pathways_frame, share_params, target_frame)
+from ui.workshop_summary import (
+    GroupRow,
+    MedianPath,
+    evaluate,
+    gap_text,
+    group_pathway,
+    group_rows,
+    lever_spread,
+    local_time,
+    pathways_frame,
+    share_params,
+    target_frame,
+)
 
 BOARD_REFRESH_S = 5
 _SWITCH = "_wsb_switch"
@@ -48,7 +66,8 @@ def switch_if_requested(lang: str) -> None:
     state.switch_to_scenario_if(_SWITCH, t("workshop.board.opened", lang))
 
 
-def _ranking(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> pd.DataFrame:
+def _ranking(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang: str,
+             compact: bool = False) -> pd.DataFrame:
     year = rows[0].year if rows else ws.target.year
     out = []
     for rank, row in enumerate(rows, start=1):
@@ -63,8 +82,12 @@ def _ranking(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: 
                     t("workshop.rank.net", lang, year=year): fmt_tonnes(median.net_t, lang, co2e=True),
                     t("workshop.rank.gap", lang): gap_text(median, lang),
                     t("workshop.rank.count", lang): "–", t("workshop.rank.time", lang): "–",
-                    t("workshop.rank.open", lang): _link(ws, median.levers, lang)})
-    return pd.DataFrame(out)
+                    t("workshop.rank.open", lang): "–"})  # an outcome, not lever positions: nothing to open
+    df = pd.DataFrame(out)
+    if compact:  # the projector: place, group, net, gap (readable from the back of the room)
+        df = df[[t("workshop.rank.place", lang), t("workshop.rank.group", lang),
+                 t("workshop.rank.net", lang, year=year), t("workshop.rank.gap", lang)]]
+    return df
 
 
 def _link(ws: Workshop, levers: dict[str, float], lang: str) -> str:
@@ -82,38 +105,47 @@ def escaped(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     return out
 
 
-def _chart(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str, present: bool) -> None:
+def _comparison(df: pd.DataFrame, target: pd.DataFrame | None, lang: str, present: bool) -> dict:
+    """The comparison chart; on the projector with the builder's ``projector`` style when it has one."""
+    if present and "projector" in inspect.signature(charts.comparison_chart).parameters:
+        return charts.comparison_chart(df, target, lang, projector=True)
+    spec = charts.comparison_chart(df, target, lang)
+    return projector_spec(spec) if present else spec
+
+
+def _chart(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang: str, present: bool) -> None:
     start = evaluate(ws, ws.base_levers)
     start_row = GroupRow(t("workshop.board.start_name", lang), None, dict(ws.base_levers), start,
                          None, None, 0.0, ws.target.year)
     shown = list(rows) + ([start_row] if len(rows) <= MAX_START_SERIES else [])
     df = pathways_frame(shown, median)
-    spec = charts.comparison_chart(df, target_frame(ws, start, lang), lang)
-    if present:
-        spec = projector_spec(spec)
+    spec = _comparison(df, target_frame(ws, start, lang), lang, present)
     table = df.assign(tonnes=[fmt_tonnes(v, lang, co2e=True) for v in df["tonnes"]]).rename(columns={
         "scenario": t("workshop.rank.group", lang), "year": t("workshop.table.year", lang),
         "tonnes": t("workshop.table.net", lang)})
     show_chart(spec, table, lang, key="ws_board_chart", caption=t("workshop.board.chart_caption", lang))
 
 
-def projector_spec(spec: dict, height: int = 460) -> dict:
-    """A copy of a chart spec with large type for the projector (the builder's objects are shared)."""
+def projector_spec(spec: dict, height: int = 520) -> dict:
+    """A copy of a chart spec with large type for the projector (the builder's objects are shared).
+
+    Used until :func:`ui.charts.comparison_chart` has its own ``projector`` style: type of 24 px,
+    and a value axis that is not forced to start at zero, so group lines are not squeezed together.
+    """
     out = copy.deepcopy(spec)
     cfg = out.setdefault("config", {})
-    big = {"labelFontSize": 18, "titleFontSize": 18}
+    cfg.setdefault("scale", {})["zero"] = False
+    big = {"labelFontSize": 24, "titleFontSize": 24}
     for part in ("axis", "axisX", "axisY", "legend"):
         cfg.setdefault(part, {}).update(big)
-    cfg.setdefault("legend", {}).update({"symbolSize": 300, "symbolStrokeWidth": 4})
-    cfg.setdefault("text", {})["fontSize"] = 18
+    cfg.setdefault("legend", {}).update({"symbolSize": 500, "symbolStrokeWidth": 5, "labelLimit": 420})
+    cfg.setdefault("text", {})["fontSize"] = 22
     out["height"] = height
     return out
 
 
-def _open_controls(ws: Workshop, rows: list[GroupRow], median: GroupRow | None, lang: str) -> None:
+def _open_controls(ws: Workshop, rows: list[GroupRow], lang: str) -> None:
     choices = {f"g{i}": r for i, r in enumerate(rows)}
-    if median is not None:
-        choices["median"] = median
     if not choices:
         return
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
@@ -147,35 +179,74 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, 
         st.caption(t("workshop.board.updated", lang, time=local_time(_now())))
     if not ws.is_open:
         st.warning(t("workshop.board.closed", lang), icon=":material/lock:")
+    if present:
+        _projector_layout(ws, rows, median, counts, latest, lang, show_join)
+        return
     main, side = st.columns([3, 1], gap="large") if show_join else (st.container(), None)
     with main:
-        m = st.columns(3)
-        m[0].metric(t("workshop.board.groups", lang), str(len(rows)))
-        m[1].metric(t("workshop.board.submissions", lang), str(sum(counts.values())))
-        m[2].metric(t("workshop.board.reaching", lang), t("workshop.board.reaching_value", lang,
-                    n=sum(1 for r in rows if r.met), groups=len(rows)))
+        _metrics(rows, counts, lang)
         if not rows:
             st.info(t("workshop.board.empty", lang), icon=":material/qr_code_2:")
         _chart(ws, rows, median, lang, present)
     if side is not None:
         with side:
-            join_panel(ws, lang, qr_width=300 if present else 220)
-    if median is not None:
-        st.subheader(t("workshop.board.median_title", lang), anchor=False)
-        st.markdown(t("workshop.board.median_text", lang, n=len(rows), gap=gap_text(median, lang),
-                      net=fmt_tonnes(median.net_t, lang, co2e=True), year=median.year))
+            join_panel(ws, lang, qr_width=220)
+    _median(median, len(rows), lang)
     st.subheader(t("workshop.board.ranking_title", lang), anchor=False)
     if rows:
         link_col = t("workshop.rank.open", lang)
         st.table(escaped(_ranking(ws, rows, median, lang), keep=(link_col,)), hide_index=True,
                  border="horizontal")
         if controls:
-            _open_controls(ws, rows, median, lang)
+            _open_controls(ws, rows, lang)
     else:
         st.caption(t("workshop.board.ranking_empty", lang))
+    _spread(ws, latest, len(rows), lang)
+
+
+def _projector_layout(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, counts: Counter,
+                      latest: list, lang: str, show_join: bool) -> None:
+    """1920×1080 from the back of a room: chart and ranking side by side above the fold, the rest below."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if not rows:
+            st.info(t("workshop.board.empty", lang), icon=":material/qr_code_2:")
+        _chart(ws, rows, median, lang, present=True)
+    with right:
+        st.subheader(t("workshop.board.ranking_title", lang), anchor=False)
+        if rows:
+            st.table(escaped(_ranking(ws, rows, median, lang, compact=True)), hide_index=True, border="horizontal")
+        else:
+            st.caption(t("workshop.board.ranking_empty", lang))
+        _metrics(rows, counts, lang)
+    _median(median, len(rows), lang)
+    if show_join:
+        with st.columns([1, 2])[0]:
+            join_panel(ws, lang, qr_width=260)
+    _spread(ws, latest, len(rows), lang)
+
+
+def _metrics(rows: list[GroupRow], counts: Counter, lang: str) -> None:
+    m = st.columns(3)
+    m[0].metric(t("workshop.board.groups", lang), str(len(rows)))
+    m[1].metric(t("workshop.board.submissions", lang), str(sum(counts.values())))
+    m[2].metric(t("workshop.board.reaching", lang), t("workshop.board.reaching_value", lang,
+                n=sum(1 for r in rows if r.met), groups=len(rows)))
+
+
+def _median(median: MedianPath | None, n: int, lang: str) -> None:
+    if median is None:
+        return
+    st.subheader(t("workshop.board.median_title", lang), anchor=False)
+    st.markdown(t("workshop.board.median_text", lang, n=n, gap=gap_text(median, lang),
+                  net=fmt_tonnes(median.net_t, lang, co2e=True), year=median.year))
+    st.caption(t("workshop.board.median_how", lang))
+
+
+def _spread(ws: Workshop, latest: list, n: int, lang: str) -> None:
     st.subheader(t("workshop.board.spread_title", lang), anchor=False)
     spread, agreed = lever_spread(ws, latest, lang)
-    if len(rows) >= 2:
+    if n >= 2:
         st.markdown(t("workshop.board.agreed", lang, levers=", ".join(agreed)) if agreed
                     else t("workshop.board.agreed_none", lang))
     st.table(escaped(spread), hide_index=True, border="horizontal")
@@ -183,7 +254,7 @@ def _body(code: str, lang: str, present: bool, show_join: bool, controls: bool, 
 
 
 def _now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 @st.fragment(run_every=BOARD_REFRESH_S)

@@ -22,8 +22,20 @@ from ui import charts
 from ui.exports import chart_png, qr_png, to_excel_csv, to_xlsx
 from ui.fmt import fmt_tonnes
 from ui.i18n import normalize_lang, policy_label, t, target_label
-from ui.workshop_summary import (evaluate, gap_of, gap_text, group_pathway, group_rows, kommun_name,
-                                 lever_spread, local_time, pathways_frame, target_frame, unit)
+from ui.workshop_summary import (
+    evaluate,
+    gap_of,
+    gap_text,
+    group_pathway,
+    group_rows,
+    kommun_name,
+    lever_spread,
+    local_time,
+    median_levers,
+    pathways_frame,
+    target_frame,
+    unit,
+)
 
 
 def latest_of(subs: Sequence[Submission]) -> list[Submission]:
@@ -76,7 +88,7 @@ def readme(ws: Workshop, n: int, lang: str, join: str, now: _dt.datetime | None 
         t("workshop.export.readme.horizon", lang): str(ws.horizon),
         t("workshop.export.readme.open", lang): ", ".join(reg.lever(lid).label[lang] for lid in ws.open_levers),
         t("workshop.export.readme.created", lang): local_time(ws.created_at, date=True),
-        t("workshop.export.readme.exported", lang): local_time(now or _dt.datetime.now(_dt.timezone.utc), date=True),
+        t("workshop.export.readme.exported", lang): local_time(now or _dt.datetime.now(_dt.UTC), date=True),
         t("workshop.export.readme.count", lang): str(n),
         t("workshop.export.readme.model", lang): MODEL_VERSION,
         t("workshop.export.readme.link", lang): join,
@@ -104,14 +116,48 @@ def _ranking_table(ws: Workshop, subs: Sequence[Submission], lang: str, *, text:
     return pd.DataFrame(out)
 
 
+def _ranking_numbers(ws: Workshop, latest: Sequence[Submission], lang: str) -> pd.DataFrame:
+    """The ranking for the workbook: numbers as numbers, the unit in the header."""
+    rows, median = group_rows(ws, latest), group_pathway(ws, latest, lang)
+    yes, no = t("workshop.export.yes", lang), t("workshop.export.no", lang)
+    out = []
+    for place, r in [(i, r) for i, r in enumerate(rows, start=1)] + ([(None, median)] if median else []):
+        out.append({t("workshop.export.col.place", lang): place, t("workshop.export.col.group", lang): r.name,
+                    t("workshop.export.col.net", lang, year=r.year): round(r.net_t, 1),
+                    t("workshop.export.col.gap", lang): None if r.gap_t is None else round(r.gap_t, 1),
+                    t("workshop.export.col.met", lang): "–" if r.met is None else (yes if r.met else no)})
+    return pd.DataFrame(out)
+
+
+def _spread_numbers(ws: Workshop, latest: Sequence[Submission], lang: str) -> pd.DataFrame:
+    """Per open lever: unit, start, lowest, median, highest and how many groups moved it (numbers)."""
+    reg = load_registry()
+    medians = median_levers(ws, latest)
+    out = []
+    for lid in ws.open_levers:
+        lv, start = reg.lever(lid), float(ws.base_levers[lid])
+        vals = [float(s.levers.get(lid, start)) for s in latest]
+        out.append({t("workshop.export.col.lever", lang): lv.label[lang],
+                    t("workshop.export.col.unit", lang): unit(lv, lang),
+                    t("workshop.export.col.start", lang): start,
+                    t("workshop.export.col.min", lang): min(vals) if vals else None,
+                    t("workshop.export.col.median", lang): medians[lid] if vals else None,
+                    t("workshop.export.col.max", lang): max(vals) if vals else None,
+                    t("workshop.export.col.moved", lang): sum(1 for v in vals if abs(v - start) > 1e-9)})
+    return pd.DataFrame(out)
+
+
 def export_xlsx(ws: Workshop, subs: Sequence[Submission], lang: str = "sv", join: str = "",
                 now: _dt.datetime | None = None) -> bytes:
-    """Workbook: README, every submission, the ranking of the latest pathways and the lever spread."""
+    """Workbook: README, every submission, the ranking of the latest pathways and the lever spread.
+
+    Every figure is a number cell (tonnes with a thousands format); units are in the headers.
+    """
     lang = normalize_lang(lang)
     latest = latest_of(subs)
     sheets = {t("workshop.export.sheet.submissions", lang): submissions_table(ws, subs, lang),
-              t("workshop.export.sheet.ranking", lang): _ranking_table(ws, subs, lang),
-              t("workshop.export.sheet.levers", lang): lever_spread(ws, latest, lang)[0]}
+              t("workshop.export.sheet.ranking", lang): _ranking_numbers(ws, latest, lang),
+              t("workshop.export.sheet.levers", lang): _spread_numbers(ws, latest, lang)}
     return to_xlsx(sheets, readme(ws, len(subs), lang, join, now), t("workshop.export.sheet.readme", lang))
 
 
@@ -150,7 +196,7 @@ def brief_html(ws: Workshop, subs: Sequence[Submission], lang: str = "sv", join:
     settings = t("workshop.settings_line", lang, kommun=kommun_name(ws.kommun),
                  target=target_label(ws.target.selected, lang), policy=policy_label(ws.policy, lang),
                  horizon=ws.horizon)
-    when = local_time(now or _dt.datetime.now(_dt.timezone.utc), date=True)
+    when = local_time(now or _dt.datetime.now(_dt.UTC), date=True)
     meta = t("workshop.brief.meta", lang, code=ws.code, groups=len(rows), submissions=len(subs), time=when)
     parts.append(f"<p class='sub'>{_e(settings)}<br>{_e(meta)}</p>")
     if median is not None:

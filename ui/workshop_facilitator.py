@@ -12,13 +12,31 @@ from __future__ import annotations
 import streamlit as st
 
 from model.registry import load_registry
-from model.workshop_store import MAX_NAME_CHARS, Workshop, WorkshopError, WorkshopStore, normalize_code
+from model.workshop_store import (
+    MAX_NAME_CHARS,
+    Workshop,
+    WorkshopError,
+    WorkshopStore,
+    normalize_code,
+)
 from ui import state
 from ui.i18n import policy_label, t, target_label
 from ui.render import safe_text
 from ui.workshop_board import render_board
-from ui.workshop_common import board_url, join_panel, join_url, settings_line, status_text
-from ui.workshop_db import DB_ERRORS, DatabaseUnavailable, db_call, get_store, report_unavailable
+from ui.workshop_common import (
+    board_url,
+    join_panel,
+    join_url,
+    settings_line,
+    status_text,
+)
+from ui.workshop_db import (
+    DB_ERRORS,
+    DatabaseUnavailable,
+    db_call,
+    get_store,
+    report_unavailable,
+)
 from ui.workshop_export import brief_html, export_csv, export_xlsx
 from ui.workshop_summary import kommun_name
 
@@ -82,11 +100,34 @@ def _open_form(store: WorkshopStore, lang: str, code_hint: str | None) -> None:
         return
     if db_call(store.get_workshop, norm) is None:
         st.error(t("workshop.error.not_found", lang))
-    elif not db_call(store.verify_key, norm, key):
+        return
+    try:
+        ok = db_call(store.verify_key, norm, key, client=_client())
+    except WorkshopError as exc:  # too many wrong keys: refused before the key is even hashed
+        st.error(t(f"workshop.error.{exc.key}", lang, **exc.params), icon=":material/timer:")
+        return
+    if not ok:
         st.error(t("workshop.error.bad_key", lang), icon=":material/key_off:")
     else:
         _remember(norm, key.strip())
         st.rerun()
+
+
+def _client() -> str:
+    """Who is trying keys, for the guessing limit: the browser's address, else this session."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - AppTest and some proxies have no address
+        ip = None
+    if ip:
+        return f"ip:{ip}"
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        return f"session:{ctx.session_id}" if ctx else "session:-"
+    except Exception:  # noqa: BLE001
+        return "session:-"
 
 
 def _start(store: WorkshopStore, lang: str, code_hint: str | None) -> None:
@@ -117,15 +158,15 @@ def _action(store: WorkshopStore, action: str, code: str, key: str) -> None:
     ss = st.session_state
     try:
         if action == "clear":
-            n = store.clear(code, key)
+            n = db_call(store.clear, code, key)
             ss[MSG_KEY] = ("success", "workshop.manage.cleared", {"n": n})
             ss["wsf_clear_sure"] = False
         else:
-            store.set_status(code, key, "closed" if action == "close" else "open")
+            db_call(store.set_status, code, key, "closed" if action == "close" else "open")
             ss[MSG_KEY] = ("success", f"workshop.manage.{action}_done", {})
     except WorkshopError as exc:
         ss[MSG_KEY] = ("error", f"workshop.error.{exc.key}", {})
-    except DB_ERRORS:
+    except (DatabaseUnavailable, *DB_ERRORS):
         ss[MSG_KEY] = ("error", "workshop.db.unavailable", {})
 
 
@@ -154,8 +195,8 @@ def _manage(store: WorkshopStore, ws: Workshop, key: str, lang: str) -> None:
     st.caption(t("workshop.manage.export_help", lang))
     join = join_url(ws.code, lang)
 
-    def rows():  # noqa: ANN202 - runs on click, in Streamlit's download thread
-        return store.export(ws.code, key)
+    def rows():
+        return db_call(store.export, ws.code, key)
 
     stem = f"workshop-{ws.code}"
     c1, c2, c3 = st.columns(3)

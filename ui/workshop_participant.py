@@ -13,8 +13,16 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
-from model.workshop_store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, new_token,
-                                  normalize_code)
+from model.workshop_store import (
+    MAX_GROUP_CHARS,
+    Workshop,
+    WorkshopError,
+    clean_text,
+    group_key,
+    new_token,
+    normalize_code,
+)
+from model.workshop_validation import lever_value as checked_lever_value
 from ui import charts
 from ui.fmt import fmt_tonnes
 from ui.i18n import t
@@ -23,12 +31,25 @@ from ui.narrative import focus_year
 from ui.render import safe_text
 from ui.workshop_common import hide_sidebar, settings_line
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
-from ui.workshop_summary import (GroupRow, evaluate, gap_of, gap_text, kommun_name, lever_value,
-                                 local_time, pathways_frame, target_frame, unit)
+from ui.workshop_draft import DEVICE_KEY, device_token, load_draft, save_draft
+from ui.workshop_summary import (
+    GroupRow,
+    condition_lines,
+    evaluate,
+    gap_of,
+    gap_text,
+    kommun_name,
+    lever_value,
+    local_time,
+    pathways_frame,
+    target_frame,
+    unit,
+)
 
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
 VALUES_KEY, GROUP_VALUE = "wsp_values", "wsp_group_value"
+TAKEN_KEY, JOIN_KEY, AGAIN_KEY, NOTE_KEY = "wsp_taken", "wsp_join", "wsp_again", "wsp_note"
 
 
 def lever_key(lever_id: str) -> str:
@@ -37,16 +58,32 @@ def lever_key(lever_id: str) -> str:
 
 
 def _changed() -> None:
-    """Any change of settings or group name starts a new submission (a new token)."""
+    """Any change of settings or group name is a new version: stored as the device's draft, new token.
+
+    A value outside a lever's range or grid (a hand-made request) is refused: the slider goes
+    back to the last good value and the participant is told.
+    """
     ss = st.session_state
-    ss[TOKEN_KEY] = new_token()
     ss.pop(LAST_KEY, None)
+    ss.pop(TAKEN_KEY, None)
     if GROUP_KEY in ss:
         ss[GROUP_VALUE] = ss[GROUP_KEY]
     values = ss.setdefault(VALUES_KEY, {})
+    reg = load_registry()
     for lid in list(values):
-        if lever_key(lid) in ss:
-            values[lid] = float(ss[lever_key(lid)])
+        if lever_key(lid) not in ss:
+            continue
+        try:
+            values[lid] = checked_lever_value(reg, lid, ss[lever_key(lid)])
+        except (WorkshopError, TypeError, ValueError):
+            ss[NOTE_KEY] = ("workshop.participant.bad_value", {"value": str(ss[lever_key(lid)])[:20]})
+            ss[lever_key(lid)] = _widget_value(lid, values[lid])
+    token = None
+    if ss.get(CODE_KEY) and ss.get(DEVICE_KEY):
+        token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values)
+        if token is None:
+            ss[NOTE_KEY] = ("workshop.participant.draft_failed", {})
+    ss[TOKEN_KEY] = token or new_token()
 
 
 def _widget_value(lid: str, value: float) -> float | int:
@@ -68,6 +105,14 @@ def _seed(ws: Workshop) -> None:
         ss.pop(LAST_KEY, None)
         for lid in ws.open_levers:
             ss.pop(lever_key(lid), None)
+        draft = load_draft(ws, ss[DEVICE_KEY])
+        if draft is not None:  # a reload, a new session after a dropped connection or a restart
+            ss[VALUES_KEY].update({k: v for k, v in draft.levers.items() if k in ws.open_levers})
+            ss[GROUP_VALUE] = draft.group_name
+            ss.pop(GROUP_KEY, None)
+            ss[TOKEN_KEY] = draft.token
+            ss[NOTE_KEY] = ("workshop.participant.draft_restored",
+                            {"time": local_time(draft.updated_at)})
     values = ss[VALUES_KEY]
     for lid in ws.open_levers:
         values.setdefault(lid, float(ws.base_levers[lid]))
@@ -116,7 +161,11 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
     row = GroupRow("", None, levers, res, met, gap, float(res.net[i]), year)
     c1, c2 = st.columns(2)
     c1.metric(t("workshop.participant.net", lang, year=year), fmt_tonnes(res.net[i], lang, co2e=True))
-    c2.metric(t("workshop.participant.gap", lang), gap_text(row, lang))
+    lines = condition_lines(res, ws.target.selected, lang)
+    if lines is None:
+        c2.metric(t("workshop.participant.gap", lang), gap_text(row, lang))
+    else:  # a two-part target (gross at most a limit AND net at most zero): each condition on its own
+        c2.markdown(f"**{t('workshop.participant.gap', lang)}**\n\n" + "\n".join(f"- {line}" for line in lines))
     start = evaluate(ws, ws.base_levers)
     mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year)
     base = GroupRow(t("workshop.board.start_name", lang), None, ws.base_levers, start, None, None, 0.0, year)
@@ -131,14 +180,21 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
 
 def _submit(ws: Workshop, lang: str) -> None:
     ss = st.session_state
+    ss.pop(TAKEN_KEY, None)
     group = clean_text(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or "", MAX_GROUP_CHARS)
-    if not group:
-        st.error(t("workshop.error.group_empty", lang), icon=":material/badge:")
-        return
+    levers, device = current_levers(ws), ss[DEVICE_KEY]
+    # The stored draft's token: the same version retried (double tap, new session) is stored once.
+    token = save_draft(ws.code, device, group, {lid: levers[lid] for lid in ws.open_levers}) or ss[TOKEN_KEY]
+    ss[TOKEN_KEY] = token
     try:
-        res = db_call(get_store().submit, ws.code, group, current_levers(ws), ss[TOKEN_KEY])
+        res = db_call(get_store().submit, ws.code, group, levers, token, device=device,
+                      join=ss.get(JOIN_KEY) == group_key(group))
     except WorkshopError as exc:
-        st.error(t(f"workshop.error.{exc.key}", lang), icon=":material/error:")
+        if exc.key == "group_taken":
+            ss[TAKEN_KEY] = {"group": str(exc.params.get("group", group))}
+            return
+        params = {k: safe_text(v) for k, v in exc.params.items()}
+        st.error(t(f"workshop.error.{exc.key}", lang, **params), icon=":material/error:")
         return
     except DatabaseUnavailable as exc:
         report_unavailable(exc, lang, retry_key=None)  # the submit button is the retry
@@ -146,6 +202,42 @@ def _submit(ws: Workshop, lang: str) -> None:
         return
     ss[LAST_KEY] = {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
                     "count": res.group_count, "created": res.created}
+
+
+def _join_taken() -> None:
+    """Button callback: this device joins the group whose name it typed, then submits again."""
+    ss = st.session_state
+    ss[JOIN_KEY] = group_key(str(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or ""))
+    ss.pop(TAKEN_KEY, None)
+    ss[AGAIN_KEY] = True
+
+
+def _rename_taken() -> None:
+    ss = st.session_state
+    ss.pop(TAKEN_KEY, None)
+    ss[NOTE_KEY] = ("workshop.participant.rename_hint", {})
+
+
+def _taken_question(lang: str) -> None:
+    """A second device chose a name already in use: join that group or pick another name."""
+    taken = st.session_state.get(TAKEN_KEY)
+    if not taken:
+        return
+    name = safe_text(taken["group"])
+    with st.container(border=True):
+        st.warning(t("workshop.participant.taken", lang, group=name), icon=":material/group:")
+        c1, c2 = st.columns(2)
+        c1.button(t("workshop.participant.join", lang, group=name), key="wsp_join_btn", on_click=_join_taken,
+                  type="primary", width="stretch", icon=":material/group_add:")
+        c2.button(t("workshop.participant.rename", lang), key="wsp_rename_btn", on_click=_rename_taken,
+                  width="stretch", icon=":material/edit:")
+
+
+def _note(lang: str) -> None:
+    note = st.session_state.pop(NOTE_KEY, None)
+    if note:
+        key, params = note
+        st.info(t(key, lang, **{k: safe_text(v) for k, v in params.items()}), icon=":material/info:")
 
 
 def _last(lang: str) -> None:
@@ -188,6 +280,7 @@ def render_participant(code: str, lang: str) -> None:
     """The view a group uses to build and submit its pathway."""
     hide_sidebar()
     _language()
+    device_token()
     try:
         ws = db_call(get_store().get_workshop, code) if code else None
     except DatabaseUnavailable as exc:
@@ -199,6 +292,7 @@ def render_participant(code: str, lang: str) -> None:
         return
     _seed(ws)
     st.title(safe_text(ws.name), anchor=False)
+    _note(lang)
     st.caption(settings_line(ws, lang))
     if not ws.is_open:
         st.warning(t("workshop.participant.closed", lang), icon=":material/lock:")
@@ -211,7 +305,8 @@ def render_participant(code: str, lang: str) -> None:
     levers = current_levers(ws)
     _preview(ws, levers, lang)
     if st.button(t("workshop.participant.submit", lang), key="wsp_submit", type="primary", width="stretch",
-                 icon=":material/send:", disabled=not ws.is_open):
+                 icon=":material/send:", disabled=not ws.is_open) or st.session_state.pop(AGAIN_KEY, False):
         _submit(ws, lang)
+    _taken_question(lang)
     _last(lang)
     st.caption(t("workshop.participant.resubmit_note", lang, time=local_time(ws.created_at, date=True)))

@@ -51,7 +51,7 @@ def local_time(value: _dt.datetime | None, lang: str = "sv", *, date: bool = Fal
     if value is None:
         return "–"
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_dt.timezone.utc)
+        value = value.replace(tzinfo=_dt.UTC)
     return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M" if date else "%H:%M:%S")
 
 
@@ -127,11 +127,39 @@ def median_levers(ws: Workshop, latest: Sequence[Submission]) -> dict[str, float
     return out
 
 
-def group_pathway(ws: Workshop, latest: Sequence[Submission], lang: str) -> GroupRow | None:
-    """The median pathway as a row (None without submissions)."""
+@dataclass(frozen=True)
+class MedianPath:
+    """The groups' median outcome: for each year the median of their net emissions (t CO₂e).
+
+    Not a set of lever positions: a per-year median of outcomes always lies between the lowest
+    and the highest group, so it can never contradict every group (the medians of the levers,
+    run through the model, could: three groups that each cut emissions by different levers
+    would give a "joint path" that cuts nothing).
+    """
+
+    name: str
+    years: np.ndarray
+    net: np.ndarray
+    net_t: float
+    year: int
+    met: bool | None
+    gap_t: float | None
+    groups: int
+
+
+def group_pathway(ws: Workshop, latest: Sequence[Submission], lang: str) -> MedianPath | None:
+    """The median of the groups' pathways, year by year, and the median of their gaps (None without groups)."""
     if not latest:
         return None
-    return _row(ws, t("workshop.board.median_name", lang), median_levers(ws, latest), None, len(latest))
+    rows = [_row(ws, s.group_name, s.levers, s, 1) for s in latest]
+    years = rows[0].result.years.astype(int)
+    net = np.median(np.vstack([r.result.net for r in rows]), axis=0)
+    year = rows[0].year
+    gaps = [0.0 if r.met else r.gap_t for r in rows if r.met is not None and (r.met or r.gap_t is not None)]
+    gap = float(np.median(gaps)) if gaps else None
+    i = int(np.flatnonzero(years == year)[0])
+    return MedianPath(t("workshop.board.median_name", lang), years, net, float(net[i]), year,
+                      None if gap is None else gap <= 1e-6, gap, len(rows))
 
 
 def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple[pd.DataFrame, list[str]]:
@@ -149,10 +177,10 @@ def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple
         start = ws.base_levers[lid]
         vals = np.array([s.levers.get(lid, start) for s in latest], dtype=float)
         moved = int(np.sum(np.abs(vals - start) > 1e-9)) if n else 0
-        agree = n >= 2 and float(vals.max() - vals.min()) <= AGREE_SHARE * (lv.max - lv.min) + 1e-9
+        agree = n >= 2 and moved > 0 and float(vals.max() - vals.min()) <= AGREE_SHARE * (lv.max - lv.min) + 1e-9
         if agree and abs(medians[lid] - start) > 1e-9:
             agreed.append(lv.label[lang])  # agree to move it (not merely all left at the start)
-        fmt = (lambda x: lever_value(lv, x, lang)) if n else (lambda x: "–")  # noqa: E731
+        fmt = (lambda x, lv=lv: lever_value(lv, x, lang)) if n else (lambda x: "–")
         rows.append({
             t("workshop.spread.lever", lang): lv.label[lang],
             t("workshop.spread.start", lang): lever_value(lv, start, lang),
@@ -161,16 +189,41 @@ def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple
             t("workshop.spread.max", lang): fmt(vals.max() if n else 0),
             t("workshop.spread.moved", lang): t("workshop.spread.moved_value", lang, moved=moved, groups=n),
             t("workshop.spread.agree", lang): (t("workshop.spread.agree_yes", lang) if agree else
-                                               t("workshop.spread.agree_no", lang) if n >= 2 else "–"),
+                                               "–" if n < 2 else
+                                               t("workshop.spread.agree_untouched", lang) if not moved else
+                                               t("workshop.spread.agree_no", lang)),
         })
     return pd.DataFrame(rows), agreed
 
 
-def gap_text(row: GroupRow, lang: str) -> str:
+def gap_text(row: GroupRow | MedianPath, lang: str) -> str:
     """"Målet nås", "12 300 ton CO₂e" or "–" (not evaluable within the horizon)."""
     if row.met:
         return t("workshop.board.met", lang)
     return "–" if row.gap_t is None else fmt_tonnes(row.gap_t, lang, co2e=True)
+
+
+def condition_lines(result: ScenarioResult, target_id: str, lang: str) -> list[str] | None:
+    """Both conditions of a two-part target (gross at most a limit AND net at most zero), one line each.
+
+    None for one-part targets. Each line says how far that condition is from being met in the
+    target year, in t CO₂e, or that it is met.
+    """
+    v = result.target(target_id)
+    if "max_gross_pct" not in v.details or v.allowed_t is None or not v.evaluable:
+        return None
+    years = result.years.tolist()
+    if v.year not in years:
+        return None
+    i = years.index(v.year)
+    gross, net, limit = float(result.gross[i]), float(result.net[i]), float(v.allowed_t)
+    limit_text = fmt_tonnes(limit, lang, co2e=True)
+    lines = [t("workshop.participant.gap_gross", lang, value=fmt_tonnes(gross - limit, lang, co2e=True),
+               limit=limit_text) if gross > limit + 1e-6 else
+             t("workshop.participant.gap_gross_ok", lang, limit=limit_text)]
+    lines.append(t("workshop.participant.gap_net", lang, value=fmt_tonnes(net, lang, co2e=True))
+                 if net > 1e-6 else t("workshop.participant.gap_net_ok", lang))
+    return lines
 
 
 def share_params(ws: Workshop, levers: Mapping[str, float], lang: str) -> dict[str, str]:
@@ -191,10 +244,13 @@ def target_frame(ws: Workshop, result: ScenarioResult, lang: str) -> pd.DataFram
                          "label": [t(f"workshop.board.{key}", lang, year=v.year)]})
 
 
-def pathways_frame(rows: Iterable[GroupRow], median: GroupRow | None) -> pd.DataFrame:
-    """[scenario, year, tonnes]: each group's net emissions, the group pathway first."""
+def pathways_frame(rows: Iterable[GroupRow], median: MedianPath | None) -> pd.DataFrame:
+    """[scenario, year, tonnes]: each group's net emissions, the groups' median first."""
     frames, taken = [], set()
-    for row in ([median] if median else []) + list(rows):
+    if median is not None:
+        frames.append(pd.DataFrame({"scenario": chart_label(median.name, taken), "year": median.years,
+                                    "tonnes": median.net}))
+    for row in rows:
         frames.append(pd.DataFrame({"scenario": chart_label(row.name, taken), "year": row.result.years.astype(int),
                                     "tonnes": row.result.net}))
     if not frames:
