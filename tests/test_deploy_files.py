@@ -212,6 +212,7 @@ def test_production_settings_and_valid_option_names(app_services: dict[str, Any]
     assert env["STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION"] == "true"
     assert env["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] == "none"
     assert env["STREAMLIT_SERVER_ALLOWED_HOSTS"]
+    assert env["KLIMAT_ALLOWED_HOSTS"] == env["STREAMLIT_SERVER_ALLOWED_HOSTS"], "asgi.py's Host check"
     assert 0 < int(env["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"]) <= 10
     # Every STREAMLIT_* variable (compose and Dockerfile) names a real 1.67 option.
     known = {opt.env_var for opt in st_config.get_config_options().values()}
@@ -264,9 +265,29 @@ def test_nginx_passes_websocket_upgrades() -> None:
 
 def test_nginx_upload_limit_and_internal_endpoints() -> None:
     conf = _nginx()
+    import asgi
     size = re.search(r"client_max_body_size\s+(\d+)m\s*;", conf)
-    assert size and int(size.group(1)) >= 5  # Streamlit's server.maxUploadSize
+    # Above the app's own cap, so the app (not nginx) answers an oversized scenario file.
+    assert size and int(size.group(1)) * 1024 * 1024 > asgi.MAX_UPLOAD_BYTES
     assert re.search(r"location\s+=\s+/_stcore/metrics\s*\{\s*(return\s+40\d|deny\s+all)", conf)
+
+
+def test_nginx_adds_the_security_headers_and_refuses_other_hosts() -> None:
+    conf = _nginx()
+    for header in ("X-Frame-Options SAMEORIGIN", "Content-Security-Policy \"frame-ancestors 'self'\"",
+                   "X-Content-Type-Options nosniff", "Referrer-Policy strict-origin-when-cross-origin"):
+        assert re.search(rf"add_header\s+{re.escape(header)}\s+always\s*;", conf), header
+        assert re.search(rf"proxy_hide_header\s+{header.split()[0]}\s*;", conf), "sent twice"
+    default = re.search(r"listen\s+80\s+default_server;(.*?)\n\}", conf, re.S)
+    assert default and "return 444" in default.group(1), "other host names must not reach the app"
+    assert re.search(r"server_name\s+(?!_)[\w.-]+", conf)
+
+
+def test_deploy_readme_says_what_the_app_and_the_proxy_do() -> None:
+    text = DEPLOY_README.read_text(encoding="utf-8")
+    for needle in ("KLIMAT_ALLOWED_HOSTS", "frame-ancestors 'self'", "X-Frame-Options", "KLIMAT_EXPOSE_METRICS",
+                   "Strict-Transport-Security", "128 KiB", "favicon"):
+        assert text.count(needle) >= 2, needle  # Swedish and English
 
 
 # --------------------------------------------------------------------------- documentation
