@@ -26,6 +26,7 @@ from ui.i18n import actor_label, normalize_lang, t
 DEFAULT_KOMMUN = "0381"
 METHOD_SECTIONS = ("data", "baseline", "levers", "combine", "removals", "targets", "attribution",
                    "uncertainty", "blind")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _COMMIT = re.compile(r"@([0-9a-f]{7})[0-9a-f]{33}")
 
 
@@ -241,12 +242,15 @@ def _downloads(lang: str, kommun: Kommun) -> None:
     # Deferred: each callable runs in a worker thread on click and must not touch st.*.
     buttons = (
         ("kommun_inventory", lambda: ex.inventory_csv(code, lang), f"klimatvagar_utslapp_{code}.csv"),
-        ("all_inventory", ex.all_inventory_csv, "klimatvagar_utslapp_alla_kommuner.csv"),
+        ("all_inventory", lambda: ex.all_inventory_csv(lang), "klimatvagar_utslapp_alla_kommuner.csv"),
+        ("all_inventory_xlsx", lambda: ex.all_inventory_xlsx(lang), "klimatvagar_utslapp_alla_kommuner.xlsx"),
         ("population", lambda: ex.population_csv(code, lang), f"klimatvagar_folkmangd_{code}.csv"),
+        ("population_xlsx", lambda: ex.population_xlsx(code, lang), f"klimatvagar_folkmangd_{code}.xlsx"),
         ("levers", lambda: ex.levers_csv(lang, nnm, name), f"klimatvagar_spakar_{code}.csv"),
         ("parameters", lambda: ex.parameters_csv(lang), "klimatvagar_parametrar.csv"),
     )
     for key, build, file_name in buttons:
+        mime = "text/csv" if file_name.endswith(".csv") else XLSX_MIME
         st.download_button(t(f"data_page.download.{key}", lang, kommun=name), data=build, file_name=file_name,
-                           mime="text/csv", on_click="ignore", key=f"dl_{key}",
+                           mime=mime, on_click="ignore", key=f"dl_{key}",
                            help=t("data_page.download.help", lang), icon=":material/download:")

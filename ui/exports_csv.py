@@ -1,9 +1,10 @@
-"""Input tables for download, as CSV for Swedish Excel (pure: no Streamlit).
+"""Input tables for download, as CSV or XLSX in the user's language (pure: no Streamlit).
 
 Every function returns a plain :class:`pandas.DataFrame` with numeric columns
-kept numeric, or the CSV bytes built from one by :func:`to_excel_csv`: ``;`` as
-separator, decimal comma and UTF-8 with a byte-order mark, which is what Excel
-with Swedish regional settings opens correctly (å/ä/ö included). The byte
+kept numeric, or the file bytes built from one by the app's one CSV writer,
+:func:`ui.exports.spreadsheet.to_excel_csv` (Swedish: ``;`` and decimal comma;
+English: ``,`` and decimal point; codes quoted as text; formula guard), or by
+:func:`ui.exports.to_xlsx` (codes are text cells in every spreadsheet). The byte
 functions take only hashable arguments and are cached, so a deferred
 ``st.download_button(data=lambda: ...)`` can call them from its worker thread.
 """
@@ -19,28 +20,10 @@ from model.data import SECTORS, inventory, load_dataset
 from model.kommuner import find_kommun
 from model.registry import Lever, load_registry
 from model.sources import data_path
+from ui.exports.spreadsheet import to_excel_csv
 from ui.i18n import actor_label, catalog, normalize_lang, sector_label, t
 
-BOM = "\ufeff"
 _UNIT_KEYS = {"%": "pct", "kt/år": "kt_per_year", "t/år": "t_per_year"}
-
-
-def to_excel_csv(df: pd.DataFrame) -> bytes:
-    """Encode a table as CSV for Swedish Excel.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Table to write; the index is not written. Float columns get a decimal comma.
-
-    Returns
-    -------
-    bytes
-        UTF-8 with BOM, ``;``-separated, CRLF line ends; reads back with
-        ``pd.read_csv(io.BytesIO(b), sep=";", decimal=",", encoding="utf-8-sig")``.
-    """
-    text = df.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
-    return (BOM + text).encode("utf-8")
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -161,33 +144,62 @@ def _cols(lang: str) -> dict[str, str]:
     return {k[len(prefix):]: v for k, v in catalog(normalize_lang(lang)).items() if k.startswith(prefix)}
 
 
-@lru_cache(maxsize=1)
-def all_inventory_csv() -> bytes:
-    """The shipped all-kommuner inventory (``kommuner_emissions_by_sector.csv``) as Excel CSV."""
-    df = pd.read_csv(data_path("kommuner_emissions_by_sector.csv"),
-                     dtype={"kommun_code": str, "kommun": str, "lan": str, "sector": str})
-    return to_excel_csv(df)
+def all_inventory_frame() -> pd.DataFrame:
+    """The shipped all-kommuner inventory (``kommuner_emissions_by_sector.csv``), codes as text."""
+    return pd.read_csv(data_path("kommuner_emissions_by_sector.csv"),
+                       dtype={"kommun_code": str, "kommun": str, "lan": str, "sector": str})
+
+
+@lru_cache(maxsize=2)
+def all_inventory_csv(lang: str = "sv") -> bytes:
+    """The shipped all-kommuner inventory as CSV in the language's dialect (codes quoted)."""
+    return to_excel_csv(all_inventory_frame(), lang)
+
+
+@lru_cache(maxsize=2)
+def all_inventory_xlsx(lang: str = "sv") -> bytes:
+    """The same as XLSX: kommun and län codes are text cells ("0114"), whatever the spreadsheet."""
+    from ui.exports import to_xlsx
+
+    return to_xlsx({"SMHI": all_inventory_frame()}, _readme("kommuner_emissions_by_sector.csv", lang),
+                   t("data_page.download.readme_sheet", lang))
+
+
+def _readme(file: str, lang: str) -> dict[str, str]:
+    from model.sources import source_line
+
+    return {t("data_page.download.readme_source", lang): source_line(file, lang),
+            t("data_page.download.readme_units", lang): t("data_page.download.readme_units_value", lang)}
 
 
 @lru_cache(maxsize=64)
 def inventory_csv(code: str, lang: str) -> bytes:
-    """One kommun's inventory (see :func:`inventory_frame`) as Excel CSV."""
-    return to_excel_csv(inventory_frame(code, lang))
+    """One kommun's inventory (see :func:`inventory_frame`) as CSV in the language's dialect."""
+    return to_excel_csv(inventory_frame(code, lang), lang)
 
 
 @lru_cache(maxsize=64)
 def population_csv(code: str, lang: str) -> bytes:
-    """One kommun's population 1950–2025 (see :func:`population_frame`) as Excel CSV."""
-    return to_excel_csv(population_frame(code, lang))
+    """One kommun's population 1950–2025 (see :func:`population_frame`) as CSV (code quoted)."""
+    return to_excel_csv(population_frame(code, lang), lang)
+
+
+@lru_cache(maxsize=64)
+def population_xlsx(code: str, lang: str) -> bytes:
+    """One kommun's population as XLSX: the kommun code is a text cell ("0114")."""
+    from ui.exports import to_xlsx
+
+    return to_xlsx({t("data_page.download.population_sheet", lang): population_frame(code, lang)},
+                   _readme("kommuner_population.csv", lang), t("data_page.download.readme_sheet", lang))
 
 
 @lru_cache(maxsize=64)
 def levers_csv(lang: str, nnm: tuple[float, ...], kommun: str) -> bytes:
-    """The lever registry (see :func:`lever_frame`) as Excel CSV."""
-    return to_excel_csv(lever_frame(lang, nnm, kommun))
+    """The lever registry (see :func:`lever_frame`) as CSV in the language's dialect."""
+    return to_excel_csv(lever_frame(lang, nnm, kommun), lang)
 
 
 @lru_cache(maxsize=4)
 def parameters_csv(lang: str) -> bytes:
-    """The model parameters (see :func:`parameter_frame`) as Excel CSV."""
-    return to_excel_csv(parameter_frame(lang))
+    """The model parameters (see :func:`parameter_frame`) as CSV in the language's dialect."""
+    return to_excel_csv(parameter_frame(lang), lang)

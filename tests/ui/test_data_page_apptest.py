@@ -18,7 +18,8 @@ from ui.i18n import t
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "data_metod.py")
 CASES = [("SV", "0381"), ("EN", "1480"), ("SV", "2403")]  # Enköping, Göteborg, Bjurholm (rural)
-DOWNLOADS = ("dl_kommun_inventory", "dl_all_inventory", "dl_population", "dl_levers", "dl_parameters")
+DOWNLOADS = ("dl_kommun_inventory", "dl_all_inventory", "dl_all_inventory_xlsx", "dl_population",
+             "dl_population_xlsx", "dl_levers", "dl_parameters")
 
 
 def _run(lang: str | None, code: str | None) -> AppTest:

@@ -1,6 +1,7 @@
 """Tests for ui.exports: CSV for Swedish Excel, XLSX and chart images (the brief: test_exports_brief.py)."""
 from __future__ import annotations
 
+import csv
 import io
 
 import numpy as np
@@ -42,9 +43,9 @@ def test_csv_round_trips_for_swedish_excel(result: ScenarioResult) -> None:
     raw = exports.to_excel_csv(df)
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads å/ä/ö"
     text = raw.decode("utf-8-sig")
-    header = text.splitlines()[0]
-    assert header.split(";")[0] == "År"
-    assert "Egen uppvärmning av bostäder och lokaler, ton CO₂e/år" in header.split(";")
+    header = next(csv.reader(text.splitlines()[:1], delimiter=";"))
+    assert header[0] == "År"
+    assert "Egen uppvärmning av bostäder och lokaler, ton CO₂e/år" in header
     assert "236604,85" in text, "decimal comma, no thousands separator"
     back = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(back.columns) == list(df.columns)

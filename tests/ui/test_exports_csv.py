@@ -14,14 +14,15 @@ from model.baseline import build_context
 from model.data import DATA_DIR, inventory, load_dataset
 from model.registry import load_registry
 from ui import exports_csv as ex
+from ui.exports.spreadsheet import read_csv_kwargs
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 BOM = b"\xef\xbb\xbf"
 
 
-def _read_back(data: bytes, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", **kwargs)
+def _read_back(data: bytes, lang: str = "sv", **kwargs) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), **read_csv_kwargs(lang), **kwargs)
 
 
 @pytest.fixture
@@ -45,10 +46,13 @@ def test_bom_first_then_utf8(sample: pd.DataFrame) -> None:
 
 def test_semicolon_separator_and_decimal_comma(sample: pd.DataFrame) -> None:
     lines = ex.to_excel_csv(sample).decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "Kommun;År;Utsläpp (ton CO₂e);Andel"
-    assert lines[1] == "Enköping;1990;333649,002;0,058"
-    assert lines[2] == "Umeå;2000;1234,5;-0,08"
-    assert lines[4].startswith('"Ö; med ""citat""";2025;;12,0')  # quoted text, empty for NaN
+    # Text quoted (so "0114" can stay text), numbers bare with a decimal comma, NaN empty.
+    assert lines[0] == '"Kommun";"År";"Utsläpp (ton CO₂e)";"Andel"'
+    assert lines[1] == '"Enköping";1990;333649,002;0,058'
+    assert lines[2] == '"Umeå";2000;1234,5;-0,08'
+    assert lines[4] == '"Ö; med ""citat""";2025;;12'
+    en = ex.to_excel_csv(sample, "en").decode("utf-8-sig").split("\r\n")
+    assert en[1] == '"Enköping",1990,333649.002,0.058'  # English dialect: comma and decimal point
     assert "333649.002" not in lines[1]
 
 
@@ -68,7 +72,7 @@ def test_kommun_inventory_matches_the_model_to_the_tonne_fraction() -> None:
     np.testing.assert_allclose(total, inv.sum(axis=1), atol=0.006)
     assert total.iloc[-1] == pytest.approx(236604.85, abs=0.01)  # PROVENANCE: 2024 sum 236 604.85
     assert "Transporter (ton CO₂e)" in back.columns
-    assert "Transport (t CO₂e)" in _read_back(ex.inventory_csv("0381", "en")).columns
+    assert "Transport (t CO₂e)" in _read_back(ex.inventory_csv("0381", "en"), "en").columns
 
 
 def test_all_kommuner_inventory_is_the_shipped_file() -> None:
@@ -90,7 +94,7 @@ def test_population_of_a_rural_kommun() -> None:
 def test_levers_csv_one_row_per_lever_with_registry_numbers(code: str, lang: str) -> None:
     reg = load_registry()
     nnm = tuple(float(v) for v in build_context(code).nnm)
-    back = _read_back(ex.levers_csv(lang, nnm, "X"))
+    back = _read_back(ex.levers_csv(lang, nnm, "X"), lang)
     col = lambda key: t(f"data_page.col.{key}", lang)  # noqa: E731
     assert back[col("lever_id")].tolist() == list(reg.lever_ids)
     assert back[col("lever")].tolist() == [lv.label[lang] for lv in reg.levers]

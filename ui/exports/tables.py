@@ -17,12 +17,10 @@ import pandas as pd
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
-from ui import exports_csv
+from ui.exports.spreadsheet import to_excel_csv
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit
 from ui.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
-# Cells a spreadsheet would run as a formula (CSV injection, OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -157,30 +155,6 @@ def readme_info(result: ScenarioResult, lang: str = "sv", share_url: str = "", *
     return rows
 
 
-def _defuse(value: Any) -> Any:
-    """Text a spreadsheet would evaluate as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_excel_csv(df: pd.DataFrame) -> bytes:
-    """CSV that Swedish Excel opens correctly by double-click.
-
-    ``;`` as separator, decimal comma, UTF-8 with BOM (so å/ä/ö and "CO₂" survive),
-    CRLF line ends, no index. Text cells starting with ``= + - @`` are prefixed with an
-    apostrophe (CSV injection); numbers are untouched. The encoding is
-    :func:`ui.exports_csv.to_excel_csv`'s (the data page's downloads); this adds the formula guard.
-
-    Read back with ``pandas.read_csv(buf, sep=";", decimal=",", encoding="utf-8-sig")``.
-    """
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_defuse)
-    return exports_csv.to_excel_csv(out)
-
-
 def _sheet_name(name: str, taken: set[str]) -> str:
     base = _SHEET_BAD.sub("_", str(name)).strip("'") or "Sheet"
     base = base[:31]
@@ -263,8 +237,8 @@ def to_xlsx(sheets: Mapping[str, pd.DataFrame], readme: Mapping[str, str],
 
 
 def scenario_csv(result: ScenarioResult, lang: str = "sv") -> bytes:
-    """:func:`scenario_table` as a Swedish-Excel CSV file."""
-    return to_excel_csv(scenario_table(result, lang))
+    """:func:`scenario_table` as CSV in the language's spreadsheet dialect (see :mod:`ui.exports.spreadsheet`)."""
+    return to_excel_csv(scenario_table(result, lang), lang)
 
 
 def scenario_xlsx(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
