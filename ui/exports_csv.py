@@ -20,6 +20,7 @@ from model.data import SECTORS, inventory, load_dataset
 from model.kommuner import find_kommun
 from model.registry import Lever, load_registry
 from model.sources import data_path
+from ui.exports.common import source_text
 from ui.exports.spreadsheet import to_excel_csv
 from ui.i18n import actor_label, catalog, normalize_lang, sector_label, t
 
@@ -30,16 +31,6 @@ def unit_label(unit: str, lang: str) -> str:
     """Display form of a registry unit ("kt/år" -> "kt/yr" in English); unknown units unchanged."""
     key = _UNIT_KEYS.get(unit)
     return t(f"data_page.unit.{key}", lang) if key else unit
-
-
-def source_text(source: str | None, lang: str) -> str:
-    """A registry source with a leading "assumption" translated ("Antagande (…)"); "–" if empty."""
-    text = (source or "").strip()
-    if not text:
-        return "–"
-    if text.lower().startswith("assumption"):
-        return t("common.assumption", lang) + text[len("assumption"):]
-    return text
 
 
 def streams_text(lever: Lever, lang: str) -> str:

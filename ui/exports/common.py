@@ -2,6 +2,7 @@
 values, lever sources and target descriptions (pure: no Streamlit)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -89,6 +90,7 @@ def _short_source(source: str, lang: str, limit: int | None = None) -> str:
     text = " ".join(str(source).split())
     if text.lower().startswith("assumption"):
         return t("exports.brief.assumption_is_assumption", lang)
+    text = source_text(text, lang)  # "derived:" and model-methods references in the user's words
     if limit:
         text = _first_clause(text)
         if len(text) > limit:
@@ -103,3 +105,29 @@ def _target_description(verdict: TargetVerdict, result: ScenarioResult, lang: st
              max_share=fmt_pct(spec.max_gross_pct / 100, 0, lang),
              rate=fmt_pct((rate or 0) / 100, 0 if rate is None or float(rate).is_integer() else 1, lang),
              share=fmt_pct(0.7, 0, lang))
+
+
+# The registry cites the developer document "model-methods §2.1", which users do not have.
+_METHODS_REF = re.compile(r"\(?(?:see\s+)?model-methods\s*§\s*[\d.]*\d\)?")
+_DERIVED = re.compile(r"^derived\s*:?\s*", re.IGNORECASE)
+_ASSUMPTION = re.compile(r"^assumption\b:?", re.IGNORECASE)
+
+
+def source_text(source: str | None, lang: str) -> str:
+    """A registry source in the user's language where the registry uses fixed words; "–" if empty.
+
+    "assumption (…)" becomes "Antagande (…)", "derived: …" "Härledd: …", and references to
+    the developer document model-methods become a pointer to the Method tab users can open.
+    The citations themselves are as the registry writes them (see the report on
+    model/registry.toml: language-specific source fields are being added there).
+    """
+    text = " ".join((source or "").split())
+    if not text:
+        return "–"
+    ref = t("data_page.source.method_ref", lang)
+    text = _METHODS_REF.sub(lambda m: f"({ref})" if m.group(0).startswith("(") else ref, text)
+    if _ASSUMPTION.match(text):
+        text = t("common.assumption", lang) + _ASSUMPTION.sub("", text, count=1)
+    elif _DERIVED.match(text):
+        text = t("data_page.source.derived", lang) + " " + _DERIVED.sub("", text, count=1)
+    return text[:1].upper() + text[1:] if text.startswith(ref) else text

@@ -18,7 +18,7 @@ from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui.exports.spreadsheet import to_excel_csv
-from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit
+from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
 from ui.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -90,8 +90,7 @@ def levers_table(result: ScenarioResult, lang: str = "sv", year: int | None = No
             t("exports.col.nnm", lang): nnm[lv.id],
             t("exports.col.actor", lang): actor_label(lv.actor, lang),
             t("exports.col.reduction", lang, year=year): round(float(result.attribution[lv.id][i]), 2),
-            t("exports.col.source", lang): (t("common.assumption", lang) + ": " + lv.source
-                                            if lv.is_assumption else lv.source),
+            t("exports.col.source", lang): source_text(lv.source, lang),
         })
     return pd.DataFrame(rows)
 
