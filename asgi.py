@@ -43,9 +43,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit import config as st_config
 from streamlit.runtime.pages_manager import PagesManager
-from starlette.middleware import Middleware
 
 from model.scenario import MAX_FILE_BYTES
 from ui.nav import page_routes

@@ -179,6 +179,13 @@ def test_dockerignore_keeps_secrets_and_state_out() -> None:
 # --------------------------------------------------------------------------- compose
 
 
+def test_image_keeps_the_local_favicon() -> None:
+    # app.py's page icon is static/favicon.png (no icon font from another host); the image needs it.
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert (ROOT / "static" / "favicon.png").stat().st_size < 10_000
+    assert not any(p.strip("/") in ("static", "static/favicon.png", "*.png", "**/*.png") for p in ignored)
+
+
 def test_compose_has_several_replicas_a_proxy_and_a_database(compose: dict[str, Any],
                                                               app_services: dict[str, Any]) -> None:
     assert 2 <= len(app_services) <= 3, list(app_services)

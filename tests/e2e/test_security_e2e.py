@@ -74,7 +74,7 @@ def test_jamfor_names_and_captions_are_plain_text(page: Any, shot: Callable[...,
     assert text.count(NAME) >= 3, "card, message and captions show the name as typed"
 
 
-def test_oversized_upload_is_refused(page: Any, tmp_path: Any) -> None:
+def test_oversized_upload_is_refused(page: Any, tmp_path: Any, shot: Callable[..., Any]) -> None:
     big = tmp_path / "stor.toml"
     big.write_bytes(b"# " + b"x" * (300 * 1024) + b"\n")
     open_page(page, "/compare", "[data-testid='stFileUploader']")
@@ -82,6 +82,8 @@ def test_oversized_upload_is_refused(page: Any, tmp_path: Any) -> None:
         page.get_by_test_id("stFileUploader").locator("input[type='file']").set_input_files(str(big))
     assert info.value.status == 413
     wait_for_app(page)
+    page.wait_for_timeout(500)
+    shot(page)
     assert page.get_by_test_id("stAlert").filter(has_text="Lade till").count() == 0
 
 
