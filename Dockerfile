@@ -2,6 +2,10 @@
 #
 #   docker build -t klimatvagar .
 #   docker run --rm -p 8501:8501 klimatvagar          # http://localhost:8501
+#   docker run --rm -p 8501:8501 -e KLIMAT_ALLOWED_HOSTS=klimat.example.se klimatvagar
+#
+# asgi.py answers only loopback and the host names in KLIMAT_ALLOWED_HOSTS (DNS-rebinding guard;
+# /_stcore/health answers any host), so set it to the name the site is reached by.
 #
 # One Streamlit process per container (scale with replicas behind a sticky proxy, see
 # deploy/compose.yaml and deploy/README.md). Settings come from .streamlit/config.toml;
