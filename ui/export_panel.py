@@ -26,11 +26,13 @@ def render_export_panel(result: ScenarioResult, lang: str, share_url: str) -> No
     slug = _slug(result)
     items: list[tuple[str, Callable[[], bytes | str], str, str]] = [
         (t("export.csv", lang), lambda: exports.scenario_csv(result, lang), f"{slug}.csv", "text/csv"),
+        (t("exports.meta.download", lang), lambda: exports.scenario_metadata_csv(result, lang, share_url),
+         f"{slug}-om-datat.csv" if lang == "sv" else f"{slug}-about.csv", "text/csv"),
         (t("export.xlsx", lang), lambda: exports.scenario_xlsx(result, lang, share_url), f"{slug}.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (t("export.png", lang), lambda: exports.chart_png(exports.main_chart_spec(result, lang)),
+        (t("export.png", lang), lambda: exports.chart_png(exports.chart_export_spec(result, lang)),
          f"{slug}.png", "image/png"),
-        (t("export.svg", lang), lambda: exports.chart_svg(exports.main_chart_spec(result, lang)),
+        (t("export.svg", lang), lambda: exports.chart_svg(exports.chart_export_spec(result, lang)),
          f"{slug}.svg", "image/svg+xml"),
         (t("export.brief_pdf", lang), lambda: exports.brief_pdf(result, lang, share_url), f"{slug}.pdf",
          "application/pdf"),

@@ -162,7 +162,7 @@ def test_main_chart_history_vs_projection(main_spec: dict) -> None:
              and leaf["encoding"]["x"]["field"] == "x"]
     assert [mark_type(leaf) for leaf in split] == ["rule", "text", "text"]
     assert split[0]["mark"]["strokeDash"] == [4, 4]
-    assert rows(main_spec, split[1]) == [{"x": 2024.5, "text": "Modellberäknat →",
+    assert rows(main_spec, split[1]) == [{"x": 2024.5, "text": "Prognos →",
                                           "before": "← Uppmätt (SMHI)"}]
     assert [leaf["encoding"]["text"]["field"] for leaf in split[1:]] == ["text", "before"]
 
@@ -295,7 +295,7 @@ def test_main_chart_png_and_svg(main_spec: dict) -> None:
     svg = to_svg(main_spec)
     assert isinstance(svg, str) and svg.lstrip().startswith("<svg")
     assert re.search(r">\d{2,3}(?:\u00a0|&#160;|&nbsp;)000<", svg), "axis lacks sv grouping"
-    assert ">2030<" in svg and "Modellberäknat →" in svg
+    assert ">2030<" in svg and "Prognos →" in svg and "← Uppmätt (SMHI)" in svg
     assert "datasets" in main_spec  # rendering does not consume the spec
 
 

@@ -23,7 +23,7 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
                    target_kind: Any, split_x: float | None) -> Spec:
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
     # One colour per sector in history and projection alike (a lighter projection made black
-    # Industri read as grey "El och fjärrvärme"); measured vs modelled is the labelled divider.
+    # Industri read as grey "El och fjärrvärme"); measured vs modelled is the labelled divider ("← Uppmätt (SMHI) | Prognos →").
     sectors = alt.Chart(data("bars")).mark_rect(opacity=1).encode(
         x=year_x(lang, "x0", domain), x2="x1:Q", y=y_t("y1", lang), y2="y0:Q",
         color=alt.Color("label:N", title=t("chart.legend.sector", lang), scale=alt.Scale(
@@ -53,7 +53,8 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
     layers = [sectors, zero_rule(lang), lines, *ends, *target_layers(target_kind, lang, domain)]
     static = dict(ZERO)
     if split_x is not None:  # the last inventory year is the same for every kommun
-        static["split"] = [{"x": split_x, "text": t("chart.series.model", lang) + " →",
+        # "Prognos →" (short: the divider is near the right edge, the legend beside it).
+        static["split"] = [{"x": split_x, "text": t("chart.series.forecast", lang),
                             "before": "← " + t("chart.series.history", lang)}]
         rx = year_x(lang, "x", domain)
         split = alt.Chart(data("split"))

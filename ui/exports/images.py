@@ -4,6 +4,7 @@ Pure (no Streamlit); see :mod:`ui.exports` for the package overview.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -100,6 +101,57 @@ def main_chart_spec(result: ScenarioResult, lang: str = "sv", *, height: int | N
                                frames["target"], lang))
     if height:
         spec["height"] = int(height)  # top-level key only: the builder's nested objects are shared
+    return spec
+
+
+def chart_export_spec(result: ScenarioResult, lang: str = "sv", *, scenario_name: str | None = None,
+                      today: _dt.date | None = None) -> dict[str, Any]:
+    """The main chart as a stand-alone image: title, kommun, scenario, target and a source footer.
+
+    The dashboard shows these around the chart; a PNG or SVG pasted into a council paper
+    has only what is in the image, so they are drawn into it.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+    lang : str, default "sv"
+    scenario_name : str, optional
+        Overrides the scenario's own name.
+    today : datetime.date, optional
+        The date in the footer (default: today).
+
+    Returns
+    -------
+    dict
+        A Vega-Lite spec (a new top level over the builder's shared layers): title and
+        subtitle lines, and a footer line naming the data source, model version and date.
+    """
+    from model.data import EMISSIONS_SOURCE
+    from model.run import MODEL_VERSION
+    from ui.exports.common import _name
+    from ui.i18n import policy_label, target_label
+
+    lang = normalize_lang(lang)
+    spec = main_chart_spec(result, lang)
+    sc = result.scenario
+    years = sorted([*result.history, *[int(y) for y in result.years]])
+    spec["title"] = {
+        "text": t("exports.image.title", lang, kommun=result.kommun.name, first=years[0], last=years[-1]),
+        "subtitle": [t("exports.image.subtitle", lang, scenario=_name(result, lang, scenario_name),
+                       target=target_label(sc.target.selected, lang),
+                       policy=policy_label(sc.national_policy, lang), horizon=sc.horizon)],
+        "subtitleFontSize": 13, "subtitleColor": "#333333"}
+    footer = [t("exports.image.source", lang, smhi=EMISSIONS_SOURCE[lang]),
+              t("exports.image.model", lang, version=MODEL_VERSION,
+                date=(today or _dt.date.today()).isoformat())]
+    height = spec.get("height", 380)
+    height = height if isinstance(height, (int, float)) else 380
+    # Two text lines below the x axis title (autosize "pad" grows the image to hold them).
+    spec["layer"] = [*spec.get("layer", []), {
+        "data": {"values": [{}]},
+        "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11, "color": "#444444",
+                 "limit": 0, "x": -60, "y": height + 46, "lineHeight": 15},
+        "encoding": {"text": {"value": footer}}}]
     return spec
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
-from ui.exports.spreadsheet import to_excel_csv
+from ui.exports.spreadsheet import metadata_csv, to_excel_csv
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
 from ui.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
@@ -238,6 +238,18 @@ def to_xlsx(sheets: Mapping[str, pd.DataFrame], readme: Mapping[str, str],
 def scenario_csv(result: ScenarioResult, lang: str = "sv") -> bytes:
     """:func:`scenario_table` as CSV in the language's spreadsheet dialect (see :mod:`ui.exports.spreadsheet`)."""
     return to_excel_csv(scenario_table(result, lang), lang)
+
+
+def scenario_metadata_csv(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
+                          today: _dt.date | None = None, scenario_name: str | None = None) -> bytes:
+    """The README of :func:`scenario_csv` as its own CSV (label, text): link, kommun, units, sources.
+
+    A separate file, not comment rows above the table: spreadsheets would read such rows as
+    data and pandas would need ``skiprows``; the data CSV stays one clean table.
+    """
+    lang = normalize_lang(lang)
+    rows = readme_info(result, lang, share_url, today=today, scenario_name=scenario_name)
+    return metadata_csv(rows.items(), lang, (t("exports.meta.label", lang), t("exports.meta.text", lang)))
 
 
 def scenario_xlsx(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
