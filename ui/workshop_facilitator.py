@@ -9,6 +9,8 @@ the board (submissions are archived, never deleted) and the downloads.
 """
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from model.registry import load_registry
@@ -114,20 +116,13 @@ def _open_form(store: WorkshopStore, lang: str, code_hint: str | None) -> None:
 
 
 def _client() -> str:
-    """Who is trying keys, for the guessing limit: the browser's address, else this session."""
-    try:
-        ip = st.context.ip_address
-    except Exception:  # noqa: BLE001 - AppTest and some proxies have no address
-        ip = None
-    if ip:
-        return f"ip:{ip}"
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    """Who is trying keys, for the per-client guessing limit: this browser session (a random id kept in it).
 
-        ctx = get_script_run_ctx()
-        return f"session:{ctx.session_id}" if ctx else "session:-"
-    except Exception:  # noqa: BLE001
-        return "session:-"
+    Not the address: behind the proxy every browser has the proxy's address (and the header
+    that names the real one can be forged), so an address limit would lock out everyone at once.
+    A guesser who opens new sessions meets the per-workshop limit instead.
+    """
+    return "session:" + str(st.session_state.setdefault("wsf_client", secrets.token_hex(8)))
 
 
 def _start(store: WorkshopStore, lang: str, code_hint: str | None) -> None:

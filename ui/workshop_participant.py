@@ -50,6 +50,8 @@ PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
 VALUES_KEY, GROUP_VALUE = "wsp_values", "wsp_group_value"
 TAKEN_KEY, JOIN_KEY, AGAIN_KEY, NOTE_KEY = "wsp_taken", "wsp_join", "wsp_again", "wsp_note"
+#: Sliders whose key was set through session state in this run (they must not also get ``value=``).
+SEEDED_KEY = "wsp_seeded"
 
 
 def lever_key(lever_id: str) -> str:
@@ -78,6 +80,7 @@ def _changed() -> None:
         except (WorkshopError, TypeError, ValueError):
             ss[NOTE_KEY] = ("workshop.participant.bad_value", {"value": str(ss[lever_key(lid)])[:20]})
             ss[lever_key(lid)] = _widget_value(lid, values[lid])
+            ss.setdefault(SEEDED_KEY, set()).add(lid)
     token = None
     if ss.get(CODE_KEY) and ss.get(DEVICE_KEY):
         token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values)
@@ -118,6 +121,7 @@ def _seed(ws: Workshop) -> None:
         values.setdefault(lid, float(ws.base_levers[lid]))
         if lever_key(lid) not in ss:
             ss[lever_key(lid)] = _widget_value(lid, values[lid])
+            ss.setdefault(SEEDED_KEY, set()).add(lid)
     if GROUP_KEY not in ss:
         ss[GROUP_KEY] = ss.get(GROUP_VALUE, "")
     ss.setdefault(TOKEN_KEY, new_token())
@@ -139,9 +143,15 @@ def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
         lv = reg.lever(lid)
         dec = lv.decimals
         num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
+        # The default is the participant's current value: Streamlit answers a value outside the range
+        # (a hand-made message) with the widget's default, which would otherwise be the minimum.
+        seeded = lid in st.session_state.get(SEEDED_KEY, set())
+        current = None if seeded else _widget_value(lid, st.session_state[VALUES_KEY][lid])
         st.slider(f"{lv.label[lang]} ({unit(lv, lang)})", min_value=num[0], max_value=num[1], step=num[2],
+                  value=current,
                   key=lever_key(lid), on_change=_changed, help=lever_help(lv, lang, ws.kommun),
                   format="%d" if dec == 0 else f"%.{dec}f", disabled=disabled)
+    st.session_state.pop(SEEDED_KEY, None)
     closed = [lv for lv in reg.levers if lv.id not in ws.open_levers]
     if closed:
         with st.expander(t("workshop.participant.closed_levers", lang, n=len(closed))):
