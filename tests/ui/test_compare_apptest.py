@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.state import widget_key
+
 from model.codec import default_state, encode
 from model.data import SECTORS
 from model.run import run_scenario
@@ -217,8 +219,8 @@ def test_removing_and_clearing() -> None:
 def test_english_and_sidebar_kommun() -> None:
     at = _page()
     at.button(key="cmp_add_preset_klimatkontrakt").click().run()
-    at.selectbox(key="kommun").set_value("0180").run()
-    at.button_group(key="lang").set_value("EN").run()
+    at.selectbox(key=widget_key("kommun")).set_value("0180").run()
+    at.button_group(key=widget_key("lang")).set_value("EN").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Compare scenarios"
     verdicts = _table(at, "Figure")
