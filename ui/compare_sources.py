@@ -26,9 +26,9 @@ from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
 from ui import state
-from ui.i18n import t
+from ui.i18n import normalize_lang, t
 from ui.levers import presets
-from ui.notices import show_notices
+from ui.notices import message_params, show_notices
 from ui.render import safe_text
 
 MAX_ITEMS = 4
@@ -176,7 +176,8 @@ def _add_upload(key: str) -> None:
         data = f.getvalue()
         sc = loads_scenario(data)
     except ScenarioFileError as exc:
-        _say("error", "compare.error.file", name=f.name, message=str(exc))
+        message = t(exc.key, normalize_lang(state.lang()), **message_params(dict(exc.params), state.lang()))
+        _say("error", "compare.error.file", name=f.name, message=message)
         return
     _add(item_from_scenario(sc, "file", _uid("file", data), f.name.rsplit(".", 1)[0]))
 

@@ -1,10 +1,13 @@
 """Show share-link notices (what was ignored or migrated) in the user's language."""
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from model.codec import Notice
 from model.registry import load_registry
+from ui.fmt import fmt_number
 from ui.i18n import t
 from ui.render import safe_text
 
@@ -18,10 +21,28 @@ def notice_text(notice: Notice, lang: str) -> str:
         params["lever"] = label(params["lever"])
     if "levers" in params:
         params["levers"] = ", ".join(label(x) for x in params["levers"])
-    # Every text parameter may come from the URL (values, unknown parameter names, versions):
-    # all of them go through the one markdown escaper, so a hostile link shows as text.
-    params = {k: safe_text(v) if isinstance(v, str) else v for k, v in params.items()}
-    return t(f"app.notice.{notice.key.split('.', 1)[1]}", lang, **params)
+    return t(f"app.notice.{notice.key.split('.', 1)[1]}", lang, **message_params(params, lang))
+
+
+def message_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Parameters of a model message ready for a template: numbers formatted, text escaped.
+
+    Every text parameter may come from a URL or a file (values, unknown names, versions): all of
+    them go through the one markdown escaper, so hostile input shows as text. Numbers get the
+    language's separators ("5 000" in Swedish, "5,000" in English); years stay as they are.
+    """
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        if isinstance(v, bool):
+            out[k] = v
+        elif isinstance(v, (int, float)) and not ("year" in k or k in ("version", "link", "now")):
+            dec = 0 if float(v).is_integer() else min(len(repr(float(v)).split(".")[1]), 4)
+            out[k] = fmt_number(v, dec, lang)
+        elif isinstance(v, str):
+            out[k] = safe_text(v)
+        else:
+            out[k] = v
+    return out
 
 
 def show_notices(notices: list[Notice], lang: str) -> None:

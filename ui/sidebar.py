@@ -9,7 +9,7 @@ import streamlit as st
 from model.codec import encode
 from model.data import load_dataset
 from model.registry import POLICIES
-from model.targets import TARGET_IDS, budget_rate_for
+from model.targets import TARGET_IDS, base_years, budget_rate_for
 from ui import state
 from ui.fmt import fmt_number
 from ui.i18n import policy_label, t, target_label
@@ -49,7 +49,7 @@ def _target_settings(lang: str) -> None:
     ss = st.session_state
     sel = ss["t_sel"]
     if sel == "klimatneutral_2030":
-        years = [y for y in load_dataset().inventory_years if y <= 2020]
+        years = list(base_years(load_dataset().inventory_years))
         # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.
         st.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
                         format="%.0f", help=t("app.target_max_gross_help", lang), **state.bind("t_pct"))
