@@ -23,6 +23,7 @@ from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
 from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
                                long_run, waterfall_parts)
 from ui.results_main import main_frames, main_table, main_target_frame
+from ui.verdict import verdict
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 
@@ -68,18 +69,9 @@ def render_results(result: ScenarioResult, lang: str, *, lazy: bool = True,
 def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[], None] | None) -> None:
     v = result.target(result.scenario.target.selected)
     code = result.kommun.code
-    with st.container(border=True):
-        st.markdown(memo(result, ("summary", v.id, lang), lambda: "**" + safe_text(t("results.summary_title", lang))
-                         + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)))))
-    figures = memo(result, ("headline", lang), lambda: headline(result, lang))
-    # Two per row (ui/style.py, st-key-headline_*): the results sit in the wider of two page
-    # columns, and three tonnages with units ("1 377 000 ton CO₂e") per row get cut off. One
-    # wrapping flex row instead of three st.columns rows: nine fewer blocks per rerun.
-    with st.container(horizontal=True, key=f"headline_{code}", gap="small"):
-        for kw in figures:
-            st.metric(border=True, **kw)
-
-    # Lazy tabs: only the open tab is computed and sent, which keeps a slider move cheap.
+    _verdict_box(result, v, lang)
+    # The chart comes right after the verdict, so a laptop shows both in the first screen; the
+    # figures and the summary follow. Lazy tabs: only the open tab is computed and sent.
     names = [t("results.tab.overview", lang), t("results.tab.measures", lang), t("results.tab.context", lang)]
     if downloads is not None:
         names.append(t("results.tab.download", lang))
@@ -88,6 +80,7 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
     if is_open[0]:
         with tabs[0]:
             _main(result, v, lang, code)
+            _figures(result, lang, code)
     if is_open[1]:
         with tabs[1]:
             wf = waterfall_parts(result, v, lang)
@@ -104,6 +97,26 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
     if downloads is not None and is_open[3]:
         with tabs[3]:
             downloads()
+
+
+def _verdict_box(result: ScenarioResult, v: TargetVerdict, lang: str) -> None:
+    vd = memo(result, ("verdict", v.id, lang), lambda: verdict(result, v, lang))
+    box = {"met": st.success, "missed": st.error}.get(vd.status, st.info)
+    icon = {"met": ":material/check_circle:", "missed": ":material/cancel:"}.get(vd.status, ":material/info:")
+    with st.container(key=f"verdict_{vd.status}_{result.kommun.code}"):
+        box(vd.markdown(), icon=icon)
+
+
+def _figures(result: ScenarioResult, lang: str, code: str) -> None:
+    v = result.target(result.scenario.target.selected)
+    figures = memo(result, ("headline", lang), lambda: headline(result, lang))
+    # One wrapping flex row (ui/style.py, st-key-headline_*): two per row in the results column.
+    with st.container(horizontal=True, key=f"headline_{code}", gap="small"):
+        for kw in figures:
+            st.metric(border=True, **kw)
+    with st.container(border=True):
+        st.markdown(memo(result, ("summary", v.id, lang), lambda: "**" + safe_text(t("results.summary_title", lang))
+                         + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)))))
 
 
 def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> None:

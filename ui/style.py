@@ -7,6 +7,9 @@ from __future__ import annotations
 #:   on every rerun); two per row on a laptop, one per row on a phone, like st.columns(2);
 #: * headline values shrink with their card (container query) instead of ending in "…"
 #:   ("1 365 000 ton CO₂e" in a half column on a 1280 px laptop with the sidebar open);
+#: * the main block starts close to the top navigation (Streamlit leaves about 6rem), so a laptop
+#:   shows the verdict and the main chart in its first screen;
+#: * lever group tabs wrap onto a second row instead of hiding groups behind a scroll arrow;
 #: * metric delta descriptions ("mot utan nya åtgärder") wrap instead of ending in "…".
 CSS = (
     "<style>"
@@ -24,5 +27,8 @@ CSS = (
     "div:has(>[data-testid='stMetricDelta']){flex-wrap:wrap !important;row-gap:0.15rem;}"
     "[data-testid='stMetricDeltaDescription'],[data-testid='stMetricDeltaDescription'] p"
     "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;}"
+    "[data-testid='stMainBlockContainer']{padding-top:3.5rem !important;}"
+    "[class*='st-key-lever_tab_'] [role='tablist']{flex-wrap:wrap !important;row-gap:0.25rem;}"
+    "[class*='st-key-lever_tab_'] [data-baseweb='tab-border']{display:none;}"
     "</style>"
 )
