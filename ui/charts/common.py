@@ -222,6 +222,8 @@ def zero_rule(lang: str, key: str = "chart.axis.tonnes_per_year") -> alt.Chart:
 #: gross (or sector) limit, a dotted line for a path. "" is a caller's frame without measures.
 _TARGET_ORDER = ("path", "gross", "transport", "net", "")
 TargetKind = tuple[tuple[str, str], ...]
+#: Text width limit (px) that keeps a right-aligned label inside the plot at any chart width.
+FIT_PLOT = alt.ExprRef("max(width - 24, 40)")
 
 
 def target_layers(kind: TargetKind | str | None, lang: str, domain: Sequence[float],
@@ -254,8 +256,11 @@ def target_layers(kind: TargetKind | str | None, lang: str, domain: Sequence[flo
             mark = base.mark_point(shape="diamond", size=170, filled=filled, color=TARGET_COLOR,
                                    strokeWidth=2.5, opacity=1, clip=clip)
         layers.append(mark.encode(x=x, y=y, tooltip=tips))
-        layers += halo_text(data("target"), {"x": x, "y": y, "text": "text:N"}, align="right",
-                            dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold",
+        # Right-aligned at the target year and never wider than the plot: nothing is cut at 320 px.
+        # In a narrow plot (a phone) the short form ("Netto 2030: 0 ton CO₂e"), so it fits.
+        layers += halo_text(data("target"), {"x": x, "y": y}, align="right",
+                            dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold", limit=FIT_PLOT,
+                            text=alt.ExprRef("width < 420 ? datum.short : datum.text"),
                             where=f"datum.last && {where}" if where else "datum.last", clip=clip)
     return layers
 
@@ -296,7 +301,10 @@ def target_data(target: Any, lang: str, *, last_year: int | None = None,
         rows.append({"year": year, "tonnes": value, "label": label, "measure": measure,
                      "year_text": str(year), "value_text": text, "last": False,
                      "text": (t("chart.series.target_at", lang, year=year, value=text)
-                              if label == default else f"{label}: {text}")})
+                              if label == default else f"{label}: {text}"),
+                     "short": (t(f"chart.cond.{measure}_short", lang, year=year, value=text)
+                               if measure in ("gross", "net", "transport")
+                               else t("chart.series.target_at", lang, year=year, value=text))})
     if not rows:
         return None, {}, (" " + extra) if extra else "", years
     by_measure: dict[str, list[dict]] = {}

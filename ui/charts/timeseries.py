@@ -16,6 +16,11 @@ from ui.charts.theme import (BASELINE_COLOR, NET_COLOR, SECTOR_COLORS,
 from ui.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
 _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
+# Legends below the plot, stacked, in columns that follow the chart's width: on a 375 px phone a
+# legend beside the plot left it about 90 px wide (Vega-Lite cannot see the viewport, but
+# Streamlit's width="stretch" sets the chart's width, and Vega evaluates these per render).
+_LEGEND_COLUMNS = alt.ExprRef("width >= 560 ? 4 : width >= 330 ? 2 : 1")
+_LEGEND_BELOW = {"layout": {"bottom": {"direction": "vertical", "anchor": "start"}}}
 
 
 @functools.lru_cache(maxsize=SKELETON_CACHE_SIZE)
@@ -28,7 +33,8 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
         x=year_x(lang, "x0", domain), x2="x1:Q", y=y_t("y1", lang), y2="y0:Q",
         color=alt.Color("label:N", title=t("chart.legend.sector", lang), scale=alt.Scale(
             domain=[sector_name(s, lang, True) for s in sids],
-            range=[SECTOR_COLORS.get(s, "#777777") for s in sids])),
+            range=[SECTOR_COLORS.get(s, "#777777") for s in sids]),
+            legend=alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, direction="vertical")),
         # The screen-reader text of each bar (Vega's default lists x0, y1, x1, y0 first).
         description=alt.Description("aria:N"),
         tooltip=[tip("label_full", "chart.tooltip.sector", lang),
@@ -36,7 +42,9 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
                  tip("value_text", "chart.tooltip.emissions", lang),
                  tip("source", "chart.tooltip.source", lang)])
     names = [t("chart.series.net", lang), t("chart.series.baseline", lang)]
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, orient="bottom",
+                        columns=alt.ExprRef("width >= 330 ? 2 : 1"),
+                        direction="vertical")
     line_scale = alt.Scale(domain=names, range=[NET_COLOR, BASELINE_COLOR])
     title_s = t("chart.legend.series", lang)
     lines = alt.Chart(data("lines")).mark_line(strokeWidth=2.5, point=_LINE_POINT).encode(
@@ -59,12 +67,19 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
         rx = year_x(lang, "x", domain)
         split = alt.Chart(data("split"))
         layers += [split.mark_rule(strokeDash=[4, 4], color="#333333", strokeWidth=1.5).encode(x=rx),
+                   # Right of the divider there is room only in a wide plot (not on a phone).
                    split.mark_text(align="left", baseline="top", dx=4, y=4, color="#333333",
-                                   fontWeight="bold").encode(x=rx, text="text:N"),
+                                   fontWeight="bold", text=alt.ExprRef("width < 420 ? '' : datum.text"),
+                                   ).encode(x=rx),
                    split.mark_text(align="right", baseline="top", dx=-4, y=4, color="#333333",
                                    fontWeight="bold").encode(x=rx, text="before:N")]
     resolve = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", strokeDash="independent"))
-    return skeleton(layers, lang, "main", title, resolve=resolve, static=static)
+    spec = skeleton(layers, lang, "main", title, resolve=resolve, static=static)
+    spec["config"] = {**spec["config"], "legend": {**spec["config"].get("legend", {}), **_LEGEND_BELOW}}
+    # Fit the width only: Streamlit's default "fit" for stretched charts would squeeze the plot's
+    # 380 px height to make room for the legends below it (Streamlit keeps a spec's autosize).
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return spec
 
 
 def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Frame | None,

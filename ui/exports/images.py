@@ -135,23 +135,25 @@ def chart_export_spec(result: ScenarioResult, lang: str = "sv", *, scenario_name
     spec = main_chart_spec(result, lang)
     sc = result.scenario
     years = sorted([*result.history, *[int(y) for y in result.years]])
-    spec["title"] = {
-        "text": t("exports.image.title", lang, kommun=result.kommun.name, first=years[0], last=years[-1]),
-        "subtitle": [t("exports.image.subtitle", lang, scenario=_name(result, lang, scenario_name),
-                       target=target_label(sc.target.selected, lang),
-                       policy=policy_label(sc.national_policy, lang), horizon=sc.horizon)],
-        "subtitleFontSize": 13, "subtitleColor": "#333333"}
+    title = t("exports.image.title", lang, kommun=result.kommun.name, first=years[0], last=years[-1])
+    subtitle = t("exports.image.subtitle", lang, scenario=_name(result, lang, scenario_name),
+                 target=target_label(sc.target.selected, lang), policy=policy_label(sc.national_policy, lang),
+                 horizon=sc.horizon)
     footer = [t("exports.image.source", lang, smhi=EMISSIONS_SOURCE[lang]),
               t("exports.image.model", lang, version=MODEL_VERSION,
                 date=(today or _dt.date.today()).isoformat())]
-    height = spec.get("height", 380)
-    height = height if isinstance(height, (int, float)) else 380
-    # Two text lines below the x axis title (autosize "pad" grows the image to hold them).
-    spec["layer"] = [*spec.get("layer", []), {
-        "data": {"values": [{}]},
-        "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11, "color": "#444444",
-                 "limit": 0, "x": -60, "y": height + 46, "lineHeight": 15},
-        "encoding": {"text": {"value": footer}}}]
+    # The footer is the chart's title placed at the bottom (Vega puts it below the legends);
+    # the title and subtitle are text lines above the plot (autosize grows the image for them).
+    spec["autosize"] = {"type": "pad"}  # the image grows around the plot for the texts and legends
+    spec["title"] = {"text": footer, "orient": "bottom", "anchor": "start", "fontSize": 11,
+                     "fontWeight": "normal", "color": "#444444", "offset": 12, "frame": "bounds"}
+    head = {"data": {"values": [{}]}, "encoding": {}}
+    spec["layer"] = [*spec.get("layer", []),
+                     {**head, "mark": {"type": "text", "text": title, "align": "left", "baseline": "bottom",
+                                       "fontSize": 16, "fontWeight": 600, "color": "#1a1a1a", "limit": 0,
+                                       "x": -60, "y": -30}},
+                     {**head, "mark": {"type": "text", "text": subtitle, "align": "left", "baseline": "bottom",
+                                       "fontSize": 13, "color": "#333333", "limit": 0, "x": -60, "y": -12}}]
     return spec
 
 
