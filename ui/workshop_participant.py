@@ -1,10 +1,13 @@
-"""The participants' view (``?ws=CODE``, made for a phone): group name, the open levers, submit.
+"""The participants' view (``?ws=CODE&dev=DEVICE``, made for a phone): group name, the open levers, submit.
 
 Closed levers stay at the workshop's values and are not shown as sliders. Every
 version of a group's settings carries one client token (a new one whenever a
-setting or the group name changes), so a double tap or a retry after a network
-error never stores the same submission twice. A failed submission keeps the
-settings on screen and says what to do.
+setting or the group name changes), stored server-side with the device's draft
+(:mod:`ui.workshop_draft`), so a double tap, a reload or a retry after a crash never
+stores the same submission twice and never loses the settings. A name that another
+device already submitted under is not written into until this device chooses to join
+that group (or picks another name). A failed submission keeps the settings on screen
+and says what to do.
 """
 from __future__ import annotations
 
@@ -13,15 +16,8 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
-from model.workshop_store import (
-    MAX_GROUP_CHARS,
-    Workshop,
-    WorkshopError,
-    clean_text,
-    group_key,
-    new_token,
-    normalize_code,
-)
+from model.workshop_store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token,
+                                  normalize_code)
 from model.workshop_validation import lever_value as checked_lever_value
 from ui import charts
 from ui.fmt import fmt_tonnes
@@ -32,19 +28,8 @@ from ui.render import safe_text
 from ui.workshop_common import hide_sidebar, settings_line
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop_draft import DEVICE_KEY, device_token, load_draft, save_draft
-from ui.workshop_summary import (
-    GroupRow,
-    condition_lines,
-    evaluate,
-    gap_of,
-    gap_text,
-    kommun_name,
-    lever_value,
-    local_time,
-    pathways_frame,
-    target_frame,
-    unit,
-)
+from ui.workshop_summary import (GroupRow, condition_lines, evaluate, gap_of, gap_text, kommun_name, lever_value,
+                                 local_time, pathways_frame, target_frame, unit)
 
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
