@@ -119,6 +119,17 @@ def _first_year(years: np.ndarray, ok: np.ndarray) -> int | None:
     return int(years[idx[0]]) if len(idx) else None
 
 
+def annual_rate_pct(start_t: float, end_t: float, n_years: int) -> float | None:
+    """Average yearly reduction from ``start_t`` to ``end_t`` over ``n_years`` (% per year).
+
+    Negative when emissions grow; None when it is undefined (no years, nothing to start from,
+    or an end at or below zero, which no constant rate reaches).
+    """
+    if n_years <= 0 or start_t <= 0 or end_t <= 0:
+        return None
+    return float((1 - (end_t / start_t) ** (1 / n_years)) * 100)
+
+
 def _required_rate(e_now: float, allowed: float, n_years: int) -> float | None:
     if n_years <= 0 or e_now <= 0:
         return None

@@ -18,7 +18,7 @@ from model.data import SECTORS
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
-from model.targets import TargetVerdict
+from model.targets import TargetVerdict, annual_rate_pct
 from ui.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
 from ui.i18n import ACTOR_IDS, actor_label, t
 from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
@@ -146,6 +146,27 @@ def _year_metric(result: ScenarioResult, v: TargetVerdict, lang: str) -> Metric:
             "help": help_}
 
 
+def _rate_text(rate: float | None, lang: str) -> str:
+    # One decimal everywhere ("13,0 %" beside "19,0 %"), so rates read alike across the page.
+    return MISSING if rate is None else t("results.metric.rate_value", lang, pct=fmt_pct(rate / 100, 1, lang))
+
+
+def _rate_metric(result: ScenarioResult, v: TargetVerdict, i: int, lang: str) -> Metric:
+    """Required yearly rate (fixed by the target and the latest inventory) beside the scenario's own."""
+    start_year, year = int(result.years[0]), int(result.years[i])
+    series = result.by_sector[_T] if v.id == TRANSPORT_TARGET else result.gross
+    own = annual_rate_pct(float(series[0]), float(series[i]), year - start_year)
+    need = v.required_rate_pct
+    metric: Metric = {"label": t("results.metric.rate", lang), "value": _rate_text(need, lang),
+                      "help": t("results.metric.rate_help", lang, start_year=start_year, year=v.year)}
+    if own is not None:
+        short = need is not None and own + 1e-9 < need
+        metric.update({"delta": t("results.metric.rate_own", lang, rate=_rate_text(own, lang)),
+                       "delta_description": "", "delta_arrow": "off",
+                       "delta_color": "red" if short else "green"})
+    return metric
+
+
 def headline(result: ScenarioResult, lang: str) -> list[Metric]:
     """``st.metric`` arguments: net, change, gap, year reached, cumulative vs budget, rate."""
     v = result.target(result.scenario.target.selected)
@@ -163,11 +184,7 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
                   "help": t("results.metric.cumulative_help", lang, path=t(f"results.path_name.{pv.id}", lang),
                             path_total=_tn(cum_path, lang), budget=_tn(pv.budget_t, lang), **span),
                   **_delta(float(pv.cumulative_t) - cum_path, lang, t("results.metric.delta_vs_path", lang))}
-    rate = v.required_rate_pct
-    rate_text = MISSING if rate is None else t(
-        "results.metric.rate_value", lang, pct=fmt_pct(rate / 100, 0 if float(rate).is_integer() else 1, lang))
-    required = {"label": t("results.metric.rate", lang), "value": rate_text,
-                "help": t("results.metric.rate_help", lang, start_year=int(result.years[0]), year=v.year)}
+    required = _rate_metric(result, v, i, lang)
     return [net, _change_metric(result, v, i, lang), _gap_metric(result, v, lang),
             _year_metric(result, v, lang), cumulative, required]
 

@@ -46,10 +46,10 @@ def test_pdf_is_one_a4_page_with_the_key_facts(result: ScenarioResult, briefs, l
     if lang == "sv":
         assert "Källa: SMHI Nationella emissionsdatabasen, utgåva med data t.o.m. 2024" in flat
         assert "prognos: Klimatvägar-modellen version " + MODEL_VERSION in flat
-        assert "Största åtgärderna 2030" in flat and "inte före" in flat
+        assert "Största åtgärderna 2030" in flat and "inte till och med 2045" in flat
     else:
         assert "Source: SMHI National Emissions Database" in flat
-        assert "Largest measures 2030" in flat and "not before" in flat
+        assert "Largest measures 2030" in flat and "not by 2045" in flat
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -133,7 +133,7 @@ def test_brief_stays_on_one_page_for_a_long_name_and_2045_horizon() -> None:
     span = {"from_year": v.details["from_year"], "to_year": v.details["to_year"]}
     assert t("exports.fig.cumulative", "sv", **span) in flat
     assert _flat(fmt_tonnes(v.cumulative_t, "sv", co2e=True)) in flat
-    assert "inte före" not in flat
+    assert "inte till och med" not in flat
 
 
 def test_pdf_without_font_fails_with_a_clear_error(result: ScenarioResult, monkeypatch) -> None:

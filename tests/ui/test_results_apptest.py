@@ -109,7 +109,7 @@ def test_renders_metrics_sentences_and_charts(preset: str, code: str, lang: str)
 def test_swedish_figures_for_enkoping_not_met() -> None:
     at = _app("nuvarande_politik", ["0381"], "sv")
     m = _metrics(at)
-    assert m["Målet nås år"] == "inte före 2045"
+    assert m["Målet nås år"] == "inte till och med 2045"
     assert m["Förändring 1990–2030"] == f"{MINUS}32{NBSP}%"
     assert m["Nödvändig minskningstakt"] == f"19,0{NBSP}% per år"
     delta = {el.label: el.proto.delta for el in at.metric}
@@ -142,7 +142,7 @@ def test_year_from_the_2045_run_when_missed_by_2030() -> None:
     assert long_run(long) is long
     at = _app("klimatkontrakt", ["0381"], "sv", target="budget_rate")
     value = _metrics(at)["Under banan från år"]
-    assert value == "inte före 2045" or 2031 <= int(value) <= 2045
+    assert value == "inte till och med 2045" or 2031 <= int(value) <= 2045
 
 
 def test_national_2045_with_the_2030_horizon() -> None:

@@ -59,3 +59,30 @@ def test_verdict_box_on_the_scenario_page(code: str) -> None:
     boxes = [e.value for e in at.error] + [s.value for s in at.success]
     assert any(b.startswith("**Målet nås") for b in boxes), boxes
     assert "Enköping" not in " ".join(boxes)
+
+
+@pytest.mark.parametrize("lang, text", [("sv", "inte till och med 2045"), ("en", "not by 2045")])
+def test_app_and_brief_agree_on_the_year_the_target_is_reached(lang: str, text: str) -> None:
+    """Issue 10 item 6: the brief said "inte före 2046" where the app said "inte före 2045"."""
+    from ui.exports.brief_text import _brief
+    from ui.results_frames import headline
+
+    res, _v = _run("klimatneutral_2030")
+    app_value = headline(res, lang)[3]["value"]
+    brief = _brief(res, lang, "http://x/", None, None)
+    brief_value = [f for f in brief.figures if f.label == ("Målet nås år" if lang == "sv" else f.label)][0]
+    assert app_value == text
+    assert any(f.value == text for f in brief.figures), [f.value for f in brief.figures]
+    assert brief_value is not None
+
+
+def test_required_rate_is_shown_beside_the_scenarios_own_rate() -> None:
+    """The required rate depends on the target only; the scenario's rate responds to the levers."""
+    from ui.results_frames import headline
+
+    res0, _ = _run("klimatneutral_2030")
+    sc = presets()["hog_ambition"]
+    res1, _ = _run("klimatneutral_2030", sc.levers, policy=sc.national_policy)
+    r0, r1 = headline(res0, "sv")[5], headline(res1, "sv")[5]
+    assert r0["value"] == r1["value"] == "19,0\u00a0% per år"
+    assert r0["delta"] != r1["delta"] and r1["delta"].startswith("scenariot: ")

@@ -178,7 +178,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
                                   fmt_tonnes(judged.gap_t, lang, co2e=True), sub, False))
         figures.append(Figure(t("exports.fig.year", lang),
                               str(reached) if reached is not None
-                              else t("exports.fig.not_before", lang, year=last_year + 1),
+                              else t("exports.fig.not_before", lang, year=last_year),
                               t("exports.fig.year_sub", lang) if reached is not None
                               else t("exports.fig.year_sub_none", lang, year=last_year),
                               reached is not None))
