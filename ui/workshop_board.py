@@ -34,6 +34,7 @@ from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unava
 from ui.workshop_summary import (
     GroupRow,
     MedianPath,
+    condition_lines,
     evaluate,
     gap_text,
     group_pathway,
@@ -73,7 +74,7 @@ def _ranking(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang
     for rank, row in enumerate(rows, start=1):
         out.append({t("workshop.rank.place", lang): str(rank), t("workshop.rank.group", lang): row.name,
                     t("workshop.rank.net", lang, year=row.year): fmt_tonnes(row.net_t, lang, co2e=True),
-                    t("workshop.rank.gap", lang): gap_text(row, lang),
+                    t("workshop.rank.gap", lang): _gap_cell(ws, row, lang),
                     t("workshop.rank.count", lang): str(row.submissions),
                     t("workshop.rank.time", lang): local_time(row.submission.created_at if row.submission else None),
                     t("workshop.rank.open", lang): _link(ws, row.levers, lang)})
@@ -88,6 +89,12 @@ def _ranking(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang
         df = df[[t("workshop.rank.place", lang), t("workshop.rank.group", lang),
                  t("workshop.rank.net", lang, year=year), t("workshop.rank.gap", lang)]]
     return df
+
+
+def _gap_cell(ws: Workshop, row: GroupRow, lang: str) -> str:
+    """The gap; for a two-part target (gross limit AND net zero) each condition, so it never reads as net alone."""
+    lines = condition_lines(row.result, ws.target.selected, lang)
+    return gap_text(row, lang) if lines is None or row.met else " · ".join(lines)
 
 
 def _link(ws: Workshop, levers: dict[str, float], lang: str) -> str:

@@ -143,6 +143,10 @@ def test_phone_shows_both_conditions_of_a_two_part_target(store: WorkshopStore) 
     at = _page({"ws": ws.code})
     text = _texts(at)
     assert "Brutto:" in text and "över gränsen" in text and "Netto:" in text and "över noll" in text
+    store.submit(ws.code, "A", {"ev_cars": 90}, new_token())
+    board = _page({"ws": ws.code, "role": "board"})
+    gaps = [str(v) for v in board.table[0].value.iloc[:, 3]]
+    assert "Brutto" in gaps[0] and "Netto" in gaps[0]  # the ranking never shows net emissions as "the gap"
 
 
 # --------------------------------------------------------------------------- median of outcomes (10.12)
