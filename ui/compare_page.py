@@ -87,7 +87,7 @@ def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     df = pd.concat([pd.DataFrame({"scenario": n, "year": r.years, "tonnes": r.net})
                     for n, r in zip(names, results)], ignore_index=True)
     same_kommun = len({r.kommun.code for r in results}) == 1
-    spec = charts.comparison_chart(df, target_frame(results[0], lang) if same_kommun else None, lang)
+    spec = charts.comparison_chart(df, results[0].target(results[0].scenario.target.selected) if same_kommun else None, lang)
     table = lambda: pd.DataFrame({t("compare.col.year", lang): results[0].years.astype(str),  # noqa: E731
                                   **{t("compare.col.net_of", lang, name=n): [fmt_number(x, 0, lang) for x in r.net]
                                      for n, r in zip(names, results)}})

@@ -22,7 +22,7 @@ from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
 from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
                                long_run, waterfall_parts)
-from ui.results_main import main_frames, main_table, main_target_frame
+from ui.results_main import main_frames, main_table
 from ui.verdict import verdict
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
@@ -125,7 +125,7 @@ def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> Non
     def build() -> dict:
         mf = main_frames(result, lang)
         return arrow_datasets(charts.main_chart(mf["history"], mf["scenario"], mf["baseline"], mf["net"],
-                                                main_target_frame(result, v, lang), lang))
+                                                v, lang))
 
     spec = memo(result, ("main_chart", v.id, lang), build)
     show_chart(spec, lambda: main_table(result, lang), lang, key=f"results_main_{code}",

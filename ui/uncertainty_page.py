@@ -21,7 +21,6 @@ from model.scenario import Scenario
 from model.sensitivity import (PATHS, POPULATION, TRANSPORT, TREND_PREFIX, MCSummary, input_ranges,
                                likelihood, mc_summary, tornado)
 from ui import charts, state
-from ui.compare_page import target_frame
 from ui.compute import run_link
 from ui.fmt import fmt_number, fmt_pct, fmt_tonnes
 from ui.i18n import policy_label, sector_label, t, target_label
@@ -111,7 +110,7 @@ def _fan(summary: MCSummary, res: ScenarioResult, measure: str, lang: str) -> No
     cols = ("p05", "p25", "p50", "p75", "p95")
     df = pd.DataFrame({"year": summary.years, **{c: fan[i] for i, c in enumerate(cols)}})
     det = pd.DataFrame({"year": summary.years, "tonnes": central})
-    spec = charts.fan_chart(df, det, target_frame(res, lang), lang)
+    spec = charts.fan_chart(df, det, res.target(res.scenario.target.selected), lang)
     num = lambda a: [fmt_number(x, 0, lang) for x in a]  # noqa: E731
     table = lambda: pd.DataFrame({  # noqa: E731 - built only when the reader opens it
         t("uncertainty.col.year", lang): summary.years.astype(str),
