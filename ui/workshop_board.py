@@ -9,9 +9,7 @@ Anyone with the code may view the board; it changes nothing.
 """
 from __future__ import annotations
 
-import copy
 import datetime as _dt
-import inspect
 from collections import Counter
 
 import pandas as pd
@@ -43,7 +41,6 @@ from ui.workshop_summary import (
     local_time,
     pathways_frame,
     share_params,
-    target_frame,
 )
 
 BOARD_REFRESH_S = 5
@@ -112,43 +109,25 @@ def escaped(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     return out
 
 
-def _comparison(df: pd.DataFrame, target: pd.DataFrame | None, lang: str, present: bool) -> dict:
-    """The comparison chart; on the projector with the builder's ``projector`` style when it has one."""
-    if present and "projector" in inspect.signature(charts.comparison_chart).parameters:
-        return charts.comparison_chart(df, target, lang, projector=True)
-    spec = charts.comparison_chart(df, target, lang)
-    return projector_spec(spec) if present else spec
-
-
 def _chart(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang: str, present: bool) -> None:
+    """Every group's net emissions, the groups' median and the workshop's start as a reference line.
+
+    The target is handed over as the verdict, so the chart marks only the condition on net
+    emissions (0 t for a two-part target) and names the gross limit; on the projector the
+    builder's ``projector`` style (large type, y axis from the lines' values).
+    """
     start = evaluate(ws, ws.base_levers)
-    start_row = GroupRow(t("workshop.board.start_name", lang), None, dict(ws.base_levers), start,
-                         None, None, 0.0, ws.target.year)
+    start_name = t("workshop.board.start_name", lang)
+    start_row = GroupRow(start_name, None, dict(ws.base_levers), start, None, None, 0.0, ws.target.year)
     shown = list(rows) + ([start_row] if len(rows) <= MAX_START_SERIES else [])
     df = pathways_frame(shown, median)
-    spec = _comparison(df, target_frame(ws, start, lang), lang, present)
+    reference = start_name if len(rows) <= MAX_START_SERIES else None
+    spec = charts.comparison_chart(df, start.target(ws.target.selected), lang, projector=present,
+                                   reference=reference)
     table = df.assign(tonnes=[fmt_tonnes(v, lang, co2e=True) for v in df["tonnes"]]).rename(columns={
         "scenario": t("workshop.rank.group", lang), "year": t("workshop.table.year", lang),
         "tonnes": t("workshop.table.net", lang)})
     show_chart(spec, table, lang, key="ws_board_chart", caption=t("workshop.board.chart_caption", lang))
-
-
-def projector_spec(spec: dict, height: int = 520) -> dict:
-    """A copy of a chart spec with large type for the projector (the builder's objects are shared).
-
-    Used until :func:`ui.charts.comparison_chart` has its own ``projector`` style: type of 24 px,
-    and a value axis that is not forced to start at zero, so group lines are not squeezed together.
-    """
-    out = copy.deepcopy(spec)
-    cfg = out.setdefault("config", {})
-    cfg.setdefault("scale", {})["zero"] = False
-    big = {"labelFontSize": 24, "titleFontSize": 24}
-    for part in ("axis", "axisX", "axisY", "legend"):
-        cfg.setdefault(part, {}).update(big)
-    cfg.setdefault("legend", {}).update({"symbolSize": 500, "symbolStrokeWidth": 5, "labelLimit": 420})
-    cfg.setdefault("text", {})["fontSize"] = 22
-    out["height"] = height
-    return out
 
 
 def _open_controls(ws: Workshop, rows: list[GroupRow], lang: str) -> None:

@@ -33,7 +33,6 @@ from ui.workshop_summary import (
     local_time,
     median_levers,
     pathways_frame,
-    target_frame,
     unit,
 )
 
@@ -98,7 +97,7 @@ def readme(ws: Workshop, n: int, lang: str, join: str, now: _dt.datetime | None 
 
 def export_csv(ws: Workshop, subs: Sequence[Submission], lang: str = "sv") -> bytes:
     """Every submission as a CSV file for Swedish Excel."""
-    return to_excel_csv(submissions_table(ws, subs, lang))
+    return to_excel_csv(submissions_table(ws, subs, lang), lang)
 
 
 def _ranking_table(ws: Workshop, subs: Sequence[Submission], lang: str, *, text: bool = False) -> pd.DataFrame:
@@ -205,7 +204,7 @@ def brief_html(ws: Workshop, subs: Sequence[Submission], lang: str = "sv", join:
                             net=fmt_tonnes(median.net_t, lang, co2e=True), year=median.year)) + "</p>")
     if with_chart and rows:
         df = pathways_frame(rows, median)
-        png = chart_png(charts.comparison_chart(df, target_frame(ws, start, lang), lang), scale=2)
+        png = chart_png(charts.comparison_chart(df, start.target(ws.target.selected), lang), scale=2)
         parts.append(f"<h2>{_e(t('workshop.brief.chart_title', lang))}</h2><img class='chart' alt='"
                      f"{_e(t('workshop.brief.chart_alt', lang, n=len(rows)))}' src='data:image/png;base64,"
                      f"{base64.b64encode(png).decode('ascii')}'>")

@@ -29,7 +29,7 @@ from ui.workshop_common import hide_sidebar, settings_line
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop_draft import DEVICE_KEY, device_token, load_draft, save_draft
 from ui.workshop_summary import (GroupRow, condition_lines, evaluate, gap_of, gap_text, kommun_name, lever_value,
-                                 local_time, pathways_frame, target_frame, unit)
+                                 local_time, pathways_frame, unit)
 
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
@@ -164,10 +164,9 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
     start = evaluate(ws, ws.base_levers)
     mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year)
     base = GroupRow(t("workshop.board.start_name", lang), None, ws.base_levers, start, None, None, 0.0, year)
-    target = target_frame(ws, start, lang)
-    if target is not None and "label" in target and len(target) == 1:
-        target = target.drop(columns="label")  # the short default label ("Mål 2030: …") fits a phone
-    spec = copy.deepcopy(charts.comparison_chart(pathways_frame([mine, base], None), target, lang))
+    # The verdict, not the gross limit: the chart marks only the condition on net emissions.
+    spec = copy.deepcopy(charts.comparison_chart(pathways_frame([mine, base], None), start.target(ws.target.selected),
+                                                 lang, reference=base.name))
     spec.setdefault("config", {}).setdefault("legend", {}).update({"orient": "bottom", "direction": "vertical"})
     spec["height"] = 240
     st.vega_lite_chart(spec, theme=None, width="stretch", key="wsp_chart")
