@@ -7,12 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from model.baseline import build_context
-from model.registry import GROUPS, Lever, load_registry
+from model.registry import GROUPS, POLICIES, Lever, load_registry
 from model.scenario import Scenario, load_scenario
 from ui import state
-from ui.fmt import fmt_number
+from ui.compute import run_for
+from ui.fmt import fmt_number, fmt_tonnes
 from model.kommuner import find_kommun
-from ui.i18n import actor_label, t, tn
+from ui.i18n import actor_label, policy_label, t, tn
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 PRESET_ORDER = ("nuvarande_politik", "klimatkontrakt", "hog_ambition")
@@ -65,6 +66,9 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
     num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
     st.slider(label, min_value=num[0], max_value=num[1], step=num[2], help=lever_help(lv, lang, kommun),
               format="%d" if dec == 0 else f"%.{dec}f", **state.bind_lever(lv.id))
+    horizon = int(st.session_state["horizon"])
+    if lv.ramp.start > horizon:
+        st.caption(t("app.lever_after_horizon", lang, start=lv.ramp.start, horizon=horizon))
 
 
 def render_kommun_switch(lang: str) -> None:
@@ -89,21 +93,66 @@ def render_kommun_switch(lang: str) -> None:
                   key="kommun_switch_close")
 
 
-def _apply_preset() -> None:
-    choice = st.session_state.get("preset_choice")
+PRESET_KEY = "preset_choice"
+
+
+def active_preset() -> str | None:
+    """The preset whose levers and national policy the session holds exactly, or None."""
+    ss = st.session_state
+    current = ss["levers"]
+    base = state.default_levers(ss["kommun"])
+    for pid, sc in presets().items():
+        want = {**base, **sc.levers}
+        if sc.national_policy == ss["policy"] and all(abs(current[k] - want[k]) < 1e-9 for k in want):
+            return pid
+    return None
+
+
+def _apply_preset(key: str) -> None:
+    choice = st.session_state.get(key)
+    # None: the active pill was clicked again; the next run shows it as active anyway.
     if choice in presets():
         state.apply_scenario(presets()[choice])
-    st.session_state["preset_choice"] = None
+
+
+def _policy_note(lang: str) -> str | None:
+    """What national policy other than current law does, so a preset never moves it silently."""
+    ss = st.session_state
+    policy = ss["policy"]
+    if policy == POLICIES[0]:
+        return None
+    horizon, target = int(ss["horizon"]), state.target_spec()
+    base = state.default_levers(ss["kommun"])
+    year = min(2030, horizon)
+    law = run_for(ss["kommun"], base, POLICIES[0], horizon, target)
+    chosen = run_for(ss["kommun"], base, policy, horizon, target)
+    i = int(list(law.years).index(year))
+    cut = float(law.baseline_gross[i] - chosen.baseline_gross[i])
+    return t("app.policy_note", lang, policy=policy_label(policy, lang), law=policy_label(POLICIES[0], lang),
+             year=year, cut=fmt_tonnes(cut, lang, co2e=True))
 
 
 def render_presets(lang: str) -> None:
-    """Preset pills (apply on click) and the reset button."""
+    """Preset pills (apply on click; the active one stays marked), the reset button, and a policy note."""
+    ss = st.session_state
+    key = f"{PRESET_KEY}.{lang}"  # the pills' labels are translated (see ui/state.py)
+    active = active_preset()
+    if ss.get(key, "") != active:
+        ss[key] = active
     # st.columns, not a horizontal container: there the pills do not wrap on a phone.
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    c1.pills(t("app.presets", lang), list(presets()), key="preset_choice", on_change=_apply_preset,
+    c1.pills(t("app.presets", lang), list(presets()), key=key, on_change=_apply_preset, args=(key,),
              format_func=lambda k: presets()[k].name.get(lang, k), help=t("app.presets_help", lang))
     c2.button(t("common.reset", lang), on_click=state.reset_levers, help=t("common.reset_help", lang),
               icon=":material/restart_alt:", width="stretch")
+    if active is not None:
+        line = t("app.preset_active", lang, name=presets()[active].name.get(lang, active))
+    elif state.moved_levers(ss["levers"], ss["kommun"]):
+        line = t("app.preset_own", lang)
+    else:
+        line = t("app.preset_none", lang)
+    note = _policy_note(lang)
+    st.caption(line + (" " + note if note else ""))
 
 
 def _remember_group(key: str, lang: str) -> None:

@@ -77,7 +77,7 @@ def test_preset_loads_and_reset_restores() -> None:
     at = _app()
     baseline_figures, baseline_levers = _metrics(at), _levers(at)
     expected = presets()["hog_ambition"].levers
-    at.button_group(key="preset_choice").set_value("hog_ambition").run()
+    at.button_group(key="preset_choice.sv").set_value("hog_ambition").run()
     assert not at.exception
     got = _levers(at)
     assert all(got[k] == v for k, v in expected.items())
@@ -233,7 +233,7 @@ def test_values_survive_closed_tabs_presets_and_language() -> None:
     open_lever(at, "oil_heating")
     assert at.slider(key=lever_key("oil_heating")).value == 40
     # A preset applied while a tab is closed shows in that tab once it is opened.
-    at.button_group(key="preset_choice").set_value("hog_ambition").run()
+    at.button_group(key="preset_choice.sv").set_value("hog_ambition").run()
     expected = {lever_key(k): float(v) for k, v in presets()["hog_ambition"].levers.items()}
     shown = all_slider_values(at)
     assert {k: shown[k] for k in expected} == expected
@@ -302,3 +302,38 @@ def test_moved_levers_reset_on_kommun_change_and_can_be_kept() -> None:
     assert got["car_traffic"] == 20
     assert got["ev_cars"] == default_state("0380").levers["ev_cars"], "untouched levers follow Uppsala"
     assert any("gäller nu för Uppsala" in i.value for i in at.info)
+
+
+# ----------------------------------------------------------------- presets (issue 10, item 7)
+def test_preset_shows_as_active_and_names_the_policy_it_sets() -> None:
+    at = _app()
+    # "Nuvarande politik" is "no new measures": a fresh page is that preset.
+    assert any(c.value.startswith("Aktivt scenario: Nuvarande politik.") for c in at.caption)
+    at.button_group(key="preset_choice.sv").set_value("klimatkontrakt").run()
+    assert not at.exception
+    assert at.button_group(key="preset_choice.sv").value == "klimatkontrakt", "the active preset stays marked"
+    line = [c.value for c in at.caption if c.value.startswith("Aktivt scenario")]
+    assert line and "Klimatkontrakt" in line[0]
+    assert "Reduktionsplikt: 10\u00a0% från 2025" in line[0] and "ton CO₂e" in line[0], line
+    # Moving a lever leaves the preset: the page says so.
+    at.slider(key=lever_key("car_traffic")).set_value(25).run()
+    assert at.button_group(key="preset_choice.sv").value is None
+    assert any(c.value.startswith("Egna inställningar") for c in at.caption)
+
+
+def test_reset_returns_to_no_new_measures_including_national_policy() -> None:
+    at = _app()
+    at.button_group(key="preset_choice.sv").set_value("hog_ambition").run()
+    assert at.session_state["policy"] == "original_2030"
+    [b for b in at.button if b.label == "Återställ"][0].click().run()
+    assert at.session_state["policy"] == "current_law"
+    assert _levers(at) == __import__("model.codec", fromlist=["default_state"]).default_state("0381").levers
+    assert any(c.value.startswith("Aktivt scenario: Nuvarande politik.") for c in at.caption)
+
+
+def test_lever_that_starts_after_the_horizon_says_so() -> None:
+    at = open_lever(_app(), "beccs")
+    assert any("först från 2031" in c.value for c in at.caption)
+    at.button_group(key=widget_key("horizon", "sv")).set_value(2045).run()
+    open_lever(at, "beccs")
+    assert not any("först från 2031" in c.value for c in at.caption)

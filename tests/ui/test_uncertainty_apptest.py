@@ -26,7 +26,7 @@ N = 1_000
 def _page(n: int = N, target: str | None = None, preset: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     if preset:
-        at.button_group(key="preset_choice").set_value(preset).run()
+        at.button_group(key="preset_choice.sv").set_value(preset).run()
     if target:
         at.selectbox(key=widget_key("t_sel", "sv")).set_value(target).run()
     at.switch_page(PAGE).run()
