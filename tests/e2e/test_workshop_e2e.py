@@ -13,9 +13,11 @@ import sys
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from model.targets import TargetSpec
 from model.workshop_store import WorkshopStore, new_token
@@ -109,6 +111,18 @@ def test_two_phones_same_name_second_is_asked(browser: Any, ws_server: tuple[str
         b_ctx.close()
 
 
+def _wait_for_draft(page: Any, store: WorkshopStore, ok: Any, timeout_s: float = 30) -> None:
+    """Until the device's draft on the server satisfies ``ok`` (reruns are slow on a loaded machine)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        dev = parse_qs(urlsplit(page.url).query).get("dev", [""])[0]
+        draft = store.load_draft(dev) if dev else None
+        if draft is not None and ok(draft):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"draft not stored in {timeout_s} s (url {page.url})")
+
+
 def test_reload_keeps_the_draft(browser: Any, ws_server: tuple[str, WorkshopStore]) -> None:
     url, store = ws_server
     ws, _ = _workshop(store)
@@ -120,19 +134,21 @@ def test_reload_keeps_the_draft(browser: Any, ws_server: tuple[str, WorkshopStor
         box = page.get_by_label("Gruppens namn", exact=True)
         box.fill("Grupp Ek")
         box.press("Enter")
-        page.wait_for_timeout(800)
+        _wait_for_draft(page, store, lambda d: d.group_name == "Grupp Ek")
         thumb = page.locator(".st-key-wsp_lv_ev_cars input[type='range']")
         thumb.focus()
         for _ in range(3):
             thumb.press("ArrowRight")
-        page.wait_for_timeout(1500)
+        _wait_for_draft(page, store, lambda d: d.levers["ev_cars"] != ws.base_levers["ev_cars"])
         before = thumb.get_attribute("aria-valuetext")
         assert "dev=" in page.url
         page.reload()
         wait_for_app(page)
         page.get_by_text("Era inställningar från tidigare är återställda").wait_for()
-        assert page.get_by_label("Gruppens namn", exact=True).input_value() == "Grupp Ek"
-        assert page.locator(".st-key-wsp_lv_ev_cars input[type='range']").get_attribute("aria-valuetext") == before
+        # The message is drawn first; the widgets follow within the same run (poll, do not sleep).
+        expect(page.get_by_label("Gruppens namn", exact=True)).to_have_value("Grupp Ek")
+        expect(page.locator(".st-key-wsp_lv_ev_cars input[type='range']")).to_have_attribute("aria-valuetext",
+                                                                                              before or "")
         assert before and before.split()[0] != str(int(ws.base_levers["ev_cars"]))
     finally:
         ctx.close()
