@@ -104,6 +104,13 @@ class Registry:
         """Lever by its URL key, or None."""
         return next((lv for lv in self.levers if lv.url_key == key), None)
 
+    def policy_source(self, policy: str, lang: str) -> str:
+        """Source of a national-policy table in ``lang`` ("sv" or "en"; Swedish when unknown)."""
+        src = self.policies.get(policy, {}).get("source", "")
+        if isinstance(src, dict):
+            return str(src.get(lang) or src.get("sv", ""))
+        return str(src)
+
     def param(self, name: str) -> float:
         """Numeric value of a model parameter."""
         return float(self.parameters[name]["value"])
@@ -217,6 +224,10 @@ def parse_registry(raw: dict[str, Any]) -> Registry:
     policies = dict(raw.get("policy", {}))
     if set(policies) != set(POLICIES):
         raise RegistryError(f"policy-tabeller måste vara {POLICIES}")
+    for pid, table in policies.items():
+        src = table.get("source")
+        if not (isinstance(src, dict) and {"sv", "en"} <= set(src)):
+            raise RegistryError(f"policy.{pid}: source måste ha sv och en")
     return Registry(int(raw.get("registry_version", 0)), levers, tuple(streams), params, policies)
 
 

@@ -136,7 +136,10 @@ def test_streams_cover_every_sector() -> None:
 def test_policies() -> None:
     assert set(REG.policies) == set(POLICIES)
     for pid, table in REG.policies.items():
-        assert table["source"].strip()
+        # Sources are shown and printed in the user's language (issue 10 item 8).
+        sv, en = REG.policy_source(pid, "sv"), REG.policy_source(pid, "en")
+        assert sv.strip() and en.strip() and sv != en
+        assert not any(w in sv for w in ("Government", "proposal", "decision", "derived", "assumption"))
         for fuel in ("petrol", "diesel"):
             levels = {int(y): float(v) for y, v in table[fuel].items()}
             assert min(levels) == 2024, (pid, fuel)

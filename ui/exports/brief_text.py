@@ -203,7 +203,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
               for a, v in by_actor.items()]
 
     # Key assumptions: target, national policy, baseline, each lever used.
-    policy_src = str(reg.policies.get(sc.national_policy, {}).get("source", ""))
+    policy_src = reg.policy_source(sc.national_policy, lang)
     assumptions = [
         t("exports.brief.assumption_target", lang,
           description=f"{target_label(sel, lang)}. {_target_description(judged, result, lang)}"),

@@ -129,7 +129,7 @@ def readme_info(result: ScenarioResult, lang: str = "sv", share_url: str = "", *
     today = today or _dt.date.today()
     sc = result.scenario
     reg = load_registry()
-    policy_src = str(reg.policies.get(sc.national_policy, {}).get("source", ""))
+    policy_src = reg.policy_source(sc.national_policy, lang)
     sheets = ", ".join(t(f"exports.sheet.{k}", lang) for k in ("emissions", "levers", "targets"))
     rows = {
         t("exports.readme.title", lang): t("exports.readme.about", lang),
