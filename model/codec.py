@@ -47,7 +47,7 @@ LEVERS_ADDED_IN: dict[int, set[str]] = {}
 #: Renamed URL keys by version (old -> new); never reuse a key.
 RENAMED_KEYS: dict[int, dict[str, str]] = {}
 RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "embed", "embed_options",
-            "ws", "present", "role"}
+            "ws", "present", "role", "dev"}
 # ASCII digits only: str.isdigit() and \d accept "²", "①" and other scripts' digits, which int() refuses
 # or reads as another number. At most 7 + 4 digits, so a value can never overflow or be inf/nan.
 _NUM = re.compile(r"-?[0-9]{1,7}(\.[0-9]{1,4})?", re.ASCII)

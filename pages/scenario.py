@@ -6,7 +6,7 @@ from ui import levers, state
 from ui.compute import run_link
 from ui.export_panel import render_export_panel
 from ui.notices import show_notices
-from ui.results import render_results
+from ui.results import render_live_bar, render_results
 from ui.sidebar import share_url
 
 lang = state.lang()
@@ -15,6 +15,7 @@ params = encode(state.current_link())
 result = run_link(params)
 levers.render_kommun_switch(lang)
 levers.render_presets(lang)
+render_live_bar(result, lang)
 col_levers, col_results = st.columns([2, 3], gap="large")
 with col_levers:
     levers.render_levers(lang)

@@ -6,6 +6,7 @@ Every chart goes through :func:`ui.render.show_chart` with a table alternative a
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import streamlit as st
@@ -15,9 +16,9 @@ from model.data import EMISSIONS_SOURCE, POPULATION_SOURCE
 from model.run import MODEL_VERSION, ScenarioResult
 from model.targets import TargetVerdict
 from ui import charts
-from ui.fmt import fmt_pct
+from ui.fmt import fmt_pct, fmt_tonnes
 from ui.i18n import normalize_lang, t
-from ui.narrative import summary_sentences
+from ui.narrative import focus_year, summary_sentences
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
 from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
@@ -97,6 +98,21 @@ def _render(result: ScenarioResult, lang: str, lazy: bool, downloads: Callable[[
     if downloads is not None and is_open[3]:
         with tabs[3]:
             downloads()
+
+
+def render_live_bar(result: ScenarioResult, lang: str) -> None:
+    """A one-line result that stays in view on a phone while the user moves levers (CSS: ui/style.py).
+
+    Hidden on wider screens, where the verdict box sits beside the levers.
+    """
+    v = result.target(result.scenario.target.selected)
+    vd = memo(result, ("verdict", v.id, lang), lambda: verdict(result, v, lang))
+    i = int(list(result.years).index(focus_year(result, v)))
+    line = t("results.live_bar", lang, status=f"<strong>{html.escape(vd.title)}</strong>", year=int(result.years[i]),
+             net=html.escape(fmt_tonnes(float(result.net[i]), lang, co2e=True)))
+    with st.container(key="live_bar"):
+        # st.html, not markdown: a plain paragraph that grows with its text inside the sticky box.
+        st.html(f"<p class='kv-live' role='status'>{line}</p>")
 
 
 def _verdict_box(result: ScenarioResult, v: TargetVerdict, lang: str) -> None:

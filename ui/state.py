@@ -358,7 +358,7 @@ def dismiss_kommun_switch() -> None:
 
 
 #: Non-scenario parameters that pages own (workshop code, presentation mode) and that survive syncing.
-EXTRA_PARAMS = ("ws", "present", "role")
+EXTRA_PARAMS = ("ws", "present", "role", "dev")
 
 
 def sync_url() -> dict[str, str]:
@@ -400,7 +400,3 @@ def widget_params() -> dict[str, Any]:
     ss = st.session_state
     return {**{k: ss.get(k) for k in ("kommun", "lang", "policy", "horizon", "t_sel")},
             **ss.get("target_cfg", {})}
-
-
-def keep_sidebar_values() -> None:
-    """No longer needed (settings live in plain keys); kept until the workshop board stops calling it."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 #: * the main block starts close to the top navigation (Streamlit leaves about 6rem), so a laptop
 #:   shows the verdict and the main chart in its first screen;
 #: * lever group tabs wrap onto a second row instead of hiding groups behind a scroll arrow;
+#: * st-key-live_bar: on a phone the results sit far below the sliders, so a one-line result sticks
+#:   under the top bar while the user scrolls through the levers; hidden where the columns sit side by side;
 #: * metric delta descriptions ("mot utan nya åtgärder") wrap instead of ending in "…".
 CSS = (
     "<style>"
@@ -30,5 +32,10 @@ CSS = (
     "[data-testid='stMainBlockContainer']{padding-top:3.5rem !important;}"
     "[class*='st-key-lever_tab_'] [role='tablist']{flex-wrap:wrap !important;row-gap:0.25rem;}"
     "[class*='st-key-lever_tab_'] [data-baseweb='tab-border']{display:none;}"
+    ".st-key-live_bar{display:none !important;}"
+    "@media (max-width:640px){[data-testid='stLayoutWrapper']:has(>.st-key-live_bar){position:sticky;"
+    "top:3.75rem;z-index:99;}.st-key-live_bar{display:block !important;"
+    "background:#fff;border:1px solid #c9ccd1;border-radius:0.5rem;padding:0.35rem 0.6rem;"
+    "box-shadow:0 2px 6px rgba(0,0,0,.12);}.st-key-live_bar p.kv-live{margin:0;font-size:0.95rem;line-height:1.35;}}"
     "</style>"
 )

@@ -52,7 +52,6 @@ MAX_START_SERIES = 8
 def open_on_scenario(ws: Workshop, levers: dict[str, float]) -> None:
     """Callback: these settings become the session's scenario; the page then switches."""
     ss = st.session_state
-    state.keep_sidebar_values()
     ss["kommun"] = ws.kommun
     ss["_kommun_prev"] = ws.kommun
     state.apply_scenario(ws.scenario(levers))

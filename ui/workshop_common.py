@@ -1,6 +1,8 @@
 """Shared pieces of the workshop views: links, the join panel (code, link, QR) and presentation mode."""
 from __future__ import annotations
 
+import html
+
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -103,7 +105,7 @@ def join_panel(ws: Workshop, lang: str, *, qr_width: int = 260) -> None:
     url = join_url(ws.code, lang)
     st.markdown(t("workshop.join.code_label", lang))
     st.markdown(f"<div style='font-size:2.6rem;font-weight:700;letter-spacing:0.15em;"
-                f"font-family:monospace'>{safe_text(ws.code)}</div>", unsafe_allow_html=True)
+                f"font-family:monospace'>{html.escape(ws.code)}</div>", unsafe_allow_html=True)
     st.image(qr_png(url, scale=8), width=qr_width, alt=t("workshop.join.qr_alt", lang, code=ws.code))
     st.caption(t("workshop.join.link_label", lang))
     st.code(url, language=None, wrap_lines=True)

@@ -84,3 +84,44 @@ def test_kommun_change_starts_from_the_new_kommuns_own_levels(page: Any, shot: C
     note = page.get_by_test_id("stAlert").filter(has_text="Uppsala")
     expect(note.first).to_be_visible()
     shot(page)
+
+
+def _live_bar_box(page: Any) -> Any:
+    return page.evaluate("""(() => { const e = document.querySelector('.st-key-live_bar');
+        if (!e) return null; const r = e.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, shown: getComputedStyle(e).display !== 'none' && r.height > 0,
+                text: e.innerText}; })()""")
+
+
+def test_phone_keeps_a_live_result_in_view_while_levers_move(browser: Any, browser_context_args: dict[str, Any],
+                                                             shot: Callable[..., Any]) -> None:
+    """Issue 10 item 10: on a 375 px phone the result stays in view while the user works the sliders."""
+    from tests.e2e.conftest import PHONE
+
+    ctx = browser.new_context(**{**browser_context_args, **PHONE})
+    page = ctx.new_page()
+    try:
+        open_page(page, "/", METRIC)
+        s = show_lever(page, "ev_cars")
+        # Scrolled well past the bar's own place (among the sliders): it sticks under the top bar.
+        page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTop = 700")
+        page.wait_for_timeout(300)
+        box = _live_bar_box(page)
+        assert box and box["shown"], box
+        assert 0 <= box["top"] <= 120, box
+        assert "Målet nås" in box["text"] and "ton CO" in box["text"]
+        before = box["text"]
+        s.locator("input[type='range']").focus()
+        page.keyboard.press("End")
+        wait_for_app(page)
+        after = _live_bar_box(page)
+        assert after["text"] != before, "the live result follows the slider"
+        shot(page, "phone-live-bar")
+    finally:
+        ctx.close()
+
+
+def test_live_bar_is_hidden_on_a_laptop(page: Any) -> None:
+    open_page(page, "/", METRIC)
+    box = _live_bar_box(page)
+    assert box is not None and not box["shown"]

@@ -2,8 +2,7 @@
 that keeps the draft, the facilitator getting back in without the key in any URL, and the projector
 board in presentation mode at 1920×1080 (screenshot under test-artifacts/screenshots/).
 
-These run on their own server whose URL sync keeps ``dev`` (the change requested for ``ui/state.py``:
-``EXTRA_PARAMS``), added by a ``sitecustomize`` module on that server's path until it lands.
+These run on their own server with its own workshop database; the app's URL sync keeps ``dev``.
 """
 from __future__ import annotations
 
@@ -26,21 +25,15 @@ from tests.e2e.pagehelpers import APP_TIMEOUT_MS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
-SITECUSTOMIZE = """
-import ui.state as _s
-if "dev" not in _s.EXTRA_PARAMS:
-    _s.EXTRA_PARAMS = (*_s.EXTRA_PARAMS, "dev")
-"""
 
 
 @pytest.fixture(scope="module")
 def ws_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WorkshopStore]]:
     tmp = tmp_path_factory.mktemp("ws-e2e")
-    (tmp / "sitecustomize.py").write_text(SITECUSTOMIZE)
     db_url = f"sqlite:///{tmp / 'ws.sqlite'}"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KLIMAT_DB_URL": db_url, "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
+    env = {**os.environ, "KLIMAT_DB_URL": db_url, "PYTHONPATH": str(ROOT),
            "PYTHONUNBUFFERED": "1"}
     log = (tmp / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.headless", "true",

@@ -31,11 +31,9 @@ PAGE = "pages/workshop.py"
 OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
 
 
-@pytest.fixture(autouse=True)
-def _keep_dev(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app's URL sync keeps ``dev`` (requested for ui/state.py: EXTRA_PARAMS)."""
-    if "dev" not in state.EXTRA_PARAMS:
-        monkeypatch.setattr(state, "EXTRA_PARAMS", (*state.EXTRA_PARAMS, "dev"))
+def test_url_sync_keeps_the_device_token() -> None:
+    """Without ``dev`` in the synced parameters a reload would lose the participant's draft."""
+    assert "dev" in state.EXTRA_PARAMS
 
 
 def _ws(store: WorkshopStore, **kw: object) -> Workshop:
