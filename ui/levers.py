@@ -94,6 +94,8 @@ def render_kommun_switch(lang: str) -> None:
 
 
 PRESET_KEY = "preset_choice"
+#: id of the anchor just before the lever tabs, the target of the sidebar's skip link.
+SKIP_TARGET = "spakar"
 
 
 def active_preset() -> str | None:
@@ -169,6 +171,8 @@ def render_levers(lang: str) -> None:
     reg = load_registry()
     ss = st.session_state
     kommun = ss["kommun"]
+    # Target of the sidebar's "skip to the levers" link; focusable so the next Tab lands on the tabs.
+    st.html(f"<span id='{SKIP_TARGET}' tabindex='-1' aria-label='{t('app.levers_anchor', lang)}'></span>")
     labels = [t(f"app.group.{g}", lang) for g in GROUPS]
     group = ss.get("lever_group", GROUPS[0])
     key = f"lever_tab_{lang}"  # labels differ per language; the group id carries over

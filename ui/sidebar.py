@@ -1,6 +1,7 @@
 """The shared sidebar: kommun, language, target definition, horizon, national policy, share link."""
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -11,6 +12,7 @@ from model.data import load_dataset
 from model.registry import POLICIES
 from model.targets import TARGET_IDS, base_years, budget_rate_for
 from ui import state
+from ui.levers import SKIP_TARGET
 from ui.fmt import fmt_number
 from ui.i18n import policy_label, t, target_label
 
@@ -68,6 +70,8 @@ def render_sidebar(lang: str) -> None:
     """Draw the sidebar widgets (views of the session's settings, :mod:`ui.state`) and the share link."""
     codes, names = _kommun_options()
     with st.sidebar:
+        # Keyboard users: the first stop in the sidebar jumps past it to the levers (ui/levers.py anchor).
+        st.html(f"<a class='kv-skip' href='#{SKIP_TARGET}'>{html.escape(t('app.skip_to_levers', lang))}</a>")
         st.segmented_control(t("sidebar.language_neutral", lang), list(state.LANG_OPTIONS), required=True,
                              **state.bind("lang"))
         st.selectbox(t("sidebar.kommun", lang), codes, format_func=names.__getitem__,

@@ -12,6 +12,7 @@ from __future__ import annotations
 #: * lever group tabs wrap onto a second row instead of hiding groups behind a scroll arrow;
 #: * st-key-live_bar: on a phone the results sit far below the sliders, so a one-line result sticks
 #:   under the top bar while the user scrolls through the levers; hidden where the columns sit side by side;
+#: * kv-skip: the "skip to the levers" link is invisible until a keyboard user focuses it;
 #: * metric delta descriptions ("mot utan nya åtgärder") wrap instead of ending in "…".
 CSS = (
     "<style>"
@@ -37,5 +38,7 @@ CSS = (
     "top:3.75rem;z-index:99;}.st-key-live_bar{display:block !important;"
     "background:#fff;border:1px solid #c9ccd1;border-radius:0.5rem;padding:0.35rem 0.6rem;"
     "box-shadow:0 2px 6px rgba(0,0,0,.12);}.st-key-live_bar p.kv-live{margin:0;font-size:0.95rem;line-height:1.35;}}"
+    ".kv-skip{position:absolute;left:-9999px;}.kv-skip:focus{position:static;display:inline-block;"
+    "padding:0.3rem 0.6rem;background:#1b6e3a;color:#fff !important;border-radius:0.3rem;}"
     "</style>"
 )

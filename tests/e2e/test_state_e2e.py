@@ -125,3 +125,39 @@ def test_live_bar_is_hidden_on_a_laptop(page: Any) -> None:
     open_page(page, "/", METRIC)
     box = _live_bar_box(page)
     assert box is not None and not box["shown"]
+
+
+def _focused(page: Any) -> dict[str, str]:
+    return page.evaluate("""(() => { const e = document.activeElement;
+        return {tag: e.tagName, cls: String(e.className || ''), label: e.getAttribute('aria-label') || e.innerText || '',
+                type: e.getAttribute('type') || ''}; })()""")
+
+
+def test_keyboard_reaches_the_first_lever_quickly_and_keeps_focus_across_reruns(page: Any) -> None:
+    """Issue 10 item 9: a skip link near the top leads to the levers; a rerun leaves focus on the slider."""
+    from model.registry import load_registry
+
+    open_page(page, "/", METRIC)
+    for presses in range(1, 5):
+        page.keyboard.press("Tab")
+        if "kv-skip" in _focused(page)["cls"]:
+            break
+    else:
+        raise AssertionError(f"no skip link within 4 Tab presses; focus on {_focused(page)}")
+    assert _focused(page)["label"] == t("app.skip_to_levers", "sv")
+    page.keyboard.press("Enter")
+    first = load_registry().lever("ev_cars").label["sv"]
+    for more in range(1, 6):
+        page.keyboard.press("Tab")
+        if _focused(page)["tag"] == "INPUT" and first in _focused(page)["label"]:
+            break
+    else:
+        raise AssertionError(f"first lever not reached within 5 Tab presses after the skip link: {_focused(page)}")
+    assert presses + 1 + more <= 10, "the first lever is a handful of key presses from the top, not 26"
+    before = slider_value(page, "ev_cars")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        wait_for_app(page)
+    assert slider_value(page, "ev_cars") != before
+    f = _focused(page)
+    assert f["tag"] == "INPUT" and first in f["label"], f"focus left the slider after reruns: {f}"
