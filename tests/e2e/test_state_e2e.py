@@ -161,3 +161,23 @@ def test_keyboard_reaches_the_first_lever_quickly_and_keeps_focus_across_reruns(
     assert slider_value(page, "ev_cars") != before
     f = _focused(page)
     assert f["tag"] == "INPUT" and first in f["label"], f"focus left the slider after reruns: {f}"
+
+
+def test_optimiser_apply_keeps_a_non_default_kommun_policy_and_target(page: Any, shot: Callable[..., Any]) -> None:
+    """Vad krävs? → "Använd på scenariosidan" with Stockholm, 10 % from 2025 and the Carbon Law: the page
+    switch keeps every sidebar setting (it used to need two overlapping pinning mechanisms)."""
+    open_page(page, "/what-it-takes?k=0180&np=10&mt=cl&h=2030", "[data-testid='stButton']")
+    page.locator(".st-key-opt_run button").first.click()
+    wait_for_app(page)
+    apply = page.locator(".st-key-opt_apply button").first
+    apply.wait_for(timeout=120_000)
+    apply.click()
+    wait_for_app(page)
+    assert_no_exception(page)
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+    params = url_params(page.url)
+    assert params["k"] == "0180" and params["np"] == "10" and params["mt"] == "cl", page.url
+    assert checked_policy(page) == policy_label("rp10_2025", "sv")
+    assert target_label("carbon_law", "sv") in selectbox_texts(page)
+    assert "Stockholm (Stockholms län)" in selectbox_texts(page)
+    shot(page)
