@@ -172,7 +172,7 @@ def render_levers(lang: str) -> None:
     ss = st.session_state
     kommun = ss["kommun"]
     # Target of the sidebar's "skip to the levers" link; focusable so the next Tab lands on the tabs.
-    st.html(f"<span id='{SKIP_TARGET}' tabindex='-1' aria-label='{t('app.levers_anchor', lang)}'></span>")
+    st.html(f"<span id='{SKIP_TARGET}' tabindex='-1'></span>")
     labels = [t(f"app.group.{g}", lang) for g in GROUPS]
     group = ss.get("lever_group", GROUPS[0])
     key = f"lever_tab_{lang}"  # labels differ per language; the group id carries over

@@ -88,6 +88,11 @@ def test_page_has_no_serious_axe_violations(page: Any, axe_script: Any, a11y_res
         prepare(page)
     wait_for_charts(page)
     assert_no_exception(page)
+    # The page-wide CSS (ui/style.py: caption contrast) arrives with the first run's elements; on a
+    # loaded machine the scan could start before it applied and report Streamlit's default grey.
+    page.wait_for_function(
+        "(() => { const c = document.querySelector(\"[data-testid='stCaptionContainer']\");"
+        " return !c || getComputedStyle(c).color === 'rgb(77, 85, 99)'; })()", timeout=30_000)
     shot(page)
     result = run_axe(page, axe_script)
     a11y_results[name] = result

@@ -87,7 +87,7 @@ def test_opens_in_swedish_with_enkoping(page: Any, shot: Callable[..., Any]) -> 
     shot(page)
     params = url_params(page.url)
     assert params.get("v") == "1" and params.get("k") == "0381" and params.get("lang") == "sv", page.url
-    expect(sidebar(page).locator(".st-key-kommun").get_by_role("combobox")).to_have_value(
+    expect(sidebar(page).get_by_role("combobox", name=t("sidebar.kommun", "sv"))).to_have_value(
         re.compile(r"^Enköping\b"))
     net_label = t("results.metric.net", "sv", year=2030)
     expect(page.get_by_test_id("stMetricLabel").first).to_contain_text(net_label)
