@@ -16,6 +16,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.workshopkit import page_texts, workshop_page
+
 from model.codec import decode, default_state
 from model.registry import load_registry
 from model.targets import TargetSpec
@@ -40,20 +42,11 @@ def _workshop(store: WorkshopStore, **kw: object) -> tuple[Workshop, str]:
 
 
 def _page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return workshop_page(params)
 
 
 def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [x.value for x in at.title]
-    for kind in (at.success, at.warning, at.info, at.error):
-        parts += [x.value for x in kind]
-    return "\n".join(str(p) for p in parts)
+    return page_texts(at)
 
 
 def _keys(at: AppTest) -> set[str]:

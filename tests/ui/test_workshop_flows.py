@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.workshopkit import page_texts, workshop_page
+
 from model.targets import TargetSpec
 from model.workshop_guards import KEY_GUARD
 from model.workshop_store import Workshop, WorkshopStore, new_device, new_token
@@ -43,21 +45,12 @@ def _ws(store: WorkshopStore, **kw: object) -> Workshop:
     return store.create_workshop(**args)[0]  # type: ignore[arg-type]
 
 
-def _page(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+def _page(params: dict[str, str] | None = None) -> AppTest:
+    return workshop_page(params)
 
 
 def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [x.value for x in at.title]
-    for kind in (at.success, at.warning, at.info, at.error):
-        parts += [x.value for x in kind]
-    return "\n".join(str(p) for p in parts)
+    return page_texts(at)
 
 
 def _submit(at: AppTest) -> AppTest:
