@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.workshopkit import page_texts, workshop_page
