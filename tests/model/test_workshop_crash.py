@@ -123,7 +123,7 @@ def _run(url: str, schema: str, store: WorkshopStore, mode: str) -> dict[str, in
                     server.kill()
                     server.start()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(USERS)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(USERS)]
     for th in threads:
         th.start()
     # Generous on a loaded 2-core machine: every client retries until acknowledged.
