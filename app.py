@@ -16,6 +16,6 @@ state.begin_run()
 lang = state.lang()
 
 page = st.navigation(nav.pages(lang), position="top")
-sidebar.render_sidebar(lang)
+sidebar.render_sidebar(lang, skip_link=nav.is_default(page))
 page.run()
 state.sync_url()

@@ -65,3 +65,9 @@ def pages(lang: str) -> list[StreamlitPage]:
         cache[lang] = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
                        for i, (path, title, icon, url) in enumerate(PAGES)]
     return cache[lang]
+
+
+def is_default(page: StreamlitPage) -> bool:
+    """Whether ``page`` is the default page (the Scenario page, served at the root)."""
+    # Streamlit serves the default page at the root: its url_path is "".
+    return page.url_path in ("", PAGES[0][3])

@@ -66,12 +66,14 @@ def _target_settings(lang: str) -> None:
                         **state.bind("t_rate"))
 
 
-def render_sidebar(lang: str) -> None:
+def render_sidebar(lang: str, skip_link: bool = False) -> None:
     """Draw the sidebar widgets (views of the session's settings, :mod:`ui.state`) and the share link."""
     codes, names = _kommun_options()
     with st.sidebar:
-        # Keyboard users: the first stop in the sidebar jumps past it to the levers (ui/levers.py anchor).
-        st.html(f"<a class='kv-skip' href='#{SKIP_TARGET}'>{html.escape(t('app.skip_to_levers', lang))}</a>")
+        # Keyboard users: the first stop in the sidebar jumps past it to the levers (ui/levers.py anchor),
+        # on the page that has them.
+        if skip_link:
+            st.html(f"<a class='kv-skip' href='#{SKIP_TARGET}'>{html.escape(t('app.skip_to_levers', lang))}</a>")
         st.segmented_control(t("sidebar.language_neutral", lang), list(state.LANG_OPTIONS), required=True,
                              **state.bind("lang"))
         st.selectbox(t("sidebar.kommun", lang), codes, format_func=names.__getitem__,
