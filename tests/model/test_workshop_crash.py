@@ -10,6 +10,7 @@ token lived only in the server session) and prints its counts, to show what the 
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -113,8 +114,10 @@ def _run(url: str, schema: str, store: WorkshopStore, mode: str) -> dict[str, in
                     with urllib.request.urlopen(req, timeout=20) as resp:
                         json.loads(resp.read())
                     break
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    time.sleep(0.1)  # not acknowledged: send the same settings again
+                except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError):
+                    # Not acknowledged (refused, cut mid-response by the kill, half a JSON body):
+                    # send the same settings again. A client thread must never die of it.
+                    time.sleep(0.1)
             with lock:
                 acked.append((device, k))
                 n = len(acked)
