@@ -2,7 +2,7 @@
 
 Served with ``streamlit run asgi.py`` (asgi.py wraps this script; see README). The sidebar holds what every page shares:
 kommun, language, target definition, horizon, national policy and the share
-link. Pages are thin files in ``pages/``; their logic lives in ``ui/``.
+link. Pages are thin files in ``views/``; their logic lives in ``ui/``.
 """
 import streamlit as st
 

@@ -45,7 +45,6 @@ from urllib.parse import parse_qs
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config as st_config
-from streamlit.runtime.pages_manager import PagesManager
 
 from model.scenario import MAX_FILE_BYTES
 from ui.nav import page_routes
@@ -339,12 +338,6 @@ class SecurityMiddleware:
 
         return replay
 
-
-# Streamlit decides per process whether the legacy ``pages/`` auto-discovery is active, and only
-# switches it off once ``st.navigation`` has run. Until then the first visitor after a start who
-# opens a deep link (e.g. a workshop QR code) gets a spurious "Page not found" dialog. app.py
-# always uses st.navigation, so switch the legacy mode off before the first session starts.
-PagesManager.uses_pages_directory = False
 
 # Outermost first: refused requests never reach the redirects or Streamlit.
 app = st.App("app.py", middleware=[Middleware(SecurityMiddleware), Middleware(HtmlLangMiddleware)])

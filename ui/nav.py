@@ -12,16 +12,16 @@ from ui.i18n import t
 #: fetch the icon font from an external host). Absolute: the app may start from another folder.
 FAVICON = str(Path(__file__).resolve().parents[1] / "static" / "favicon.png")
 
-#: (file, title key, icon, url_path). url_path values differ from the file names on purpose:
-#: Streamlit's legacy pages/ discovery registers pages by file name, and a clash makes reruns
-#: execute the page file alone. The first page is the default, served at the root ("/").
+#: (file, title key, icon, url_path). The files live in views/, a folder Streamlit does not
+#: auto-discover (only one named pages/ switches on its legacy page discovery). The first page is
+#: the default, served at the root ("/").
 PAGES = (
-    ("pages/scenario.py", "page.scenario", ":material/tune:", "start"),
-    ("pages/jamfor.py", "page.compare", ":material/compare_arrows:", "compare"),
-    ("pages/osakerhet.py", "page.uncertainty", ":material/ssid_chart:", "uncertainty"),
-    ("pages/vad_kravs.py", "page.what_it_takes", ":material/target:", "what-it-takes"),
-    ("pages/workshop.py", "page.workshop", ":material/groups:", "ws"),
-    ("pages/data_metod.py", "page.data_method", ":material/menu_book:", "data-och-metod"),
+    ("views/scenario.py", "page.scenario", ":material/tune:", "start"),
+    ("views/jamfor.py", "page.compare", ":material/compare_arrows:", "compare"),
+    ("views/osakerhet.py", "page.uncertainty", ":material/ssid_chart:", "uncertainty"),
+    ("views/vad_kravs.py", "page.what_it_takes", ":material/target:", "what-it-takes"),
+    ("views/workshop.py", "page.workshop", ":material/groups:", "ws"),
+    ("views/data_metod.py", "page.data_method", ":material/menu_book:", "data-och-metod"),
 )
 
 

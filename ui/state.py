@@ -373,7 +373,7 @@ def sync_url() -> dict[str, str]:
     return params
 
 
-SCENARIO_PAGE = "pages/scenario.py"
+SCENARIO_PAGE = "views/scenario.py"
 
 
 def switch_to_scenario_if(flag: str, confirmation: str) -> None:

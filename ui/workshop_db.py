@@ -8,7 +8,7 @@ shipped). It is always passed to ``st.connection(..., url=...)`` explicitly, sin
 
 Every database failure (server down, file not writable, bad URL, missing driver) is
 caught at this boundary: the workshop page says so in the user's language and the
-rest of the app never notices. Only ``pages/workshop.py`` imports this module.
+rest of the app never notices. Only ``views/workshop.py`` imports this module.
 """
 from __future__ import annotations
 

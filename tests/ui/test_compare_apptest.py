@@ -22,7 +22,7 @@ from ui.levers import presets
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
-PAGE = "pages/jamfor.py"
+PAGE = "views/jamfor.py"
 
 
 def _page() -> AppTest:
@@ -199,7 +199,7 @@ def test_comparison_survives_page_switches_and_follows_the_scenario_page() -> No
     at.button(key="cmp_add_current").click().run()
     at.button(key="cmp_add_preset_klimatkontrakt").click().run()
     before = _table(at, "Mått")["Ditt scenario"].tolist()
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     at.slider(key="lv_car_traffic").set_value(20).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception

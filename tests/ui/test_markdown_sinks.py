@@ -145,7 +145,7 @@ def test_hostile_link_notices_on_the_page() -> None:
 # --------------------------------------------------------------------------- Jämför
 def _compare_with_file(name: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.switch_page("pages/jamfor.py").run()
+    at.switch_page("views/jamfor.py").run()
     sc = replace(presets()["klimatkontrakt"], id="x", name={"sv": name, "en": name})
     at.file_uploader[0].set_value(("plan.toml", dumps_scenario(sc).encode("utf-8"), "application/toml")).run()
     assert not at.exception, at.exception
@@ -179,7 +179,7 @@ def _ws_page(params: dict[str, str]) -> AppTest:
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("views/workshop.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -212,7 +212,7 @@ def test_workshop_board_title_and_exports(store: WorkshopStore, payload: str) ->
 def test_pasted_link_notices_on_jamfor() -> None:
     # The pasted-link path on Jämför shows decode's notices through the same function.
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.switch_page("pages/jamfor.py").run()
+    at.switch_page("views/jamfor.py").run()
     link = "https://klimatvagar.example/compare?" + urlencode({"v": "1", "k": PAYLOADS["link"], "ev": "80"})
     at.text_input(key="cmp_link").input(link)
     at.button(key="cmp_add_link").click().run()

@@ -1,4 +1,4 @@
-"""AppTest flows for the "Vad krävs?" page, run on its own (pages/vad_kravs.py)."""
+"""AppTest flows for the "Vad krävs?" page, run on its own (views/vad_kravs.py)."""
 from __future__ import annotations
 
 import pickle
@@ -143,7 +143,7 @@ def test_apply_switches_to_scenario_page_and_keeps_sidebar() -> None:
     at.query_params["mt"] = "cl"
     at.query_params["np"] = "10"
     at.run()
-    at.switch_page("pages/vad_kravs.py").run()
+    at.switch_page("views/vad_kravs.py").run()
     at.button(key="opt_run").click().run()
     res = OptimiserResult.from_dict(at.session_state["opt_result"])
     assert res.kommun == "0180" and res.policy == "rp10_2025"
@@ -152,7 +152,7 @@ def test_apply_switches_to_scenario_page_and_keeps_sidebar() -> None:
     # Now on the scenario page: its sliders show the suggestion, the sidebar kept its state.
     assert at.slider, "the Scenario page is shown"
     # AppTest would rerun the page the test last switched to; stay on the Scenario page.
-    at.switch_page("pages/scenario.py")
+    at.switch_page("views/scenario.py")
     assert all_slider_values(at) == {f"lv_{k}": v for k, v in res.levers.items()}
     assert (at.session_state["kommun"], at.session_state["policy"], at.session_state["t_sel"]) == (
         "0180", "rp10_2025", "carbon_law")

@@ -19,7 +19,7 @@ from ui.uncertainty_page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
-PAGE = "pages/osakerhet.py"
+PAGE = "views/osakerhet.py"
 N = 1_000
 
 
@@ -122,7 +122,7 @@ def test_same_seed_same_numbers(hog_budget: AppTest) -> None:
 def test_settings_survive_a_page_switch() -> None:
     at = _page()
     at.number_input(key=widget_key(SEED_KEY)).set_value(99).run()
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert at.button_group(key=widget_key(N_KEY, "sv")).value == N and at.number_input(key=widget_key(SEED_KEY)).value == 99

@@ -26,7 +26,7 @@ from ui.workshop_export import brief_html, export_csv, export_xlsx, submissions_
 from ui.workshop_summary import chart_label, group_rows, lever_spread, median_levers
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/workshop.py"
+PAGE = "views/workshop.py"
 TIMEOUT = 60
 OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
 HOSTILE = "<img src=x onerror=alert(1)>**fet**"
@@ -236,7 +236,7 @@ def test_database_unreachable(url: str, params: dict[str, str], monkeypatch: pyt
     assert not at.exception, at.exception
     assert t("workshop.db.unavailable", "sv") in [e.value for e in at.error]
     assert "secret" not in _texts(at)
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     assert not at.exception, at.exception
     assert at.slider(key="lv_ev_cars") and at.metric
 

@@ -16,7 +16,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 def _compare_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/jamfor.py").run()
+    return at.switch_page("views/jamfor.py").run()
 
 
 def test_groups_latest_submissions_can_be_added(store: WorkshopStore) -> None:

@@ -29,7 +29,7 @@ from ui.workshop_participant import GROUP_KEY, lever_key
 from ui.workshop_summary import group_pathway, group_rows, lever_spread
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/workshop.py"
+PAGE = "views/workshop.py"
 OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
 
 

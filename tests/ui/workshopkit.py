@@ -6,7 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/workshop.py"
+PAGE = "views/workshop.py"
 TIMEOUT = 60
 
 
