@@ -62,7 +62,7 @@ def name_key(name: Any) -> str:
     Parameters
     ----------
     name : Any
-        A group name, cleaned for display (see :func:`model.workshop_validation.clean_text`).
+        A group name, cleaned for display (see :func:`persistence.validation.clean_text`).
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Participants' drafts and group claims, on a connection inside the store's transaction.
 
-Pure Python on SQLAlchemy Core (never imports Streamlit); :class:`model.workshop_store.WorkshopStore`
+Pure Python on SQLAlchemy Core (never imports Streamlit); :class:`persistence.store.WorkshopStore`
 wraps these in transactions.
 
 A draft is what a participant's device has on screen (group name, open lever values) and the
@@ -20,9 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from model.workshop_records import aware, dumps, utcnow
-from model.workshop_schema import drafts, submissions
-from model.workshop_validation import new_token
+from persistence.records import aware, dumps, utcnow
+from persistence.schema import drafts, submissions
+from persistence.validation import new_token
 
 
 @dataclass(frozen=True)

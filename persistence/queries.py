@@ -1,8 +1,8 @@
 """Reads of the workshop store (board, history, counts, export) and participants' drafts.
 
-A mixin of :class:`model.workshop_store.WorkshopStore` (split out by responsibility); pure Python on
+A mixin of :class:`persistence.store.WorkshopStore` (split out by responsibility); pure Python on
 SQLAlchemy Core, never imports Streamlit. The methods use the store's ``_tx``, ``_key_row``,
-``registry`` and :func:`model.workshop_validation` checks.
+``registry`` and :func:`persistence.validation` checks.
 """
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from model.registry import Registry
-from model.workshop_drafts import Draft, read_draft, write_draft
-from model.workshop_records import (
+from persistence.drafts import Draft, read_draft, write_draft
+from persistence.records import (
     Submission,
     Workshop,
     submission_from_row,
     workshop_from_row,
 )
-from model.workshop_schema import submissions, workshop_query
-from model.workshop_validation import (
+from persistence.schema import submissions, workshop_query
+from persistence.validation import (
     MAX_GROUP_CHARS,
     WorkshopError,
     check_token,
@@ -35,7 +35,7 @@ from model.workshop_validation import (
 
 
 class StoreReads:
-    """Board reads, exports and drafts; mixed into :class:`model.workshop_store.WorkshopStore`."""
+    """Board reads, exports and drafts; mixed into :class:`persistence.store.WorkshopStore`."""
 
     registry: Registry
 
@@ -52,7 +52,7 @@ class StoreReads:
 
         The group name is kept as typed (cleaned, cut to :data:`MAX_GROUP_CHARS`; it may still
         be empty). The token stays the same while the settings do (see
-        :func:`model.workshop_drafts.write_draft`).
+        :func:`persistence.drafts.write_draft`).
 
         Raises
         ------

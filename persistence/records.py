@@ -1,6 +1,6 @@
-"""Workshop records: what :class:`model.workshop_store.WorkshopStore` hands out, and row conversion.
+"""Workshop records: what :class:`persistence.store.WorkshopStore` hands out, and row conversion.
 
-Pure Python (never imports Streamlit); :mod:`model.workshop_store` re-exports the public names.
+Pure Python (never imports Streamlit); :mod:`persistence.store` re-exports the public names.
 """
 from __future__ import annotations
 

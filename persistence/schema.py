@@ -1,6 +1,6 @@
 """Workshop database schema: tables, migrations and the SQLite transaction hooks.
 
-SQLAlchemy Core only (never imports Streamlit); :mod:`model.workshop_store` re-exports the public
+SQLAlchemy Core only (never imports Streamlit); :mod:`persistence.store` re-exports the public
 names. SQLite (the embedded default) and PostgreSQL are supported.
 
 * :func:`migrate` creates or migrates the tables inside the caller's write transaction: idempotent,
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from model.workshop_records import utcnow
-from model.workshop_validation import CODE_LENGTH, MAX_GROUP_CHARS, MAX_NAME_CHARS
+from persistence.records import utcnow
+from persistence.validation import CODE_LENGTH, MAX_GROUP_CHARS, MAX_NAME_CHARS
 
 SCHEMA_VERSION = 2
 _PG_LOCK_ID = 0x4B4C_5753  # "KLWS": pg_advisory_xact_lock key for schema migration

@@ -27,10 +27,10 @@ Guarantees
 * Only parameterised statements (Core expressions with bound values).
 
 The store is split by responsibility; this module holds :class:`WorkshopStore` and re-exports
-the public names of :mod:`model.workshop_records` (records, row conversion),
-:mod:`model.workshop_schema` (tables, migrations, SQLite hooks) and
-:mod:`model.workshop_validation` (names, codes, keys, lever checks), so
-``from model.workshop_store import …`` keeps working for all of them.
+the public names of :mod:`persistence.records` (records, row conversion),
+:mod:`persistence.schema` (tables, migrations, SQLite hooks) and
+:mod:`persistence.validation` (names, codes, keys, lever checks), so
+``from persistence.store import …`` keeps working for all of them.
 
 Errors the user can fix raise :class:`WorkshopError` with an i18n key
 (``workshop.error.<key>``); database failures propagate as SQLAlchemy errors
@@ -49,10 +49,10 @@ from sqlalchemy.engine import Connection, Engine
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec
-from model.workshop_drafts import Draft, claimed_by_other
-from model.workshop_guards import FILES, KEY_GUARD, KeyGuard, StoreFileChanged
-from model.workshop_queries import StoreReads
-from model.workshop_records import (
+from persistence.drafts import Draft, claimed_by_other
+from persistence.guards import FILES, KEY_GUARD, KeyGuard, StoreFileChanged
+from persistence.queries import StoreReads
+from persistence.records import (
     STATUS_CLOSED,
     STATUS_OPEN,
     Submission,
@@ -63,7 +63,7 @@ from model.workshop_records import (
     utcnow,
     workshop_from_row,
 )
-from model.workshop_schema import (
+from persistence.schema import (
     SCHEMA_VERSION,
     SchemaTooNewError,
     configure_engine,
@@ -76,7 +76,7 @@ from model.workshop_schema import (
     workshop_query,
     workshops,
 )
-from model.workshop_validation import (
+from persistence.validation import (
     CODE_ALPHABET,
     CODE_LENGTH,
     KDF,
@@ -215,7 +215,7 @@ class WorkshopStore(StoreReads):
         """True if ``key`` is the facilitator key of workshop ``code``.
 
         Wrong keys are limited per workshop and per ``client`` (an address or session id) with a
-        growing wait (:class:`model.workshop_guards.KeyGuard`), checked before the key is hashed.
+        growing wait (:class:`persistence.guards.KeyGuard`), checked before the key is hashed.
 
         Raises
         ------

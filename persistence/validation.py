@@ -1,6 +1,6 @@
 """Workshop input checks: user text, join codes, client tokens, facilitator keys and lever values.
 
-Pure Python (no database, never imports Streamlit); used by :mod:`model.workshop_store`, which
+Pure Python (no database, never imports Streamlit); used by :mod:`persistence.store`, which
 re-exports the public names. Errors the user can fix raise :class:`WorkshopError` with an i18n key
 (``workshop.error.<key>``).
 """
@@ -23,7 +23,7 @@ from model.targets import TargetSpec
 from model.workshop_names import name_key, shows_nothing
 
 if TYPE_CHECKING:
-    from model.workshop_records import Workshop
+    from persistence.records import Workshop
 
 #: Join-code alphabet without look-alikes (no I, L, O, 0, 1).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -15,7 +15,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from model.workshop_store import Workshop
+from persistence.store import Workshop
 from ui import charts, state
 from ui.fmt import fmt_tonnes
 from ui.i18n import t

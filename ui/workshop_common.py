@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from model.workshop_store import Workshop
+from persistence.store import Workshop
 from ui.exports import qr_png
 from ui.i18n import policy_label, t, target_label
 from ui.render import safe_text

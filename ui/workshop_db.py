@@ -23,7 +23,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from model.workshop_store import SchemaTooNewError, StoreFileChanged, WorkshopStore
+from persistence.store import SchemaTooNewError, StoreFileChanged, WorkshopStore
 from ui.i18n import t
 
 ENV_VAR = "KLIMAT_DB_URL"

@@ -3,7 +3,7 @@ connection or a server restart.
 
 On joining, the phone gets a random device token in its address (``?ws=CODE&dev=…``; it names
 the device, not the person, and carries no settings). The group name and lever values are stored
-server-side under it whenever they change (:meth:`model.workshop_store.WorkshopStore.save_draft`),
+server-side under it whenever they change (:meth:`persistence.store.WorkshopStore.save_draft`),
 together with the client token of that version, which is also the idempotency key of the
 submission: a submission retried from a new session after a crash finds its row instead of
 writing a second one. ``dev`` must be kept by the app's URL sync (``ui.state.EXTRA_PARAMS``).
@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from model.workshop_store import Draft, Workshop, WorkshopError, new_device
-from model.workshop_validation import TOKEN_RE
+from persistence.store import Draft, Workshop, WorkshopError, new_device
+from persistence.validation import TOKEN_RE
 from ui.workshop_db import DatabaseUnavailable, db_call, get_store
 
 DEVICE_PARAM = "dev"

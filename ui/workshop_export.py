@@ -17,7 +17,7 @@ import pandas as pd
 
 from model.registry import load_registry
 from model.run import MODEL_VERSION
-from model.workshop_store import Submission, Workshop
+from persistence.store import Submission, Workshop
 from ui import charts
 from ui.exports import chart_png, qr_png, to_excel_csv, to_xlsx
 from ui.fmt import fmt_tonnes

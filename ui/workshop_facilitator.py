@@ -14,7 +14,7 @@ import secrets
 import streamlit as st
 
 from model.registry import load_registry
-from model.workshop_store import (
+from persistence.store import (
     MAX_NAME_CHARS,
     Workshop,
     WorkshopError,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.workshop_store import WorkshopError, normalize_code
+from persistence.store import WorkshopError, normalize_code
 from ui.i18n import t
 from ui.workshop_board import render_board
 from ui.workshop_facilitator import render_facilitator

@@ -16,9 +16,9 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
-from model.workshop_store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token,
+from persistence.store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token,
                                   normalize_code)
-from model.workshop_validation import lever_value as checked_lever_value
+from persistence.validation import lever_value as checked_lever_value
 from ui import charts
 from ui.fmt import fmt_tonnes
 from ui.i18n import t

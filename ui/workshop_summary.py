@@ -20,7 +20,7 @@ from model.codec import LinkState, encode
 from model.kommuner import find_kommun
 from model.registry import Lever, load_registry
 from model.run import ScenarioResult
-from model.workshop_store import Submission, Workshop
+from persistence.store import Submission, Workshop
 from ui.compute import run_for
 from ui.fmt import NBSP, fmt_number, fmt_tonnes
 from ui.i18n import normalize_lang, t, target_label

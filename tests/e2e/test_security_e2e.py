@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from model.scenario import dumps_scenario
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore, new_token
+from persistence.store import WorkshopStore, new_token
 from tests.e2e.pagehelpers import APP_TIMEOUT_MS, open_page, wait_for_app
 from ui.levers import presets
 

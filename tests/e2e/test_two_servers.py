@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore
+from persistence.store import WorkshopStore
 from tests.e2e.conftest import PHONE, ROOT, STARTUP_TIMEOUT_S, _entry_point, _free_port, _healthy, _stop
 from tests.e2e.pagehelpers import wait_for_app
 

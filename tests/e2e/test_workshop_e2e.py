@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore, new_token
+from persistence.store import WorkshopStore, new_token
 from tests.e2e.conftest import PHONE, ROOT, SCREENSHOTS, _free_port, _healthy, _stop
 from tests.e2e.pagehelpers import APP_TIMEOUT_MS, wait_for_app
 

@@ -1,4 +1,8 @@
-"""The model package is pure Python: it never imports streamlit, directly or through another module."""
+"""The model package is pure: the standard library, numpy, scipy and pandas only.
+
+It never imports streamlit or a database library (those live in ``ui/`` and ``persistence/``),
+neither directly nor through another module; ``persistence/`` never imports streamlit either.
+"""
 from __future__ import annotations
 
 import ast
@@ -11,6 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILES = sorted((ROOT / "model").glob("*.py"))
 MODULES = ["model" if p.stem == "__init__" else f"model.{p.stem}" for p in MODEL_FILES]
+PERSISTENCE_FILES = sorted((ROOT / "persistence").glob("*.py"))
+#: What model/ may import besides the standard library and itself.
+MODEL_ALLOWED = {"model", "numpy", "scipy", "pandas", "tomli_w"}  # tomli_w: TOML writer (tomllib only reads)
+#: Never loaded by importing model/, not even indirectly.
+FORBIDDEN = ("streamlit", "sqlalchemy", "psycopg", "sqlite3", "persistence", "ui")
 
 
 def _imported_roots(tree: ast.AST) -> set[str]:
@@ -36,9 +45,18 @@ def test_model_files_found() -> None:
 
 
 @pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
-def test_no_streamlit_import_in_source(path: Path) -> None:
+def test_model_imports_only_stdlib_numpy_scipy_pandas(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    assert "streamlit" not in _imported_roots(tree)
+    roots = _imported_roots(tree) - {"__future__"}
+    foreign = {r for r in roots if r not in sys.stdlib_module_names and r not in MODEL_ALLOWED}
+    assert not foreign, f"{path.name} imports {sorted(foreign)}"
+    assert not roots & {"sqlite3"}, f"{path.name} imports a database library"
+
+
+@pytest.mark.parametrize("path", PERSISTENCE_FILES, ids=lambda p: p.name)
+def test_persistence_never_imports_streamlit_or_ui(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert not _imported_roots(tree) & {"streamlit", "ui"}
 
 
 def test_detector_sees_streamlit_imports() -> None:
@@ -56,10 +74,16 @@ def test_importing_every_model_module_loads_no_streamlit() -> None:
         "for m in mods:\n"
         "    importlib.import_module(m)\n"
         "assert all(m in sys.modules for m in mods)\n"
-        "bad = sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.'))\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
+        "print('forbidden', bad)\n"
         "print('loaded', len(mods))\n"
         "sys.exit(1 if bad else 0)\n"
     )
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
     assert f"loaded {len(MODULES)}" in res.stdout
+
+
+def test_persistence_files_found() -> None:
+    assert {p.stem for p in PERSISTENCE_FILES} >= {"store", "schema", "queries"}
+    assert not (ROOT / "model" / "workshop_store.py").exists()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from model.registry import load_registry
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore
+from persistence.store import WorkshopStore
 
 
 PG_ENV = "KLIMAT_TEST_PG_URL"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from model.workshop_store import WorkshopStore, new_device
-from tests.model.storekit import _create, engine_factory  # noqa: F401 - fixture
+from persistence.store import WorkshopStore, new_device
+from tests.persistence.storekit import _create, engine_factory  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS, PER_USER, KILL_AT = 50, 3, (40, 100)
@@ -35,7 +35,7 @@ WORKER = r"""
 import json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sqlalchemy as sa
-from model.workshop_store import WorkshopStore, new_token
+from persistence.store import WorkshopStore, new_token
 url, port, code, mode, schema = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 kw = {"connect_args": {"options": f"-c search_path={schema}"}, "pool_size": 20, "max_overflow": 40} \
     if url.startswith("postgresql") else {}

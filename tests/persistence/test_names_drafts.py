@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from model.workshop_guards import FILES, KeyGuard, StoreFileChanged
+from persistence.guards import FILES, KeyGuard, StoreFileChanged
 from model.workshop_names import MAX_KEY_CHARS, name_key, shows_nothing
-from model.workshop_store import WorkshopError, WorkshopStore, group_key, new_device, new_token
-from tests.model.storekit import _create, engine_factory, store  # noqa: F401 - fixtures
+from persistence.store import WorkshopError, WorkshopStore, group_key, new_device, new_token
+from tests.persistence.storekit import _create, engine_factory, store  # noqa: F401 - fixtures
 
 
 
@@ -132,7 +132,7 @@ def test_key_guessing_is_limited_before_hashing(store: WorkshopStore, monkeypatc
     store.guard = KeyGuard(client_free=3, workshop_free=6, base_s=2, max_s=60, clock=lambda: now[0])
     ws, key = _create(store)
     hashed = []
-    import model.workshop_validation as val
+    import persistence.validation as val
     real = val.hash_key
     monkeypatch.setattr(val, "hash_key", lambda *a, **k: hashed.append(1) or real(*a, **k))
     with caplog.at_level(logging.WARNING, logger="klimatvagar.workshop"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from model.workshop_store import WorkshopStore
+from persistence.store import WorkshopStore
 
 
 @pytest.fixture

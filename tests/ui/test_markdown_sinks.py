@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from model.codec import Notice, decode
 from model.scenario import dumps_scenario
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore, new_token
+from persistence.store import WorkshopStore, new_token
 from ui.levers import presets
 from ui.notices import notice_text
 from ui.render import WORD_JOINER, safe_text

@@ -19,7 +19,7 @@ from tests.ui.workshopkit import page_texts, workshop_page
 from model.codec import decode, default_state
 from model.registry import load_registry
 from model.targets import TargetSpec
-from model.workshop_store import Submission, Workshop, WorkshopStore, new_token
+from persistence.store import Submission, Workshop, WorkshopStore, new_token
 from ui.i18n import t
 from ui.render import safe_text
 from ui.workshop_export import brief_html, export_csv, export_xlsx, submissions_table

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from model.targets import TargetSpec
-from model.workshop_store import WorkshopStore
+from persistence.store import WorkshopStore
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.workshopkit import page_texts, workshop_page
 
 from model.targets import TargetSpec
-from model.workshop_guards import KEY_GUARD
-from model.workshop_store import Workshop, WorkshopStore, new_device, new_token
+from persistence.guards import KEY_GUARD
+from persistence.store import Workshop, WorkshopStore, new_device, new_token
 from ui import state
 from ui.i18n import t
 from ui.render import safe_text
