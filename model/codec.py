@@ -191,13 +191,13 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
         notes.append(Notice("link.data_release", {"link": _short(d), "now": last}))
 
     kommun = DEFAULT_KOMMUN
-    if (k := safe.get("k")) is not None:
+    if (code := safe.get("k")) is not None:
         try:
-            if len(k) > MAX_VALUE_CHARS:
-                raise LookupError(k)
-            kommun = find_kommun(k).code
+            if len(code) > MAX_VALUE_CHARS:
+                raise LookupError(code)
+            kommun = find_kommun(code).code
         except LookupError:
-            notes.append(Notice("link.bad_kommun", {"value": _short(k)}))
+            notes.append(Notice("link.bad_kommun", {"value": _short(code)}))
     lang = _choice(safe, "lang", {x: x for x in LANGS}, "sv", notes, fold=True)
     policy = _choice(safe, "np", POLICY_CODES, "current_law", notes)
     horizon = int(_choice(safe, "h", {x: x for x in HORIZONS}, "2030", notes))

@@ -13,6 +13,8 @@ the profile then prefers kommuner whose emissions come from the same sectors.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -81,7 +83,9 @@ def per_capita(code: str, year: int = 2024, dataset: Dataset | None = None) -> f
     k = _kommun(code, ds)
     yi = _year_index(ds, year)
     total = float(ds.emissions[ds.index_of(k.code), yi].sum())
-    return total / float(ds.population.loc[k.code, year])
+    # pandas types a .loc cell as any scalar; data.py has validated the population column as numbers.
+    inhabitants = cast("float", ds.population.loc[k.code, year])
+    return total / float(inhabitants)
 
 
 def national_per_capita(year: int = 2024, dataset: Dataset | None = None) -> float:
@@ -132,7 +136,8 @@ def _shares(ds: Dataset, yi: int) -> np.ndarray:
     """Sector shares of total emissions (290, 9); an all-zero kommun gets zeros."""
     em = ds.emissions[:, yi, :]
     tot = em.sum(axis=1, keepdims=True)
-    return np.divide(em, tot, out=np.zeros_like(em), where=tot > 0)
+    shares: np.ndarray = np.divide(em, tot, out=np.zeros_like(em), where=tot > 0)
+    return shares
 
 
 def similar_kommuner(code: str, n: int = 5, year: int = 2024,

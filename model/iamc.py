@@ -114,7 +114,7 @@ def variables(res: ScenarioResult) -> dict[str, tuple[str, list[float]]]:
 def rows(results: Iterable[tuple[str, ScenarioResult]]) -> list[tuple[str, str, str, str, str, int, float]]:
     """IAMC rows (model, scenario, region, variable, unit, year, value) for named results."""
     model = f"Klimatvagar {MODEL_VERSION}"
-    out = []
+    out: list[tuple[str, str, str, str, str, int, float]] = []
     for scenario, res in results:
         region = f"{res.kommun.name} ({res.kommun.code})"
         for var, (unit, series) in sorted(variables(res).items()):
