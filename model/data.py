@@ -1,7 +1,7 @@
 """Load and validate the shipped statistics in ``data/``.
 
 Everything the model knows about a kommun comes from here: the SMHI sector
-inventory (release with data to 2024), SCB population, Klimatkollen's
+inventory (any stored release, the latest by default; :mod:`model.releases`), SCB population, Klimatkollen's
 indicators and the Enköping-specific vehicle and sub-sector figures. Files are
 read once per process and validated on load; a broken file raises
 :class:`DataValidationError` naming the file, the row and the problem. Look-up of a kommun
@@ -18,6 +18,7 @@ import pandas as pd
 
 from model.csvio import DataValidationError, numeric as _numeric, read_csv as _read_csv
 from model.csvio import require_columns as _require_columns
+from model.releases import LinkRelease, Release, get_release, read_index, release_for_link, sha256_of
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -85,6 +86,12 @@ class Dataset:
     national: np.ndarray
     population: pd.DataFrame
     indicators: pd.DataFrame
+    release: str = "smhi-2024"
+
+    @property
+    def has_national(self) -> bool:
+        """True if the release ships SMHI's national sector rows (else :attr:`national` is NaN)."""
+        return bool(np.isfinite(self.national).all())
 
     @property
     def last_year(self) -> int:
@@ -96,8 +103,8 @@ class Dataset:
         return _code_index(self)[code]
 
 
-def _load_emissions(data_dir: Path) -> tuple[tuple[Kommun, ...], tuple[int, ...], np.ndarray]:
-    name = "kommuner_emissions_by_sector.csv"
+def _load_emissions(data_dir: Path, name: str = "kommuner_emissions_by_sector.csv"
+                    ) -> tuple[tuple[Kommun, ...], tuple[int, ...], np.ndarray]:
     df = _read_csv(name, data_dir, ("kommun_code", "kommun", "lan", "sector"))
     _require_columns(df, name, ("kommun_code", "kommun", "lan", "year", "sector", "tonnes_co2e"))
     tonnes = _numeric(df, name, "tonnes_co2e")
@@ -147,13 +154,13 @@ def _load_emissions(data_dir: Path) -> tuple[tuple[Kommun, ...], tuple[int, ...]
 
 
 def _check_totals(data_dir: Path, kommuner: tuple[Kommun, ...], years: tuple[int, ...],
-                  arr: np.ndarray) -> None:
-    """Sector sums must equal SMHI's stated totals where a total is shipped."""
+                  arr: np.ndarray, label: str = "SMHI release with data to 2024") -> None:
+    """Sector sums must equal SMHI's stated totals of the same release where a total is shipped."""
     name = "emissions_totals.csv"
     df = _read_csv(name, data_dir, ("kommun_code", "data_release", "scope"))
     _require_columns(df, name, ("kommun_code", "year", "tonnes", "data_release", "scope"))
     idx = {k.code: i for i, k in enumerate(kommuner)}
-    latest = (df["data_release"] == "SMHI release with data to 2024") & df["scope"].str.startswith("GHG")
+    latest = (df["data_release"] == label) & df["scope"].str.startswith("GHG")
     for row, rec in df[latest].iterrows():
         if rec["kommun_code"] not in idx or int(rec["year"]) not in years:
             raise DataValidationError(name, int(row) + 2, f"okänd kommun/år {rec['kommun_code']} {rec['year']}")
@@ -164,8 +171,8 @@ def _check_totals(data_dir: Path, kommuner: tuple[Kommun, ...], years: tuple[int
                 f"sektorsumman {total:.1f} t avviker från totalen {float(rec['tonnes']):.1f} t")
 
 
-def _load_national(data_dir: Path, years: tuple[int, ...]) -> np.ndarray:
-    name = "national_emissions_by_sector.csv"
+def _load_national(data_dir: Path, years: tuple[int, ...],
+                   name: str = "national_emissions_by_sector.csv") -> np.ndarray:
     df = _read_csv(name, data_dir, ("area_code", "sector"))
     _require_columns(df, name, ("year", "sector", "tonnes_co2e"))
     tonnes = _numeric(df, name, "tonnes_co2e")
@@ -197,35 +204,93 @@ def _load_population(data_dir: Path, kommuner: tuple[Kommun, ...]) -> pd.DataFra
     return wide
 
 
-@lru_cache(maxsize=4)
-def load_dataset(data_dir: Path | None = None) -> Dataset:
-    """Read and validate every file the model needs (cached per directory).
+def _check_sha(data_dir: Path, name: str, expected: str | None) -> None:
+    """A stored release is immutable: its file must still have the checksum in its manifest."""
+    if not expected or not (data_dir / name).is_file():
+        return
+    if sha256_of(data_dir / name) != expected:
+        raise DataValidationError(
+            name, None, "kontrollsumman stämmer inte med utgåvans manifest: filen har ändrats; "
+            "importera en ny utgåva i stället (python -m model data import) "
+            "(checksum differs from the release manifest)")
+
+
+@lru_cache(maxsize=8)
+def load_dataset(data_dir: Path | None = None, release: str | None = None) -> Dataset:
+    """Read and validate every file the model needs for one SMHI release (cached per release).
 
     Parameters
     ----------
     data_dir : pathlib.Path, optional
         Folder with the CSV files; defaults to the project's ``data/``.
+    release : str, optional
+        Release id (e.g. ``"smhi-2023"``, see :func:`list_releases`); the default (latest)
+        release when None.
 
     Returns
     -------
     Dataset
+        Emissions in t CO2e per year from that release only; population and indicators are
+        shared by all releases.
 
     Raises
     ------
     DataValidationError
-        If a file is missing or malformed; the message names file, row and problem.
+        If a file is missing or malformed or the release is unknown; the message names file,
+        row and problem.
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    kommuner, years, arr = _load_emissions(data_dir)
-    _check_totals(data_dir, kommuner, years, arr)
-    national = _load_national(data_dir, years)
+    # The default and its explicit id share one Dataset object (callers cache on its identity).
+    return _load_release(data_dir, get_release(data_dir, release).id)
+
+
+@lru_cache(maxsize=8)
+def _load_release(data_dir: Path, rid: str) -> Dataset:
+    rel = get_release(data_dir, rid)
+    _check_sha(data_dir, rel.data_file, rel.sha256)
+    kommuner, years, arr = _load_emissions(data_dir, rel.data_file)
+    if years != rel.years:
+        raise DataValidationError(rel.data_file, None,
+                                  f"åren {years} stämmer inte med manifestets {rel.years}")
+    if rel.totals_label:
+        _check_totals(data_dir, kommuner, years, arr, rel.totals_label)
+    if rel.national_file:
+        _check_sha(data_dir, rel.national_file, rel.national_sha256)
+        national = _load_national(data_dir, years, rel.national_file)
+    else:
+        # Never filled from another release (SMHI recalculates every year): NaN says "not shipped".
+        national = np.full((len(years), len(SECTORS)), np.nan)
     population = _load_population(data_dir, kommuner)
     ind = _read_csv("kommuner_indicators.csv", data_dir, ("kommun_code", "indicator", "unit",
                                                          "year_or_period", "value"))
     _require_columns(ind, "kommuner_indicators.csv", ("kommun_code", "indicator", "value"))
     arr.setflags(write=False)
     national.setflags(write=False)
-    return Dataset(kommuner, years, arr, national, population, ind)
+    return Dataset(kommuner, years, arr, national, population, ind, rel.id)
+
+
+def load_release(release: str, data_dir: Path | None = None) -> Dataset:
+    """The dataset of one release by id (same as ``load_dataset(data_dir, release)``)."""
+    return load_dataset(data_dir, release)
+
+
+def list_releases(data_dir: Path | None = None) -> tuple[Release, ...]:
+    """Every stored release with its manifest, oldest data first."""
+    return read_index(Path(data_dir) if data_dir is not None else DATA_DIR)[1]
+
+
+def default_release(data_dir: Path | None = None) -> Release:
+    """The default (latest) release."""
+    return get_release(Path(data_dir) if data_dir is not None else DATA_DIR)
+
+
+def release_of_link(d: str | None, data_dir: Path | None = None) -> LinkRelease:
+    """The release a share link with data field ``d`` (``"2023"`` or ``"smhi-2023"``) computes on.
+
+    See :func:`model.releases.release_for_link`; ``d=2024`` gives the latest shipped release and
+    ``d=2023`` the previous one, so a link reproduces the figures it was made with.
+    """
+    return release_for_link(d, Path(data_dir) if data_dir is not None else DATA_DIR)
 
 
 @lru_cache(maxsize=8)
