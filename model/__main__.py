@@ -1,4 +1,7 @@
-"""Command line: ``python -m model run FILE`` and ``python -m model levers``.
+"""Command line: ``python -m model run FILE``, ``python -m model levers`` and ``python -m model data …``.
+
+``data import FILE`` validates a new SMHI release and writes it into ``data/releases/``
+(:mod:`model.data_cli`); ``data list`` lists the stored releases.
 
 Bad arguments and bad files give a one-line message on stderr and exit status 2; no traceback.
 ``--format csv`` writes IAMC long format (:mod:`model.iamc`).
@@ -16,6 +19,7 @@ from model.registry import load_registry
 from model import iamc
 from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, run_scenario
 from model.scenario import ScenarioFileError, load_scenario
+from model.data_cli import add_data_parser, data_main
 
 
 def _table(res: ScenarioResult) -> str:
@@ -87,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--horizon", type=int, choices=(2030, 2045))
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("levers", help="lista spakregistret")
+    add_data_parser(sub)
     args = parser.parse_args(argv)
+    if args.cmd == "data":
+        return data_main(args)
     try:
         if args.cmd == "levers":
             print(_levers())
