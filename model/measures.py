@@ -76,7 +76,8 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "unknown_stream": ("en ström ur registret: {allowed}", "a stream from the registry: {allowed}"),
     "unknown_sector": ("en SMHI-sektor: {allowed}", "an SMHI sector: {allowed}"),
     "unknown_actor": ("en aktör: {allowed}", "an actor: {allowed}"),
-    "range": ("[låg, hög] med {min} ≤ låg ≤ {mid} ≤ hög ≤ {max}", "[low, high] with {min} ≤ low ≤ {mid} ≤ high ≤ {max}"),
+    "range": ("[låg, hög] med {min} ≤ låg ≤ hög ≤ {max}", "[low, high] with {min} ≤ low ≤ high ≤ {max}"),
+    "range_mid": ("[låg, hög] med {min} ≤ låg ≤ {mid} ≤ hög ≤ {max}", "[low, high] with {min} ≤ low ≤ {mid} ≤ high ≤ {max}"),
     "source": ("en källa {{ sv, en }} med text, eller assumption = true med motiveringen i sv och en",
                "a source {{ sv, en }} with text, or assumption = true with the reasoning in sv and en"),
     "date": ("ett datum ÅÅÅÅ-MM-DD", "a date YYYY-MM-DD"),
@@ -205,12 +206,15 @@ def year_field(path: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
-def pair_field(path: str, value: Any, lo: float, mid: float, hi: float) -> tuple[float, float]:
-    """[low, high] with lo <= low <= mid <= high <= hi."""
+def pair_field(path: str, value: Any, lo: float, hi: float, mid: float | None = None) -> tuple[float, float]:
+    """[low, high] with lo <= low <= high <= hi (and low <= mid <= high when ``mid`` is given)."""
     ok = isinstance(value, (list, tuple)) and len(value) == 2 and all(
         not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) for v in value)
-    if not ok or not lo <= value[0] <= mid <= value[1] <= hi:
-        raise MeasureError(path, value, "range", min=lo, mid=mid, max=hi)
+    if mid is None:
+        if not ok or not lo <= value[0] <= value[1] <= hi:
+            raise MeasureError(path, value, "range", min=lo, max=hi)
+    elif not ok or not lo <= value[0] <= mid <= value[1] <= hi:
+        raise MeasureError(path, value, "range_mid", min=lo, mid=mid, max=hi)
     return float(value[0]), float(value[1])
 
 
@@ -298,8 +302,8 @@ def measure_from_dict(raw: Any, where: str = "measure", streams: Iterable[str] |
     if raw["actor"] not in actors:
         raise MeasureError(f"{where}.actor", raw["actor"], "unknown_actor", allowed=", ".join(actors))
     cost = raw.get("cost_sek_per_t")
-    cost_pair = None if cost is None else pair_field(f"{where}.cost_sek_per_t", cost, 0, 0, MAX_COST_SEK_PER_T)
-    unc = pair_field(f"{where}.uncertainty", raw.get("uncertainty", [1.0, 1.0]), 0.0, 1.0, 3.0)
+    cost_pair = None if cost is None else pair_field(f"{where}.cost_sek_per_t", cost, 0, MAX_COST_SEK_PER_T)
+    unc = pair_field(f"{where}.uncertainty", raw.get("uncertainty", [1.0, 1.0]), 0.0, 3.0, mid=1.0)
     return OwnMeasure(mid, name_sv, name_en, stream, sector, unit, effect, start, full, shape, raw["actor"],
                       source_field(f"{where}.source", raw["source"]), cost_pair, unc)
 
