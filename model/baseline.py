@@ -5,8 +5,9 @@ The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
     B[s, t] = E0[s] * D[s, t] * F[s, t] * V[s, t]
 
 * ``E0`` -- the SMHI inventory of the sector in ``t0``, split into streams by
-  SMHI's sub-sector shares (2021 release, 2019 values for Enköping; the only
-  sub-sector data available, used as a proxy elsewhere).
+  the kommun's own SMHI sub-sector shares (2021 release, 2019 values: the only
+  sub-sector data available, so 2019 shares are applied to the latest release).
+  A sector with no sub-sector emissions in 2019 takes Sweden's 2019 split.
 * ``D`` -- activity driver: population growth (SCB, compound rate 2020→2025)
   for population-driven streams; the sector's own log-linear trend over 2015
   and 2020–2024, clipped, for trend streams; 1 for flat streams.
@@ -19,6 +20,7 @@ The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +29,7 @@ import pandas as pd
 
 from model.data import DATA_DIR, SECTORS, Dataset, Kommun, load_dataset
 from model.registry import Lever, Registry, load_registry
+from model.subsectors import share_of, subsector_split
 
 TREND_YEARS = (2015, 2020, 2021, 2022, 2023, 2024)
 POP_GROWTH_YEARS = (2020, 2025)
@@ -55,6 +58,13 @@ class KommunContext:
         Per stock lever: (initial fleet share, turnover, electric-km fraction).
     facts : dict
         Named kommun-specific inputs with their provenance, for display.
+    subsector_basis : dict
+        SMHI sector -> "kommun" (the kommun's own 2019 sub-sector shares split it) or
+        "national" (no sub-sector emissions for the kommun in 2019: Sweden's split is used).
+        Only sectors that are split into several streams are listed.
+    lever_max : numpy.ndarray
+        Per-lever highest position the kommun can reach (L,), lever units, from each
+        lever's ``range_rule`` (its absolute ``max`` where it has none).
     """
 
     kommun: Kommun
@@ -68,6 +78,8 @@ class KommunContext:
     default: np.ndarray
     fleet: dict[str, tuple[float, float, float]]
     facts: dict[str, tuple[float, str]]
+    subsector_basis: dict[str, str]
+    lever_max: np.ndarray
 
 
 def ramp(years: np.ndarray, shape: str, start: int, full: int) -> np.ndarray:
@@ -94,29 +106,6 @@ def ramp(years: np.ndarray, shape: str, start: int, full: int) -> np.ndarray:
     sig = 1.0 / (1.0 + np.exp(-k * (t - mid)))
     s0, s1 = 1.0 / (1.0 + np.exp(k * (mid - start))), 1.0 / (1.0 + np.exp(-k * (full - mid)))
     return np.where(t <= start, 0.0, np.where(t >= full, 1.0, (sig - s0) / (s1 - s0)))
-
-
-@lru_cache(maxsize=1)
-def _subsector_shares() -> dict[str, dict[str, float]]:
-    """Stream shares within Transporter and Jordbruk from SMHI's 2019 sub-sectors (Enköping)."""
-    df = pd.read_csv(DATA_DIR / "enkoping_emissions_by_subsector_smhi2021.csv", dtype={"kommun_code": str})
-    df = df[df["year"] == 2019]
-    out: dict[str, dict[str, float]] = {}
-    for sector in ("Transporter", "Jordbruk"):
-        rows = df[df["sector"] == sector]
-        total = float(rows.loc[rows["subsector"] == "Alla", "tonnes_co2e"].iloc[0])
-        out[sector] = {sub: float(v) / total for sub, v in zip(rows["subsector"], rows["tonnes_co2e"])
-                       if sub != "Alla"}
-    return out
-
-
-def _share(sector: str, spec: str) -> float | None:
-    if spec == "all":
-        return 1.0
-    if spec == "rest":
-        return None
-    key = spec.removeprefix("data:")
-    return sum(v for k, v in _subsector_shares()[sector].items() if key in k)
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +153,9 @@ def kommun_facts(code: str, reg: Registry) -> dict[str, tuple[float, str]]:
         facts["car_fleet_rechargeable_share"] = (p["value"], "Riket: " + p["source"])
         facts["bev_share_of_rechargeable"] = (b["value"], "Riket: " + b["source"])
         facts["car_diesel_weight"] = (0.5, "assumption")
+    bev, bev_src = facts["bev_share_of_rechargeable"]
+    facts["car_electric_km_share"] = (bev + (1 - bev) * reg.param("phev_electric_km_share"),
+                                      bev_src + "; laddhybridernas elandel av körsträckan: antagande")
     for key, vtype in (("light_truck_el_fleet_share", "lätt lastbil"), ("heavy_truck_el_fleet_share", "tung lastbil")):
         tot = _vehicle_count(code, vtype, "i_trafik_vid_arets_slut", ("Totalt",))
         if tot:
@@ -214,6 +206,28 @@ def _trend_growth(series: dict[int, float], lo: float, hi: float) -> float:
     return float(np.clip(np.expm1(slope), lo, hi))
 
 
+def _fact_or(facts: dict[str, tuple[float, str]], spec: float | str | None, fallback: float | None) -> float:
+    """A lever field that is a number or "data:<fact>" (the fallback when the kommun lacks the fact)."""
+    if isinstance(spec, str):
+        return float(facts[spec[5:]][0]) if spec[5:] in facts else float(fallback or 0.0)
+    return float(spec if spec is not None else (fallback or 0.0))
+
+
+def _basis_value(basis: str, e0_sector: np.ndarray, e0_stream: dict[str, float], population: float) -> float:
+    kind, _, name = basis.partition(":")
+    if kind == "sector":
+        return float(e0_sector[SECTORS.index(name)])
+    if kind == "stream":
+        return e0_stream[name]
+    return population
+
+
+def _floor_to_grid(lv: Lever, value: float) -> float:
+    """The highest grid position ``min + k * step`` at or below ``value``, within [min, max]."""
+    k = np.floor((min(value, lv.max) - lv.min) / lv.step + 1e-9)
+    return float(lv.min + max(k, 0.0) * lv.step)
+
+
 @lru_cache(maxsize=256)
 def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -> KommunContext:
     """Assemble the baseline inputs for one kommun (cached).
@@ -241,15 +255,19 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -
     pop = ds.population.loc[code]
     g_pop = (pop[POP_GROWTH_YEARS[1]] / pop[POP_GROWTH_YEARS[0]]) ** (1 / (POP_GROWTH_YEARS[1] - POP_GROWTH_YEARS[0])) - 1
     facts["population_growth"] = (float(g_pop), "SCB folkmängd 2020 och 2025, årlig förändring (beräknad)")
+    last_pop_year = int(max(ds.population.columns))
+    facts["population"] = (float(pop[last_pop_year]), f"SCB folkmängd 31 december {last_pop_year}")
     lo, hi = reg.param("trend_clip_low"), reg.param("trend_clip_high")
+    shares, split_basis = subsector_split(code)
+    split_sectors = {st.sector for st in reg.streams if st.share != "all"}
 
     e0, sector_of, growth, fixed = [], [], [], []
     dw = facts["car_diesel_weight"][0]
     for st in reg.streams:
         si = SECTORS.index(st.sector)
-        share = _share(st.sector, st.share)
+        share = share_of(st.sector, st.share, shares)
         if share is None:  # "rest" = what the sector's other streams leave
-            share = 1.0 - sum(_share(o.sector, o.share) or 0.0 for o in reg.streams
+            share = 1.0 - sum(share_of(o.sector, o.share, shares) or 0.0 for o in reg.streams
                               if o.sector == st.sector and o.share != "rest")
         e0.append(inv[-1, si] * share)
         sector_of.append(si)
@@ -262,31 +280,68 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -
         fixed.append(_policy_fossil_index(reg, policy, st.fuel, years, dw))
     fixed_arr = np.array(fixed)
 
-    nnm, default, fleet = [], [], {}
+    nnm, default, fleet, lever_max = [], [], {}, []
     sid = {s: i for i, s in enumerate(reg.stream_ids)}
+    e0_stream = dict(zip(reg.stream_ids, e0))
     for lv in reg.levers:
-        v0 = float(facts[lv.nnm[5:]][0]) if isinstance(lv.nnm, str) else float(lv.nnm)
+        v0 = _fact_or(facts, lv.nnm, lv.nnm_fallback)
         # Snap to the slider grid so the baseline position is reachable (54.8 % -> 55 %).
         v0 = float(np.clip(lv.min + round((v0 - lv.min) / lv.step) * lv.step, lv.min, lv.max))
         nnm.append(v0)
         default.append(v0 if lv.default == "nnm" else float(lv.default))
+        rule = lv.range_rule
+        cap = (rule.factor * _basis_value(rule.basis, inv[-1], e0_stream, facts["population"][0])
+               / float(lv.t_per_unit or 1.0)) if rule else lv.max
+        lever_max.append(max(_floor_to_grid(lv, cap), v0))
         if lv.kind != "stock":
             continue
         n = reg.param(lv.turnover) if isinstance(lv.turnover, str) else float(lv.turnover)
-        if lv.id == "ev_cars":
-            bev = facts["bev_share_of_rechargeable"][0]
-            e_km = bev + (1 - bev) * reg.param("phev_electric_km_share")
-            f_end2025 = facts["car_fleet_rechargeable_share"][0]
-        else:
-            e_km = 1.0
-            spec = lv.initial_fleet_share
-            f_end2025 = (facts.get(spec[5:], (lv.initial_fleet_fallback, ""))[0]
-                         if isinstance(spec, str) else float(spec))
+        e_km = _fact_or(facts, lv.electric_km_share, 1.0)
+        f_end2025 = _fact_or(facts, lv.initial_fleet_share, lv.initial_fleet_fallback)
         # Data describe the end of 2025; back-cast one year of turnover to the base year.
         f0 = max((f_end2025 - n * v0 / 100.0) / (1 - n), 0.0)
         fleet[lv.id] = (f0, n, e_km)
         base = 1.0 - e_km * fleet_path(years, f0, v0 / 100, v0 / 100, n, lv)
         for s in lv.streams:
             fixed_arr[sid[s]] *= base / base[0]
+    basis = {sec: split_basis.get(sec, "national") for sec in SECTORS if sec in split_sectors}
     return KommunContext(k, policy, years, np.array(e0), np.array(sector_of), np.array(growth),
-                         fixed_arr, np.array(nnm), np.array(default), fleet, facts)
+                         fixed_arr, np.array(nnm), np.array(default), fleet, facts, basis, np.array(lever_max))
+
+
+def lever_bounds(ctx: KommunContext, capacities: Mapping[str, float] | None = None,
+                 reg: Registry | None = None) -> dict[str, tuple[float, float]]:
+    """The range each lever's slider may take in this kommun, (min, max) in lever units.
+
+    Parameters
+    ----------
+    ctx : KommunContext
+        The kommun (its ``lever_max`` from the registry's range rules).
+    capacities : Mapping, optional
+        Lever id -> the kommun's known capacity in lever units (for example a real plant
+        from the kommun's profile); it replaces the rule's maximum, within the lever's
+        absolute ``[min, max]`` and rounded down to its step.
+    reg : Registry, optional
+
+    Returns
+    -------
+    dict
+        Lever id -> (min, max); ``min`` is the registry's, ``max`` never exceeds the
+        registry's ``max`` and is never below the kommun's "no new measures" position.
+
+    Raises
+    ------
+    KeyError
+        A capacity names an unknown lever.
+    ValueError
+        A capacity is not a finite, non-negative number.
+    """
+    reg = reg or load_registry()
+    out = {lv.id: (lv.min, float(ctx.lever_max[i])) for i, lv in enumerate(reg.levers)}
+    for lid, cap in (capacities or {}).items():
+        lv = reg.lever(lid)
+        if not (isinstance(cap, (int, float)) and np.isfinite(cap) and cap >= 0):
+            raise ValueError(f"capacity for {lid!r} must be a finite number >= 0, got {cap!r}")
+        i = reg.lever_ids.index(lid)
+        out[lid] = (lv.min, max(_floor_to_grid(lv, float(cap)), float(ctx.nnm[i])))
+    return out

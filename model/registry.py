@@ -36,6 +36,38 @@ class Ramp:
 
 
 @dataclass(frozen=True)
+class RangeRule:
+    """How far a lever can reach in one kommun, from the kommun's own data.
+
+    The kommun's maximum, in lever units, is ``factor * basis_value / t_per_unit``
+    (``t_per_unit`` is 1 for levers that are not removals), never above the lever's
+    absolute ``max`` and rounded down to its step grid.
+
+    Attributes
+    ----------
+    basis : str
+        ``"population"`` (SCB, persons, latest year), ``"sector:<SMHI sector>"`` or
+        ``"stream:<stream id>"`` (t CO2e in the base year).
+    factor : float
+        Tonnes (or lever units times ``t_per_unit``) per unit of the basis.
+    reason : dict
+        Plain-language rule in "sv" and "en".
+    source : str
+        A citation, or text starting with "assumption" and giving the reasoning.
+    """
+
+    basis: str
+    factor: float
+    reason: dict[str, str]
+    source: str
+
+    @property
+    def is_assumption(self) -> bool:
+        """True when the rule is an assumption rather than sourced."""
+        return self.source.strip().lower().startswith("assumption")
+
+
+@dataclass(frozen=True)
 class Stream:
     """A part of one SMHI sector on which levers act."""
 
@@ -74,6 +106,8 @@ class Lever:
     t_per_unit: float | None = None
     cost_sek_per_t: tuple[float, float, float] | None = None
     cost_source: str | None = None
+    electric_km_share: float | str = 1.0
+    range_rule: RangeRule | None = None
 
     @property
     def is_assumption(self) -> bool:
@@ -143,6 +177,24 @@ def _triple(value: Any, where: str) -> tuple[float, float, float]:
     return (float(value[0]), float(value[1]), float(value[2]))
 
 
+def _parse_range_rule(raw: Any, where: str, stream_ids: set[str]) -> RangeRule | None:
+    if raw is None:
+        return None
+    where += " range_rule"
+    basis = str(_need(raw, "basis", where))
+    kind, _, name = basis.partition(":")
+    ok = basis == "population" or (kind == "sector" and name in SECTORS) or (kind == "stream" and name in stream_ids)
+    if not ok:
+        raise RegistryError(f"{where}: basis {basis!r} måste vara population, sector:<sektor> eller stream:<ström>")
+    factor = _need(raw, "factor", where)
+    if not (isinstance(factor, (int, float)) and factor > 0):
+        raise RegistryError(f"{where}: factor måste vara ett positivt tal, fick {factor!r}")
+    reason = _need(raw, "reason", where)
+    if not (isinstance(reason, dict) and all(str(reason.get(k, "")).strip() for k in ("sv", "en"))):
+        raise RegistryError(f"{where}: reason måste ha sv och en")
+    return RangeRule(basis, float(factor), dict(reason), str(_need(raw, "source", where)))
+
+
 def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
     where = f"lever {raw.get('id', '?')}"
     for lang in ("sv", "en"):
@@ -179,6 +231,10 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         raise RegistryError(f"{where}: stock-spak kräver turnover")
     if kind == "removal" and not raw.get("t_per_unit"):
         raise RegistryError(f"{where}: removal-spak kräver t_per_unit")
+    e_km = raw.get("electric_km_share", 1.0)
+    if kind == "stock" and not (isinstance(e_km, str) and e_km.startswith("data:")
+                                or isinstance(e_km, (int, float)) and 0 < e_km <= 1):
+        raise RegistryError(f"{where}: electric_km_share {e_km!r} måste vara i (0, 1] eller data:<nyckel>")
     cost = raw.get("cost_sek_per_t")
     return Lever(
         id=raw["id"], url_key=_need(raw, "url_key", where), group=raw["group"],
@@ -190,7 +246,8 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         initial_fleet_share=raw.get("initial_fleet_share"),
         initial_fleet_fallback=raw.get("initial_fleet_fallback"), t_per_unit=raw.get("t_per_unit"),
         cost_sek_per_t=_triple(cost, where + " cost") if cost is not None else None,
-        cost_source=raw.get("cost_source"),
+        cost_source=raw.get("cost_source"), electric_km_share=e_km,
+        range_rule=_parse_range_rule(raw.get("range_rule"), where, stream_ids),
     )
 
 

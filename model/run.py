@@ -20,7 +20,7 @@ from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value
 from model.targets import TargetVerdict, evaluate_targets
 
-MODEL_VERSION = "2026.11.1"
+MODEL_VERSION = "2026.12.1"
 DEFAULT_KOMMUN = "0381"
 
 

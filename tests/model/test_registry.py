@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from model import codec
 from model.baseline import build_context, kommun_facts
 from model.data import SECTORS, load_dataset
 from model.registry import (
@@ -48,7 +49,8 @@ def _on_step(lv: Lever, value: float) -> bool:
 # --------------------------------------------------------------------------- completeness
 
 def test_lever_count() -> None:
-    assert 15 <= len(REG.levers) <= 20
+    # 18 levers before issue 13, then one for every material source (10 more).
+    assert len(REG.levers) == 28
     assert len(set(LEVER_IDS)) == len(LEVER_IDS)
 
 
@@ -120,7 +122,6 @@ def test_url_keys() -> None:
 
 
 def test_url_keys_do_not_collide_with_link_parameters() -> None:
-    codec = pytest.importorskip("model.codec")
     assert not {lv.url_key for lv in REG.levers} & set(codec.RESERVED)
 
 
@@ -152,15 +153,52 @@ def _levers_on(stream_ids: set[str]) -> list[str]:
     return [lv.id for lv in REG.levers if set(lv.streams) & stream_ids]
 
 
-@pytest.mark.parametrize("streams", [
-    {"cars"}, {"light_trucks"}, {"heavy_trucks"}, {"buses"}, {"machinery"},
-    {s.id for s in REG.streams if s.sector == "Jordbruk"},
-    {"own_heating"}, {"district_heating"}, {"waste"}, {"product_use"},
-], ids=["cars", "light_trucks", "heavy_trucks", "buses", "machinery", "agriculture", "own_heating",
-        "district_heating", "waste", "product_use"])
-def test_coverage_of_emission_sources(streams: set[str]) -> None:
-    assert streams <= set(REG.stream_ids)
-    assert _levers_on(streams)
+@pytest.mark.parametrize("stream_id", [s.id for s in REG.streams if s.id != "transport_other"])
+def test_every_stream_has_a_lever(stream_id: str) -> None:
+    """Every stream but the small transport remainder (rail, mopeds, wear) is reachable by a lever."""
+    assert _levers_on({stream_id})
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_sector_has_a_lever(sector: str) -> None:
+    assert _levers_on({s.id for s in REG.streams if s.sector == sector})
+
+
+@pytest.mark.parametrize("stream_id, lever_id", [
+    ("industry", "industry_ccs"), ("industry", "industry_fuel_switch"), ("domestic_shipping", "shipping"),
+    ("domestic_aviation", "aviation"), ("international", "international_fuels"),
+    ("machinery_construction", "machinery_construction"), ("heating_premises", "premises_heating"),
+    ("waste_landfill", "landfill_gas"), ("military", "military_fuel"),
+])
+def test_new_sources_have_their_own_lever(stream_id: str, lever_id: str) -> None:
+    assert stream_id in REG.lever(lever_id).streams
+
+
+def test_help_texts_are_neutral() -> None:
+    """Help, labels and sources name no kommun-specific place (issue 13 item 4)."""
+    for lv in REG.levers:
+        text = " ".join([*lv.help.values(), *lv.label.values(), lv.source])
+        assert not re.search(r"\b(Enköping\w*|E18|ENA)\b", text), lv.id
+
+
+def test_ev_cars_fields_replace_the_special_case() -> None:
+    """The car fleet's data come from registry fields, not from code that knows the lever's id."""
+    lv = REG.lever("ev_cars")
+    assert lv.electric_km_share == "data:car_electric_km_share"
+    assert lv.initial_fleet_share == "data:car_fleet_rechargeable_share"
+    facts = kommun_facts("0381", REG)
+    bev = facts["bev_share_of_rechargeable"][0]
+    f0, n, e_km = build_context("0381").fleet["ev_cars"]
+    assert e_km == pytest.approx(bev + (1 - bev) * REG.param("phev_electric_km_share"))
+
+
+def test_range_rules_are_documented() -> None:
+    ruled = {lv.id: lv.range_rule for lv in REG.levers if lv.range_rule}
+    assert {"beccs", "biochar", "land_sink"} <= set(ruled)
+    for lid, rule in ruled.items():
+        assert rule.reason["sv"].strip() and rule.reason["en"].strip() and rule.factor > 0, lid
+        assert rule.is_assumption, lid  # all three rules are assumptions with their reasoning
+        assert len(rule.source) > 60, lid
 
 
 @pytest.mark.parametrize("word", ["beccs", "biochar", "land_sink"])
@@ -218,7 +256,8 @@ def _bad_stream_sector(raw: dict[str, Any]) -> None:
 def _sector_without_stream(raw: dict[str, Any]) -> None:
     raw["stream"] = [s for s in raw["stream"] if s["sector"] != "Avfall (inkl.avlopp)"]
     for lv in raw["lever"]:
-        lv.get("streams", {}).pop("waste", None)
+        for sid in ("waste", "waste_landfill"):
+            lv.get("streams", {}).pop(sid, None)
     raw["lever"] = [lv for lv in raw["lever"] if lv["kind"] == "removal" or lv.get("streams")]
 
 
@@ -251,6 +290,15 @@ REJECTS: list[tuple[str, Edit, str]] = [
     ("removal_without_t_per_unit", _del_lever("biochar", "t_per_unit"), "t_per_unit"),
     ("multiplier_without_streams", _set_lever("car_traffic", "streams", {}), "streams"),
     ("missing_policy", _drop_policy, "policy"),
+    ("range_rule_bad_basis", _set_lever("beccs", "range_rule", {"basis": "moon", "factor": 1.0,
+                                                               "reason": {"sv": "a", "en": "b"}, "source": "x"}),
+     "moon"),
+    ("range_rule_zero_factor", _set_lever("beccs", "range_rule", {"basis": "population", "factor": 0,
+                                                                 "reason": {"sv": "a", "en": "b"}, "source": "x"}),
+     "factor"),
+    ("range_rule_without_reason", _set_lever("biochar", "range_rule", {"basis": "population", "factor": 1.0,
+                                                                      "source": "x"}), "reason"),
+    ("stock_electric_km_out_of_range", _set_lever("ev_cars", "electric_km_share", 1.5), "electric_km_share"),
     ("stream_unknown_sector", _bad_stream_sector, "Rymdfart"),
     ("sector_without_stream", _sector_without_stream, "sektor"),
 ]
