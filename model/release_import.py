@@ -101,7 +101,10 @@ def validate(parsed: ParsedRelease, file: str, kommuner: tuple[Kommun, ...]) -> 
     odd = years_of[years_of != common]
     if len(odd):
         code = odd.index[0]
-        r = df[df["kommun_code"] == code].iloc[-1]
+        mine = df[df["kommun_code"] == code]
+        extra = mine[~mine["year"].isin(common)]
+        # A year the others lack: its first row; years missing: the kommun's last row.
+        r = extra.iloc[0] if len(extra) else mine.iloc[-1]
         raise _fail(file, r["line"], f"{by_code[code].name} har åren {odd.iloc[0]}, övriga {common}: "
                     "två utgåvor hopslagna eller en trunkerad fil",
                     f"{by_code[code].name} has years {odd.iloc[0]}, the others {common}: "
