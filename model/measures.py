@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from model.baseline import ramp
+from model.baseline import KommunContext, ramp
 from model.data import SECTORS, load_dataset
 from model.engine import LeverEffects
 from model.registry import ACTORS, RAMP_SHAPES, load_registry
@@ -66,7 +66,8 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "missing": ("fältet måste finnas", "the field is required"),
     "id": ("a–z, 0–9, - och _ (högst {max} tecken)", "a–z, 0–9, - and _ (at most {max} characters)"),
     "text": ("en text på högst {max} tecken", "a text of at most {max} characters"),
-    "texts": ("{{ sv = \"…\", en = \"…\" }}, högst {max} tecken var", "{{ sv = \"…\", en = \"…\" }}, at most {max} characters each"),
+    "texts": ("{{ sv = \"…\", en = \"…\" }}, högst {max} tecken var",
+              "{{ sv = \"…\", en = \"…\" }}, at most {max} characters each"),
     "choice": ("ett av: {allowed}", "one of: {allowed}"),
     "number": ("ett tal {min}–{max} {unit}", "a number {min}–{max} {unit}"),
     "year": ("ett årtal {min}–{max}", "a year {min}–{max}"),
@@ -77,13 +78,15 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "unknown_sector": ("en SMHI-sektor: {allowed}", "an SMHI sector: {allowed}"),
     "unknown_actor": ("en aktör: {allowed}", "an actor: {allowed}"),
     "range": ("[låg, hög] med {min} ≤ låg ≤ hög ≤ {max}", "[low, high] with {min} ≤ low ≤ high ≤ {max}"),
-    "range_mid": ("[låg, hög] med {min} ≤ låg ≤ {mid} ≤ hög ≤ {max}", "[low, high] with {min} ≤ low ≤ {mid} ≤ high ≤ {max}"),
+    "range_mid": ("[låg, hög] med {min} ≤ låg ≤ {mid} ≤ hög ≤ {max}",
+                  "[low, high] with {min} ≤ low ≤ {mid} ≤ high ≤ {max}"),
     "source": ("en källa {{ sv, en }} med text, eller assumption = true med motiveringen i sv och en",
                "a source {{ sv, en }} with text, or assumption = true with the reasoning in sv and en"),
     "date": ("ett datum ÅÅÅÅ-MM-DD", "a date YYYY-MM-DD"),
     "duplicate": ("ett id som ingen annan åtgärd har", "an id no other measure has"),
     "too_many": ("högst {max} åtgärder", "at most {max} measures"),
-    "link_too_long": ("högst {max} tecken; ladda ner profilen i stället", "at most {max} characters; download the profile instead"),
+    "link_too_long": ("högst {max} tecken; ladda ner profilen i stället",
+                      "at most {max} characters; download the profile instead"),
 }
 
 
@@ -383,7 +386,8 @@ def measure_effects(measures: Sequence[OwnMeasure], years: np.ndarray, stream_id
             out[m, idx] = np.minimum(ms.effect * r, total)[None, :] * share
     tot = out.sum(axis=0)
     scale = np.divide(base, tot, out=np.ones_like(base), where=tot > base)
-    return out * scale[None]
+    out *= scale[None]
+    return out
 
 
 def with_measures(fx: LeverEffects, effects: np.ndarray, base_streams: np.ndarray, n_levers: int) -> LeverEffects:
@@ -401,6 +405,28 @@ def with_measures(fx: LeverEffects, effects: np.ndarray, base_streams: np.ndarra
     return LeverEffects(np.concatenate([fx.pair_lever, n_levers + ms]).astype(int),
                         np.concatenate([fx.pair_stream, ss]).astype(int),
                         np.vstack([red, frac[ms, ss]]), fx.removal_lever, fx.removal_t)
+
+
+def engine_effects(measures: Sequence[OwnMeasure], ctx: KommunContext, base_streams: np.ndarray,
+                   fx: LeverEffects, n_levers: int) -> LeverEffects:
+    """The whole hook for :func:`model.run` in one call: measures on the context's streams,
+    appended to the lever effects (``fx`` unchanged when there are no measures)."""
+    if not measures:
+        return fx
+    effects = measure_effects(measures, ctx.years, load_registry().stream_ids, ctx.stream_sector, base_streams)
+    return with_measures(fx, effects, base_streams, n_levers)
+
+
+def extend_effectiveness(eff: np.ndarray, measures: Sequence[OwnMeasure], seed: int) -> np.ndarray:
+    """Lever effectiveness samples (N, L) with the measures' draws appended: (N, L + M)."""
+    if not measures:
+        return eff
+    return np.hstack([eff, measure_effectiveness(measures, eff.shape[0], seed)])
+
+
+def measure_attribution(attr: np.ndarray, measures: Sequence[OwnMeasure], n_levers: int) -> dict[str, np.ndarray]:
+    """Each measure's row of an attribution array (L + M, T), keyed by measure id (t CO2e/yr)."""
+    return {m.id: attr[n_levers + i] for i, m in enumerate(measures)}
 
 
 def measure_effectiveness(measures: Sequence[OwnMeasure], n: int, seed: int = 2030) -> np.ndarray:
@@ -446,7 +472,7 @@ def encode_measures(measures: Sequence[OwnMeasure]) -> str:
 def _row_to_dict(row: Any) -> dict[str, Any]:
     if not isinstance(row, list) or len(row) != len(_FIELDS):
         raise MeasureError("measure", shown(row), "not_table")
-    f = dict(zip(_FIELDS, row))
+    f = dict(zip(_FIELDS, row, strict=True))
     raw: dict[str, Any] = {"id": f["id"], "name": {"sv": f["name_sv"], "en": f["name_en"]}, "unit": f["unit"],
                            "effect": f["effect"], "start": f["start"], "full": f["full"], "shape": f["shape"],
                            "actor": f["actor"], "uncertainty": f["uncertainty"]}

@@ -23,9 +23,24 @@ from typing import Any
 import tomli_w
 
 from model.data import SECTORS, load_dataset
-from model.measures import (ALLOWED, MAX_NAME_CHARS, MAX_SOURCE_CHARS, MeasureError, OwnMeasure, SourceRef,
-                            check_measure_list, measure_from_dict, measure_to_dict, num_text, number_field, shown,
-                            source_field, text_field, texts_field, year_field)
+from model.measures import (
+    ALLOWED,
+    MAX_NAME_CHARS,
+    MAX_SOURCE_CHARS,
+    MeasureError,
+    OwnMeasure,
+    SourceRef,
+    check_measure_list,
+    measure_from_dict,
+    measure_to_dict,
+    num_text,
+    number_field,
+    shown,
+    source_field,
+    text_field,
+    texts_field,
+    year_field,
+)
 from model.registry import POLICIES, load_registry
 from model.scenario import ScenarioFileError, check_lever_value
 from model.targets import TARGET_IDS, TargetSpec, base_years
@@ -48,7 +63,8 @@ PROFILE_ALLOWED: dict[str, tuple[str, str]] = {
     **ALLOWED,
     "too_big": ("högst {max} byte", "at most {max} bytes"),
     "encoding": ("UTF-8-kodad TOML-text", "UTF-8 encoded TOML text"),
-    "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})", "valid TOML (error at line {line}, column {column})"),
+    "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})",
+               "valid TOML (error at line {line}, column {column})"),
     "format_version": ("format_version = {version}", "format_version = {version}"),
     "kommun": ("kommunkoden {expected}, som i filnamnet", "the kommun code {expected}, as in the file name"),
     "list": ("en lista av tabeller ([[{name}]]), högst {max}", "an array of tables ([[{name}]]), at most {max}"),
@@ -395,6 +411,24 @@ def with_measures(profile: Profile, measures: tuple[OwnMeasure, ...] | list[OwnM
     """The profile with ``measures`` as its own measures (validated: count and unique ids)."""
     check_measure_list(list(measures))
     return replace(profile, measures=tuple(measures))
+
+
+#: Plant kinds whose captured CO2 is biogenic enough to count as removals (BECCS lever).
+BECCS_PLANT_KINDS = ("chp", "heating_plant")
+
+
+def lever_capacities(profile: Profile) -> dict[str, float]:
+    """Lever id -> the kommun's known capacity in lever units, from its plants, for
+    :func:`model.baseline.lever_bounds`: a CHP or heating plant's ``capture_capacity_t`` caps
+    the BECCS lever (t CO2/yr divided by the lever's t per unit). A cement or steel plant's
+    capture is not a removal here: its biogenic share is not published (see kommuner/0980.toml)."""
+    reg = load_registry()
+    if "beccs" not in reg.lever_ids:
+        return {}
+    per_unit = float(reg.lever("beccs").t_per_unit or 1.0)
+    caps = [pl.capture_capacity_t for pl in profile.plants
+            if pl.kind in BECCS_PLANT_KINDS and pl.capture_capacity_t is not None]
+    return {"beccs": sum(caps) / per_unit} if caps else {}
 
 
 def _source(s: SourceRef) -> dict[str, Any]:

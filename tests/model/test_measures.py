@@ -15,9 +15,19 @@ from hypothesis import strategies as st
 
 from model.baseline import build_context
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects
-from model.measures import (MAX_LINK_CHARS, MAX_MEASURES, MeasureError, OwnMeasure, decode_measures,
-                            encode_measures, measure_effectiveness, measure_effects, measure_from_dict,
-                            measure_to_dict, with_measures)
+from model.measures import (
+    MAX_LINK_CHARS,
+    MAX_MEASURES,
+    MeasureError,
+    OwnMeasure,
+    decode_measures,
+    encode_measures,
+    measure_effectiveness,
+    measure_effects,
+    measure_from_dict,
+    measure_to_dict,
+    with_measures,
+)
 from model.registry import load_registry
 
 STREAMS = ("a", "b", "c")
@@ -252,3 +262,28 @@ def test_encode_refuses_what_a_link_cannot_carry() -> None:
 def test_decode_never_raises(text: str) -> None:
     got, notices = decode_measures(text, STREAMS)
     assert isinstance(got, list) and isinstance(notices, list)
+
+
+def test_hook_helpers_match_the_manual_hook() -> None:
+    """engine_effects + extend_effectiveness + measure_attribution are the few lines run.py needs."""
+    from model.measures import engine_effects, extend_effectiveness, measure_attribution
+    from model.uncertainty import draw_samples
+
+    reg = load_registry()
+    ctx = build_context("0481", "current_law", 2030)
+    base = baseline_streams(ctx)
+    fx = lever_effects(ctx, ctx.nnm.copy(), reg)
+    assert engine_effects([], ctx, base, fx, len(reg.levers)) is fx
+    ms = [measure_from_dict(raw(stream="industry", effect=80, start=2026, full=2027, shape="step",
+                                uncertainty=[0.85, 1.125]))]
+    fx2 = engine_effects(ms, ctx, base, fx, len(reg.levers))
+    attr = attribution(base, fx2, len(reg.levers) + 1)
+    si = reg.stream_ids.index("industry")
+    np.testing.assert_allclose(measure_attribution(attr, ms, len(reg.levers))["m1"][-1], 0.8 * base[si, 0, -1])
+    samples = draw_samples(ctx, 500, seed=3)
+    eff = extend_effectiveness(samples.eff, ms, 3)
+    assert eff.shape == (500, len(reg.levers) + 1)
+    np.testing.assert_array_equal(eff[:, :-1], samples.eff)  # the levers' draws are untouched
+    mc = apply_levers(np.broadcast_to(base, (base.shape[0], 500, base.shape[2])), fx2, eff)
+    cut = 1 - mc[si, :, -1] / base[si, 0, -1]
+    assert cut.min() >= 0.8 * 0.85 - 1e-9 and cut.max() <= 0.8 * 1.125 + 1e-9
