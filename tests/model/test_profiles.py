@@ -42,7 +42,7 @@ def sector_t(code: str, year: int, sector: str) -> float:
 
 def test_every_shipped_profile_loads() -> None:
     codes = shipped_profiles()
-    assert {"0381", "0481", "0980"} <= set(codes)
+    assert {"0381", "0481", "0980", "2506"} <= set(codes)
     for code in codes:
         p = load_profile(code)
         assert p.code == code and not p.is_empty
@@ -73,7 +73,30 @@ def test_facts_equal_the_shipped_data() -> None:
     assert ox.fact("industry_share_2024").value == pytest.approx(
         100 * ox.fact("industry_2024").value / total, abs=0.05)
     assert got.fact("agriculture_2024").value == pytest.approx(sector_t("0980", 2024, "Jordbruk"), abs=0.01)
+    arj = load_profile("2506")
+    assert arj.fact("agriculture_2024").value == pytest.approx(sector_t("2506", 2024, "Jordbruk"), abs=0.01)
+    assert arj.fact("total_2024").value == pytest.approx(sum(sector_t("2506", 2024, s) for s in SECTORS), abs=0.01)
     assert enk.target.rate_pct == KOMMUN_BUDGET_RATES["0381"][0]
+
+
+@pytest.mark.parametrize("code, fact, column", [
+    ("0381", "organic_soils_2019", "Jordbruk|Odling av organogena jordar"),
+    ("0381", "fgas_2019", "Produktanvändning (inkl. lösningsmedel)|Användning av fluorerade gaser"),
+    ("0980", "domestic_shipping_2019", "Transporter|inrikes civil sjöfart (inkl privata fritidsbåtar)"),
+    ("2506", "snowmobiles_2019", "Arbetsmaskiner|Skotrar och fyrhjulingar"),
+])
+def test_subsector_facts_equal_the_shipped_subsectors(code: str, fact: str, column: str) -> None:
+    from model.subsectors import load_subsectors
+
+    assert load_profile(code).fact(fact).value == pytest.approx(float(load_subsectors().loc[code, column]), abs=0.01)
+
+
+def test_enteric_share_is_computed_from_the_subsectors() -> None:
+    from model.subsectors import load_subsectors
+
+    df = load_subsectors()
+    share = 100 * float(df.loc["2506", "Jordbruk|Djurs matsmältning"]) / float(df.loc["2506", "Jordbruk|Alla"])
+    assert load_profile("2506").fact("enteric_share_2019").value == pytest.approx(share, abs=0.05)
 
 
 def test_enkoping_preset_moved_from_the_generic_file() -> None:
@@ -229,7 +252,7 @@ def test_bad_upload_changes_nothing_on_disk() -> None:
     assert {p.name: p.read_bytes() for p in PROFILE_DIR.iterdir()} == before
 
 
-@pytest.mark.parametrize("code", ["0381", "0481", "0980"])
+@pytest.mark.parametrize("code", ["0381", "0481", "0980", "2506"])
 def test_download_round_trip(code: str) -> None:
     p = load_profile(code)
     assert profile_from_text(profile_to_toml(p), f"{code}.toml", code) == p
