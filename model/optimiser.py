@@ -113,7 +113,8 @@ class OptimiserResult:
 
 def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[str, float] | None = None,
              cost_cap_sek_per_year: float | None = None, max_iter: int = 5,
-             assumed_cost_sek_per_t: float | None = None) -> OptimiserResult:
+             assumed_cost_sek_per_t: float | None = None,
+             capacities: Mapping[str, float] | None = None) -> OptimiserResult:
     """Least-cost lever settings that meet the scenario's selected target.
 
     Parameters
@@ -130,8 +131,11 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         Linearise-solve-verify rounds.
     assumed_cost_sek_per_t : float, optional
         SEK per t CO2e for levers without a registry cost; default the median registry mode cost.
+    capacities : mapping, optional
+        Lever id -> the kommun's known capacity (lever units, e.g. a plant from its profile);
+        free levers range up to :func:`model.baseline.lever_bounds`, never the registry's absolute max.
     """
-    p = Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t)
+    p = Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t, capacities)
     cap = None if cost_cap_sek_per_year is None else float(cost_cap_sek_per_year)
     start = assess(p, np.zeros(len(p.lo), dtype=int))
     floor = p.gap(p.levels(p.hi))  # the smallest possible gap: levers are monotone

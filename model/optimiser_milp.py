@@ -14,7 +14,7 @@ from typing import Mapping
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from model.baseline import build_context
+from model.baseline import build_context, lever_bounds
 from model.data import SECTORS
 from model.engine import apply_levers, lever_effects, removals
 from model.registry import load_registry
@@ -31,7 +31,7 @@ class Problem:
     """Engine levels in the target year, requirement rows (w, b), lever bounds and costs."""
 
     def __init__(self, scenario: Scenario, kommun: str | None, locked: Mapping[str, float],
-                 assumed_cost: float | None) -> None:
+                 assumed_cost: float | None, capacities: Mapping[str, float] | None = None) -> None:
         reg = self.reg = load_registry()
         self.messages: list[str] = []
         sc = replace(scenario, kommun=resolve_kommun(scenario, kommun).code, levers={})
@@ -55,7 +55,10 @@ class Problem:
         if kind not in rows:
             self.messages.append("path_last_year")
         self.free = np.array([lid not in locked for lid in reg.lever_ids])
-        self.hi = np.where(self.free, [lv.max for lv in reg.levers], self.lo)
+        # The kommun's own range (range rules, known plants), not the registry's absolute maximum:
+        # the optimiser must never suggest removals at plants the kommun does not have.
+        bounds = lever_bounds(ctx, capacities, reg)
+        self.hi = np.where(self.free, np.maximum([bounds[lid][1] for lid in reg.lever_ids], self.lo), self.lo)
         self.step = np.array([lv.step for lv in reg.levers])
         self.n = np.round((self.hi - self.lo) / self.step).astype(int)
         modes = [lv.cost_sek_per_t[1] for lv in reg.levers if lv.cost_sek_per_t]

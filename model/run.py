@@ -12,12 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from model.baseline import KommunContext, build_context
+from collections.abc import Mapping
+
+from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS, Kommun, load_dataset
 from model.kommuner import find_kommun
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
 from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value
+from model.subsectors import SUBSECTOR_YEAR, stream_subsectors
 from model.targets import TargetVerdict, evaluate_targets
 
 MODEL_VERSION = "2026.12.1"
@@ -82,7 +85,23 @@ class ScenarioResult:
             "levers": self.lever_values,
             "attribution": {k: r(v) for k, v in self.attribution.items()},
             "targets": [t.to_dict() for t in self.targets],
+            "streams": self.streams_dict(),
         }
+
+    def streams_dict(self) -> dict[str, dict[str, Any]]:
+        """Stream id -> SMHI sector, the SMHI sub-sectors it covers and its base-year tonnes.
+
+        ``split`` says whether the kommun's own 2019 sub-sector shares ("kommun") or Sweden's
+        ("national", the kommun had none in that sector) divide the sector; "whole" for a
+        stream that is its whole sector. Tonnes are t CO2e in the first model year.
+        """
+        reg = load_registry()
+        ctx = self.context or build_context(self.kommun.code, self.scenario.national_policy, self.scenario.horizon)
+        subs = stream_subsectors(reg)
+        return {st.id: {"sector": st.sector, "subsectors": list(subs[st.id]),
+                        "base_year": int(ctx.years[0]), "base_year_t": round(float(ctx.e0[i]), 3),
+                        "split": ctx.subsector_basis.get(st.sector, "whole"), "split_year": SUBSECTOR_YEAR}
+                for i, st in enumerate(reg.streams)}
 
 
 def lever_vector(ctx: KommunContext, levers: dict[str, float], reg: Registry | None = None) -> np.ndarray:
@@ -151,6 +170,37 @@ def _baseline(ctx: KommunContext) -> np.ndarray:
     out = baseline_streams(ctx)
     out.setflags(write=False)
     return out
+
+
+def levers_for(kommun: str | None = None, capacities: Mapping[str, float] | None = None,
+               policy: str = "current_law", horizon: int = 2030) -> list[dict[str, Any]]:
+    """Every lever with the range it has in one kommun (``python -m model levers --format json``).
+
+    Parameters
+    ----------
+    kommun : str, optional
+        Code or name; Enköping when omitted.
+    capacities : Mapping, optional
+        Lever id -> known capacity in lever units (a kommun profile's plants), see
+        :func:`model.baseline.lever_bounds`.
+    policy, horizon : str, int
+        Only the "no new measures" position of stock levers depends on them, not at all today.
+
+    Returns
+    -------
+    list of dict
+        In registry order: ``id``, ``url_key``, ``unit``, ``min`` and ``max`` (this kommun's
+        range, lever units), ``absolute_max`` (the registry's), ``step``, ``nnm`` (its "no new
+        measures" position), ``group``, ``kind`` and ``range_rule`` (basis or None).
+    """
+    reg = load_registry()
+    k = find_kommun(kommun if kommun is not None else DEFAULT_KOMMUN)
+    ctx = build_context(k.code, policy, horizon)
+    bounds = lever_bounds(ctx, capacities, reg)
+    return [{"id": lv.id, "url_key": lv.url_key, "unit": lv.unit, "min": bounds[lv.id][0],
+             "max": bounds[lv.id][1], "absolute_max": lv.max, "step": lv.step, "nnm": float(ctx.nnm[i]),
+             "group": lv.group, "kind": lv.kind, "range_rule": lv.range_rule.basis if lv.range_rule else None}
+            for i, lv in enumerate(reg.levers)]
 
 
 def baseline_scenario(kommun: str | None = None, policy: str = "current_law", horizon: int = 2030) -> Scenario:
