@@ -58,11 +58,13 @@ def _csv(res: ScenarioResult) -> str:
 
 def _levers() -> str:
     reg = load_registry()
-    lines = [f"{'id':<18}{'url':<6}{'enhet':<8}{'min':>7}{'max':>7}{'steg':>7}  {'aktör':<10} etikett / källa"]
+    # Column as wide as the longest id plus a gap, so a long id never runs into its URL key.
+    w = max(len(lv.id) for lv in reg.levers) + 2
+    lines = [f"{'id':<{w}}{'url':<6}{'enhet':<8}{'min':>7}{'max':>7}{'steg':>7}  {'aktör':<10} etikett / källa"]
     for lv in reg.levers:
-        lines.append(f"{lv.id:<18}{lv.url_key:<6}{lv.unit:<8}{lv.min:>7g}{lv.max:>7g}{lv.step:>7g}  "
+        lines.append(f"{lv.id:<{w}}{lv.url_key:<6}{lv.unit:<8}{lv.min:>7g}{lv.max:>7g}{lv.step:>7g}  "
                      f"{lv.actor:<10} {lv.label['sv']}")
-        lines.append(f"{'':<63}källa: {'ANTAGANDE' if lv.is_assumption else lv.source}")
+        lines.append(f"{'':<{w + 45}}källa: {'ANTAGANDE' if lv.is_assumption else lv.source}")
     return "\n".join(lines)
 
 
