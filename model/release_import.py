@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from model.data import N_KOMMUNER, SECTORS, SUM_TOLERANCE_T, Kommun, load_dataset
