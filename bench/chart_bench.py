@@ -18,22 +18,21 @@ The last line is machine-readable: ``main_ms=<float> others_max_ms=<float>``.
 """
 from __future__ import annotations
 
-from _common import median_time, pin_to_one_core  # first: fixes BLAS threads before numpy/pandas
-
 import json  # noqa: E402
 import platform  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import pandas as pd  # noqa: E402
+from _common import median_time, pin_to_one_core  # first: fixes BLAS threads before numpy/pandas
 
 from ui import charts  # noqa: E402
-from ui.i18n import SMHI_SECTOR_IDS  # noqa: E402
+from ui.text.i18n import SMHI_SECTOR_IDS  # noqa: E402
 
 N = 50
 GOALS = {"main": 5.0, "other": 3.0}  # ms
 SECTORS = list(SMHI_SECTOR_IDS)  # the 9 SMHI sector names
-LEVEL_2024 = dict(zip(SECTORS, (136_000, 64_000, 21_500, 1_900, 3_900, 2_100, 2_600, 6_800, 0)))
+LEVEL_2024 = dict(zip(SECTORS, (136_000, 64_000, 21_500, 1_900, 3_900, 2_100, 2_600, 6_800, 0), strict=True))
 INVENTORY_YEARS = [1990, 2000, 2005, 2010, 2015, 2020, 2021, 2022, 2023, 2024]
 
 

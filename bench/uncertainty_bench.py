@@ -20,8 +20,6 @@ machine-readable: ``mc_page_2030_ms=<float> mc_page_2045_ms=<float>``.
 """
 from __future__ import annotations
 
-from _common import ROOT, pin_to_one_core  # first: fixes BLAS threads before numpy
-
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -29,13 +27,14 @@ from dataclasses import replace  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from _common import ROOT, pin_to_one_core  # first: fixes BLAS threads before numpy
 
 from model.baseline import build_context  # noqa: E402
 from model.run import lever_vector, run_scenario  # noqa: E402
 from model.scenario import Scenario, load_scenario  # noqa: E402
 from model.sensitivity import mc_summary, tornado  # noqa: E402
 from ui import charts  # noqa: E402
-from ui.tornado_chart import tornado_chart  # noqa: E402
+from ui.uncertainty.tornado import tornado_chart  # noqa: E402
 
 KOMMUN = "0381"
 PRESET = ROOT / "scenarios" / "klimatkontrakt.toml"

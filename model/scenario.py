@@ -42,7 +42,7 @@ GRID_TOL = 1e-9
 _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
 #: What is allowed, per error key, in Swedish and English (the CLI's message; the dashboard words the
-#: same keys in ui/locales/links.*.toml). Numbers in params are plain numbers.
+#: same keys in ui/text/locales/links.*.toml). Numbers in params are plain numbers.
 ALLOWED: dict[str, tuple[str, str]] = {
     "too_big": ("högst {max} byte", "at most {max} bytes"),
     "encoding": ("UTF-8-kodad TOML-text", "UTF-8 encoded TOML text"),
@@ -94,7 +94,7 @@ class ScenarioFileError(ValueError):
         The value found.
     key : str
         Message key, ``"scenario_file.<kind>"`` with ``<kind>`` one of :data:`ALLOWED`; the dashboard
-        words it with ``t(key, lang, **params)`` (ui/locales/links.*.toml).
+        words it with ``t(key, lang, **params)`` (ui/text/locales/links.*.toml).
     params : dict
         ``field``, ``value`` (shortened repr) and the key's own parameters (numbers unformatted).
     allowed, allowed_en : str

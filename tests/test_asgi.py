@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import asgi
-from ui.workshop_common import app_url
+from ui.workshop.common import app_url
 
 PAGE = b'<!doctype html><html lang="en"><head><title>x</title></head><body></body></html>'
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from ui.i18n import t
+from ui.text.i18n import t
 
 #: The browser tab's icon, served by this server (a Material icon name would make every page
 #: fetch the icon font from an external host). Absolute: the app may start from another folder.

@@ -7,8 +7,8 @@ import streamlit as st
 
 from model.codec import Notice
 from model.registry import load_registry
-from ui.fmt import fmt_number
-from ui.i18n import t
+from ui.text.fmt import fmt_number
+from ui.text.i18n import t
 from ui.render import safe_text
 
 

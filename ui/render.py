@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from ui.i18n import t
+from ui.text.i18n import t
 
 #: When True, tables behind "show as table" are rendered eagerly (tests, print views).
 #: A ContextVar, not a global: every Streamlit session runs in its own thread.

@@ -12,9 +12,9 @@ from model.data import load_dataset
 from model.registry import POLICIES
 from model.targets import TARGET_IDS, base_years, budget_rate_for
 from ui import state
-from ui.levers import SKIP_TARGET
-from ui.fmt import fmt_number
-from ui.i18n import policy_label, t, target_label
+from ui.scenario.levers import SKIP_TARGET
+from ui.text.fmt import fmt_number
+from ui.text.i18n import policy_label, t, target_label
 
 
 _SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
@@ -70,7 +70,7 @@ def render_sidebar(lang: str, skip_link: bool = False) -> None:
     """Draw the sidebar widgets (views of the session's settings, :mod:`ui.state`) and the share link."""
     codes, names = _kommun_options()
     with st.sidebar:
-        # Keyboard users: the first stop in the sidebar jumps past it to the levers (ui/levers.py anchor),
+        # Keyboard users: the first stop in the sidebar jumps past it to the levers (ui/scenario/levers.py anchor),
         # on the page that has them.
         if skip_link:
             st.html(f"<a class='kv-skip' href='#{SKIP_TARGET}'>{html.escape(t('app.skip_to_levers', lang))}</a>")

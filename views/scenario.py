@@ -2,11 +2,12 @@
 import streamlit as st
 
 from model.codec import encode
-from ui import levers, state
+from ui import state
+from ui.scenario import levers
 from ui.compute import run_link
-from ui.export_panel import render_export_panel
+from ui.scenario.downloads import render_export_panel
 from ui.notices import show_notices
-from ui.results import render_live_bar, render_results
+from ui.scenario.results import render_live_bar, render_results
 from ui.sidebar import share_url
 
 lang = state.lang()

@@ -1,5 +1,5 @@
 """Workshop page: groups build their own paths to 2030 and the projector shows them all (logic in ui/)."""
 from ui import state
-from ui.workshop_page import render_workshop_page
+from ui.workshop.page import render_workshop_page
 
 render_workshop_page(state.lang())

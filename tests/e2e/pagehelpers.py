@@ -79,7 +79,7 @@ def slider_value(page: Any, lever_id: str) -> str:
 def show_lever(page: Any, lever_id: str, lang: str = "sv") -> Any:
     """Open the lever's group tab if needed (one tab per sector group; only the open one is drawn)."""
     from model.registry import load_registry
-    from ui.i18n import t
+    from ui.text.i18n import t
 
     s = slider(page, lever_id)
     if not s.is_visible():

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.pagehelpers import (APP_TIMEOUT_MS, assert_no_exception, open_page, url_params,
                                    wait_for_app)
-from ui.i18n import t
+from ui.text.i18n import t
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def wait_for_charts(page: Any) -> None:
 
 def _prepare_compare(page: Any) -> None:
     """Two scenarios, so the chart and the tables are on the page too."""
-    from ui.levers import presets
+    from ui.scenario.levers import presets
 
     page.locator(".st-key-cmp_add_current").get_by_role("button", name=t("compare.add_current", "sv")).click()
     wait_for_app(page)

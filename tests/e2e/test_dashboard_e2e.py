@@ -19,7 +19,7 @@ from tests.e2e.conftest import PHONE
 from tests.e2e.pagehelpers import (assert_no_exception, chart_signature, headline, main_chart,
                                    metric_values, open_page, show_lever, slider, slider_value,
                                    url_params, wait_for_app)
-from ui.i18n import policy_label, t
+from ui.text.i18n import policy_label, t
 
 pytestmark = pytest.mark.e2e
 
@@ -208,7 +208,7 @@ def test_phone_layout(page: Any, shot: Callable[..., Any]) -> None:
 
 
 def test_compare_two_scenarios(page: Any, shot: Callable[..., Any]) -> None:
-    from ui.levers import presets
+    from ui.scenario.levers import presets
 
     open_page(page, "/", METRIC)
     press_on_slider(page, "car_traffic", "End")

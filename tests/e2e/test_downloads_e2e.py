@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DOWNLOADS
 from tests.e2e.pagehelpers import assert_no_exception, open_page, wait_for_app
-from ui.i18n import t
+from ui.text.i18n import t
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from model.scenario import dumps_scenario
 from model.targets import TargetSpec
 from persistence.store import WorkshopStore, new_token
 from tests.e2e.pagehelpers import APP_TIMEOUT_MS, open_page, wait_for_app
-from ui.levers import presets
+from ui.scenario.levers import presets
 
 pytestmark = pytest.mark.e2e
 

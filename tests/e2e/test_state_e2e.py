@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.pagehelpers import assert_no_exception, open_page, show_lever, slider_value, url_params, wait_for_app
-from ui.i18n import policy_label, t, target_label
+from ui.text.i18n import policy_label, t, target_label
 
 pytestmark = pytest.mark.e2e
 

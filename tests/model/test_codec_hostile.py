@@ -16,7 +16,7 @@ from model.codec import MAX_PARAMS, decode, default_state, encode
 from model.data import load_dataset
 from model.registry import load_registry
 from model.targets import base_years
-from ui.i18n import catalog
+from ui.text.i18n import catalog
 
 REG = load_registry()
 LEVER = {lv.id: lv for lv in REG.levers}

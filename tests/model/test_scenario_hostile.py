@@ -24,7 +24,7 @@ from model.scenario import (
     load_scenario,
     loads_scenario,
 )
-from ui.i18n import catalog, placeholders
+from ui.text.i18n import catalog, placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESET = (ROOT / "scenarios" / "klimatkontrakt.toml").read_bytes()

@@ -15,7 +15,7 @@ from ui.charts import (DEFAULT_WIDTH, HEIGHTS, actor_chart, chart_description, c
                        macc_chart, main_chart, per_capita_chart, waterfall_chart)
 
 
-# Pinned here, not imported, so a change of character in ui.fmt fails the tests.
+# Pinned here, not imported, so a change of character in ui.text.fmt fails the tests.
 NBSP = "\u00a0"  # NO-BREAK SPACE: thousands separator and before units/%
 MINUS = "\u2212"  # MINUS SIGN
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from model.registry import GROUPS, load_registry
-from ui.i18n import t
+from ui.text.i18n import t
 
 
 def open_group(at: AppTest, group: str) -> AppTest:

@@ -72,7 +72,7 @@ def test_slider_change_changes_figures(default_app: AppTest) -> None:
 
 
 def test_preset_loads_and_reset_restores() -> None:
-    from ui.levers import presets
+    from ui.scenario.levers import presets
 
     at = _app()
     baseline_figures, baseline_levers = _metrics(at), _levers(at)
@@ -223,7 +223,7 @@ def test_every_lever_tab_draws_its_group_with_the_current_values() -> None:
 
 
 def test_values_survive_closed_tabs_presets_and_language() -> None:
-    from ui.levers import presets
+    from ui.scenario.levers import presets
 
     at = _app()
     open_lever(at, "oil_heating").slider(key=lever_key("oil_heating")).set_value(40).run()

@@ -67,9 +67,9 @@ def test_with_locale_keeps_existing_config() -> None:
                        st.integers(-10**5, 10**5).map(lambda i: i * 5 + 0.5)),
        lang=st.sampled_from(["sv", "en"]), signed=st.booleans())
 def test_fast_tonnes_text_equals_ui_fmt(value: float, lang: str, signed: bool) -> None:
-    # Above ~1e28 t ui.fmt.fmt_tonnes itself raises decimal.InvalidOperation.
+    # Above ~1e28 t ui.text.fmt.fmt_tonnes itself raises decimal.InvalidOperation.
     from ui.charts.common import tonnes_text
-    from ui.fmt import fmt_tonnes
+    from ui.text.fmt import fmt_tonnes
 
     expected = fmt_tonnes(value, lang, co2e=True, signed=signed)
     assert tonnes_text.__wrapped__(value, lang, signed) == expected

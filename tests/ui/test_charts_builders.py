@@ -46,7 +46,7 @@ def test_waterfall_bridges_levels_and_marks_the_gap() -> None:
     # One unit and rounding on every label: the headline figures' (issue 10 item 6, was "−30,5 kt").
     assert data[1]["bar_text"] == f"{MINUS}30{NBSP}500{NBSP}ton CO₂e"
     assert data[0]["bar_text"] == f"222{NBSP}000{NBSP}ton CO₂e"
-    from ui.fmt import fmt_tonnes
+    from ui.text.fmt import fmt_tonnes
     for r in data:
         step = r["kind"] in ("reduction", "increase", "removal")
         assert r["bar_text"] == fmt_tonnes(r["y1"] - r["y0"], "sv", co2e=True, signed=step)
@@ -206,7 +206,7 @@ def test_main_chart_takes_column_dicts_as_it_takes_frames() -> None:
     from model.codec import default_state, encode
     from model.targets import TARGET_IDS
     from ui.compute import run_link
-    from ui.results_main import main_frames, main_target_frame
+    from ui.scenario.results_main import main_frames, main_target_frame
 
     for code in ("0381", "0180"):
         for target in TARGET_IDS[:3]:

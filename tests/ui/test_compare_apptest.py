@@ -15,10 +15,10 @@ from model.codec import default_state, encode
 from model.data import SECTORS
 from model.run import run_scenario
 from model.scenario import ScenarioFileError, dumps_scenario, loads_scenario
-from ui.compare_page import ITEMS_KEY, MAX_ITEMS, parse_link
-from ui.fmt import fmt_number
-from ui.i18n import sector_label, t
-from ui.levers import presets
+from ui.compare.page import ITEMS_KEY, MAX_ITEMS, parse_link
+from ui.text.fmt import fmt_number
+from ui.text.i18n import sector_label, t
+from ui.scenario.levers import presets
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -235,7 +235,7 @@ def test_extra_sources_hook_for_workshop_submissions() -> None:
     params["ev"] = "95"
     script = f"""
 from ui import state
-from ui.compare_page import render_compare_page
+from ui.compare.page import render_compare_page
 state.init_state()
 render_compare_page("sv", extra_sources=[{{"key": "g1", "name": {{"sv": "Grupp 1", "en": "Group 1"}},
                                            "params": {params!r}}}])

@@ -12,11 +12,11 @@ from model.data import inventory
 from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.sources import SOURCES, source_line
-from ui.fmt import fmt_number
-from ui.i18n import t
+from ui.text.fmt import fmt_number
+from ui.text.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "data_metod.py")
+PAGE = str(ROOT / "views" / "data_metod.py")
 CASES = [("SV", "0381"), ("EN", "1480"), ("SV", "2403")]  # Enköping, Göteborg, Bjurholm (rural)
 DOWNLOADS = ("dl_kommun_inventory", "dl_all_inventory", "dl_all_inventory_xlsx", "dl_population",
              "dl_population_xlsx", "dl_levers", "dl_parameters")

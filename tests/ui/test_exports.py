@@ -11,7 +11,7 @@ import pytest
 from model.data import SECTORS
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import exports
-from ui.i18n import t
+from ui.text.i18n import t
 # Fixtures are found by pytest where they are imported.
 from tests.ui.exportkit import TODAY, _url, _png_size, result
 

@@ -14,8 +14,8 @@ from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, run_scen
 from model.scenario import load_scenario
 from model.targets import TargetSpec
 from ui import exports
-from ui.fmt import fmt_tonnes
-from ui.i18n import catalog, placeholders, t
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import catalog, placeholders, t
 # Fixtures are found by pytest where they are imported.
 from tests.ui.exportkit import ROOT, TODAY, _url, _png_size, _flat, result, briefs, _pdf_text
 

@@ -1,4 +1,4 @@
-"""CSV exports for Swedish Excel (ui/exports_csv.py): encoding, separators and exact numbers."""
+"""CSV exports for Swedish Excel (ui/exports/inputs.py): encoding, separators and exact numbers."""
 from __future__ import annotations
 
 import io
@@ -13,9 +13,9 @@ import pytest
 from model.baseline import build_context
 from model.data import DATA_DIR, inventory, load_dataset
 from model.registry import load_registry
-from ui import exports_csv as ex
+from ui.exports import inputs as ex
 from ui.exports.spreadsheet import read_csv_kwargs
-from ui.i18n import t
+from ui.text.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 BOM = b"\xef\xbb\xbf"
@@ -147,6 +147,6 @@ def test_units_and_streams_are_translated() -> None:
 
 
 def test_exports_module_does_not_load_streamlit() -> None:
-    code = "import sys, ui.exports_csv; sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    code = "import sys, ui.exports.inputs; sys.exit(1 if 'streamlit' in sys.modules else 0)"
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr

@@ -12,8 +12,8 @@ from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
 from ui import exports
-from ui.data_page import lever_table, parameter_table
-from ui.exports_csv import parameter_frame, source_text
+from ui.data_page.page import lever_table, parameter_table
+from ui.exports.inputs import parameter_frame, source_text
 from model.kommuner import find_kommun
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""Tests for ui.fmt: Swedish/English number, tonne and percentage formatting."""
+"""Tests for ui.text.fmt: Swedish/English number, tonne and percentage formatting."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.fmt import fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
+from ui.text.fmt import fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
 
-# Pinned here, not imported, so a change of character in ui.fmt fails the tests.
+# Pinned here, not imported, so a change of character in ui.text.fmt fails the tests.
 NBSP = "\u00a0"  # NO-BREAK SPACE: thousands separator and before units/%
 MINUS = "\u2212"  # MINUS SIGN
 

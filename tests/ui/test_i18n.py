@@ -1,4 +1,4 @@
-"""Tests for ui.i18n: catalog parity, fallbacks, sector/actor/target/policy labels."""
+"""Tests for ui.text.i18n: catalog parity, fallbacks, sector/actor/target/policy labels."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ui import i18n
-from ui.i18n import (
+from ui.text import i18n
+from ui.text.i18n import (
     ACTOR_IDS,
     POLICY_IDS,
     SECTOR_IDS,

@@ -1,4 +1,4 @@
-"""Tests for ui.narrative: sentences from real runs, numbers parsed back and compared."""
+"""Tests for ui.text.narrative: sentences from real runs, numbers parsed back and compared."""
 from __future__ import annotations
 
 import re
@@ -10,9 +10,9 @@ import pytest
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
-from ui.fmt import fmt_tonnes
-from ui.i18n import t
-from ui.narrative import contributions, genitive, lever_short, summary_sentences, year_reached
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import t
+from ui.text.narrative import contributions, genitive, lever_short, summary_sentences, year_reached
 
 ROOT = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
@@ -34,7 +34,7 @@ def _pcts(text: str, lang: str) -> list[float]:
 
 
 def _step(x: float) -> float:
-    """Rounding step of ui.fmt.fmt_tonnes (three significant figures)."""
+    """Rounding step of ui.text.fmt.fmt_tonnes (three significant figures)."""
     return 1000 if abs(x) >= 100_000 else 100 if abs(x) >= 10_000 else 10 if abs(x) >= 1000 else 1
 
 

@@ -11,9 +11,9 @@ from model.optimiser import OptimiserResult
 from model.registry import load_registry
 from model.run import run_scenario
 from tests.ui.levertabs import all_slider_values
-from ui.i18n import t
+from ui.text.i18n import t
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vad_kravs.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "vad_kravs.py")
 TIMEOUT = 60
 REG = load_registry()
 

@@ -1,4 +1,4 @@
-"""AppTest runs of ui.results.render_results for real presets, kommuner and languages."""
+"""AppTest runs of ui.scenario.results.render_results for real presets, kommuner and languages."""
 from __future__ import annotations
 
 import json
@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
-from ui.fmt import fmt_number, fmt_signed_pct, fmt_tonnes
-from ui.narrative import summary_sentences
-from ui.results import long_run
+from ui.text.fmt import fmt_number, fmt_signed_pct, fmt_tonnes
+from ui.text.narrative import summary_sentences
+from ui.scenario.results import long_run
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -31,7 +31,7 @@ def script(preset: str, codes: list[str], lang: str, target: str | None, horizon
 
     from model.run import run_scenario as _run
     from model.scenario import load_scenario as _load
-    from ui.results import render_results
+    from ui.scenario.results import render_results
 
     sc = _load(_Path("scenarios") / f"{preset}.toml")
     if target:

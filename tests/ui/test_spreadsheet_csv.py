@@ -21,7 +21,8 @@ import pytest
 from model.baseline import build_context
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
-from ui import exports, exports_csv
+from ui import exports
+from ui.exports import inputs as exports_csv
 from ui.exports.spreadsheet import read_csv_kwargs, to_excel_csv
 
 ROOT = Path(__file__).resolve().parents[2]

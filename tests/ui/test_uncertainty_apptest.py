@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 from model.scenario import Scenario
 from model.sensitivity import likelihood, mc_summary
 from model.targets import TargetSpec
-from ui.fmt import fmt_pct
-from ui.i18n import t
-from ui.levers import presets
+from ui.text.fmt import fmt_pct
+from ui.text.i18n import t
+from ui.scenario.levers import presets
 from ui.state import widget_key
-from ui.uncertainty_page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
+from ui.uncertainty.page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60

@@ -10,8 +10,8 @@ from model.codec import default_state
 from model.run import run_scenario
 from model.scenario import Scenario
 from model.targets import TargetSpec
-from ui.levers import presets
-from ui.verdict import verdict
+from ui.scenario.levers import presets
+from ui.scenario.verdict import verdict
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -65,7 +65,7 @@ def test_verdict_box_on_the_scenario_page(code: str) -> None:
 def test_app_and_brief_agree_on_the_year_the_target_is_reached(lang: str, text: str) -> None:
     """Issue 10 item 6: the brief said "inte före 2046" where the app said "inte före 2045"."""
     from ui.exports.brief_text import _brief
-    from ui.results_frames import headline
+    from ui.scenario.results_frames import headline
 
     res, _v = _run("klimatneutral_2030")
     app_value = headline(res, lang)[3]["value"]
@@ -78,7 +78,7 @@ def test_app_and_brief_agree_on_the_year_the_target_is_reached(lang: str, text: 
 
 def test_required_rate_is_shown_beside_the_scenarios_own_rate() -> None:
     """The required rate depends on the target only; the scenario's rate responds to the levers."""
-    from ui.results_frames import headline
+    from ui.scenario.results_frames import headline
 
     res0, _ = _run("klimatneutral_2030")
     sc = presets()["hog_ambition"]

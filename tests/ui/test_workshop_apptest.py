@@ -20,10 +20,10 @@ from model.codec import decode, default_state
 from model.registry import load_registry
 from model.targets import TargetSpec
 from persistence.store import Submission, Workshop, WorkshopStore, new_token
-from ui.i18n import t
+from ui.text.i18n import t
 from ui.render import safe_text
-from ui.workshop_export import brief_html, export_csv, export_xlsx, submissions_table
-from ui.workshop_summary import chart_label, group_rows, lever_spread, median_levers
+from ui.workshop.export import brief_html, export_csv, export_xlsx, submissions_table
+from ui.workshop.summary import chart_label, group_rows, lever_spread, median_levers
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/workshop.py"

@@ -21,12 +21,12 @@ from model.targets import TargetSpec
 from persistence.guards import KEY_GUARD
 from persistence.store import Workshop, WorkshopStore, new_device, new_token
 from ui import state
-from ui.i18n import t
+from ui.text.i18n import t
 from ui.render import safe_text
-from ui.workshop_db import DatabaseUnavailable, db_call
-from ui.workshop_export import export_xlsx
-from ui.workshop_participant import GROUP_KEY, lever_key
-from ui.workshop_summary import group_pathway, group_rows, lever_spread
+from ui.workshop.db import DatabaseUnavailable, db_call
+from ui.workshop.export import export_xlsx
+from ui.workshop.participant import GROUP_KEY, lever_key
+from ui.workshop.summary import group_pathway, group_rows, lever_spread
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/workshop.py"
@@ -229,7 +229,7 @@ def test_frozen_postgresql_gives_the_clear_message_in_bounded_time() -> None:
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
-    from ui import workshop_db
+    from ui.workshop import db as workshop_db
 
     url = os.environ.get("KLIMAT_TEST_PG_URL")
     if not url:

@@ -9,7 +9,7 @@ language, and returns a JSON-serialisable Vega-Lite spec ``dict`` that carries
 * a ``description`` stating the takeaway: the chart's accessible name. Streamlit 1.67
   uses it as is, so do not also pass ``alt=`` (it overrides it and logs a warning);
   reuse :func:`chart_description` as the caption of the table alternative;
-* its rows in named ``datasets``, with tooltip values pre-formatted by :mod:`ui.fmt`
+* its rows in named ``datasets``, with tooltip values pre-formatted by :mod:`ui.text.fmt`
   (e.g. "61 200 ton CO₂e") whatever d3 does.
 
 Render with ``st.vega_lite_chart(spec, theme=None)`` so the app and the exports

@@ -10,8 +10,8 @@ import pandas as pd
 
 from ui.charts.common import T_FMT, ZERO, Rows, columns, data, finite, t_axis, tip, tonnes_text, zero_rule
 from ui.charts.theme import SKELETON_CACHE_SIZE, Spec, assemble, skeleton
-from ui.fmt import NBSP, fmt_number
-from ui.i18n import actor_label, normalize_lang, t
+from ui.text.fmt import NBSP, fmt_number
+from ui.text.i18n import actor_label, normalize_lang, t
 
 # Nominal axes are ordered by the rows' "order" field, so the order is data, not structure.
 _BY_ORDER = alt.EncodingSortField(field="order", op="min")

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.theme import TARGET_COLOR
-from ui.fmt import MINUS, NBSP, fmt_tonnes
-from ui.i18n import SECTOR_IDS, sector_id, sector_label, t
+from ui.text.fmt import MINUS, NBSP, fmt_tonnes
+from ui.text.i18n import SECTOR_IDS, sector_id, sector_label, t
 
 T_FMT = ",.0f"  # d3 format: grouped integers ("120 000" once the sv-SE locale is set)
 ZERO = {"zero": [{"zero": 0.0}]}  # constant dataset of the zero rule
@@ -135,8 +135,8 @@ _UNIT = {"sv": NBSP + "ton CO\u2082e", "en": NBSP + "t CO\u2082e"}
 def tonnes_text(value: float, lang: str, signed: bool = False) -> str:
     """Exactly ``fmt_tonnes(value, lang, co2e=True, signed=signed)``, 5× faster, cached.
 
-    Most values take a float fast path (ui.fmt rounds through Decimal, ≈ 5 µs a value,
-    which dominated the main chart); near-ties, infinities and NaN use ui.fmt itself.
+    Most values take a float fast path (ui.text.fmt rounds through Decimal, ≈ 5 µs a value,
+    which dominated the main chart); near-ties, infinities and NaN use ui.text.fmt itself.
     The cache pays off for rows that repeat on every rerun (the SMHI history).
     """
     size = abs(value)
@@ -146,7 +146,7 @@ def tonnes_text(value: float, lang: str, signed: bool = False) -> str:
     q = size / step
     whole = math.floor(q)
     frac = q - whole
-    if abs(frac - 0.5) < 1e-6:  # a tie or nearly: ui.fmt rounds the decimal repr half up
+    if abs(frac - 0.5) < 1e-6:  # a tie or nearly: ui.text.fmt rounds the decimal repr half up
         return fmt_tonnes(value, lang, co2e=True, signed=signed)
     n = (whole + (frac > 0.5)) * step
     body = f"{n:,}".replace(",", NBSP) if lang == "sv" else f"{n:,}"

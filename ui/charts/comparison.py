@@ -11,7 +11,7 @@ import pandas as pd
 from ui.charts.common import (ZERO, Rows, columns, data, finite, halo_text, span, t_axis, target_data,
                               target_layers, tip, tonnes_text, y_t, year_domain, year_x, zero_rule)
 from ui.charts.theme import LINE_COLORS, SKELETON_CACHE_SIZE, Spec, assemble, skeleton
-from ui.i18n import normalize_lang, t
+from ui.text.i18n import normalize_lang, t
 
 #: Projector type sizes (px): read from the back of a room at 1920×1080 (issue 10 item 11).
 PROJECTOR = {"label": 24, "title": 24, "legend": 26, "text": 24, "stroke": 4.5, "height": 560}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ui.i18n import t, target_label
+from ui.text.i18n import t, target_label
 
 #: Targets met when gross ≤ allowed_t *and* net ≤ 0 (model/targets.py ``_neutrality``).
 TWO_PART_TARGETS = ("klimatneutral_2030", "national_2045")

@@ -27,7 +27,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from ui.i18n import SECTOR_IDS, normalize_lang
+from ui.text.i18n import SECTOR_IDS, normalize_lang
 
 Spec = dict[str, Any]
 

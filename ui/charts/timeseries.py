@@ -13,7 +13,7 @@ from ui.charts.common import (ZERO, Frame, Rows, columns, const, data, finite, h
                               tonnes_text, y_t, year_domain, year_x, zero_rule)
 from ui.charts.theme import (BASELINE_COLOR, NET_COLOR, SECTOR_COLORS,
                              SKELETON_CACHE_SIZE, Spec, assemble, skeleton)
-from ui.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
+from ui.text.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
 _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
 # Legends below the plot, stacked, in columns that follow the chart's width: on a 375 px phone a

@@ -10,7 +10,7 @@ import altair as alt
 from ui.charts.bars import _BY_ORDER
 from ui.charts.common import ZERO, Rows, data, halo_text, t_axis, tip, tonnes_text
 from ui.charts.theme import HEIGHTS, SKELETON_CACHE_SIZE, TARGET_COLOR, Spec, assemble, skeleton
-from ui.i18n import normalize_lang, t
+from ui.text.i18n import normalize_lang, t
 
 WATERFALL_BAR = 14  # px: bar thickness in a row of HEIGHTS["waterfall_step"] px
 _WF_COLORS = {"total": "#4d4d4d", "reduction": "#009E73", "increase": "#D55E00",
@@ -90,7 +90,7 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
     dict
         Vega-Lite spec, horizontal: one row of ``HEIGHTS["waterfall_step"]`` px per step
         (steps top to bottom), values at the bar ends in ton CO₂e rounded as the headline
-        figures (``ui.fmt.fmt_tonnes``); datasets ``steps`` and ``target``. If
+        figures (``ui.text.fmt.fmt_tonnes``); datasets ``steps`` and ``target``. If
         ``start_t + Σ steps + Σ removals`` differs from ``end_t`` by more than 1 t, an
         explicit "Övrigt (samspel och avrundning)" step closes the bridge so the bars
         never silently disagree with the totals.

@@ -1,6 +1,6 @@
 """The "Jämför" page: up to four scenarios side by side for the sidebar's target and horizon.
 
-The scenarios and the panel that adds them are in :mod:`ui.compare_sources` (its public names
+The scenarios and the panel that adds them are in :mod:`ui.compare.sources` (its public names
 are re-exported here). Levers an item leaves out sit at "no new measures" for the kommun
 it runs for. Every scenario is judged against the sidebar's target and horizon.
 """
@@ -18,15 +18,15 @@ from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state
-from ui.compare_sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
+from ui.compare.sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
                                 UPLOAD_N, Item, item_from_params, item_from_scenario, parse_link,
                                 remove_item, sources_panel)
 from ui.compute import run_for
-from ui.fmt import MISSING, fmt_number, fmt_signed_pct
-from ui.i18n import policy_label, sector_label, t, target_label
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
+from ui.text.fmt import MISSING, fmt_number, fmt_signed_pct
+from ui.text.i18n import policy_label, sector_label, t, target_label
+from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 from ui.render import safe_text, show_chart
-from ui.results_frames import LONG_HORIZON, reached_year
+from ui.scenario.results_frames import LONG_HORIZON, reached_year
 
 __all__ = ["ITEMS_KEY", "LINK_N", "MAX_ITEMS", "MAX_LINK_CHARS", "MAX_UPLOAD_MB", "MSG_KEY", "NOTICE_KEY",
            "UPLOAD_N", "Item", "item_from_params", "item_from_scenario", "parse_link", "render_compare_page",

@@ -9,7 +9,7 @@ dicts (picklable, survives page switches)::
      "kommun": "0381" | None, "policy": "rp10_2025", "levers": {lever id: value}}
 
 ``kommun`` None means "the kommun selected in the sidebar"; links (and files that name a
-kommun) keep their own. The page itself (running and showing the items) is :mod:`ui.compare_page`.
+kommun) keep their own. The page itself (running and showing the items) is :mod:`ui.compare.page`.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
 from ui import state
-from ui.i18n import normalize_lang, t
-from ui.levers import presets
+from ui.text.i18n import normalize_lang, t
+from ui.scenario.levers import presets
 from ui.notices import message_params, show_notices
 from ui.render import safe_text
 

@@ -3,7 +3,7 @@
 Everything shown is generated: the source table from :mod:`model.sources`, the
 lever and parameter tables from the registry (``model/registry.toml``), the
 kommun tables from the validated SMHI/SCB data, and the numbers in the method
-text from the model's own constants. Strings live in ``ui/locales/data.*.toml``.
+text from the model's own constants. Strings live in ``ui/text/locales/data.*.toml``.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from model.klimatkollen import CARBON_LAW_RATE
 from model.registry import load_registry
 from model.sources import SOURCES, source_line
 from model.targets import DEFAULT_BUDGET_RATE, KOMMUN_BUDGET_RATES, TargetSpec
-from ui import exports_csv as ex
-from ui.fmt import NBSP, fmt_number, fmt_pct
-from ui.i18n import actor_label, normalize_lang, t
+from ui.exports import inputs as ex
+from ui.text.fmt import NBSP, fmt_number, fmt_pct
+from ui.text.i18n import actor_label, normalize_lang, t
 
 DEFAULT_KOMMUN = "0381"
 METHOD_SECTIONS = ("data", "baseline", "levers", "combine", "removals", "targets", "attribution",

@@ -3,8 +3,8 @@
 Pure (no Streamlit import): every function takes a :class:`model.run.ScenarioResult`
 or plain data and returns ``bytes`` or ``str``, so pages can hand them to
 ``st.download_button(data=lambda: ..., on_click="ignore")`` and tests can call them
-directly. Texts come from ``ui/locales/exports.<lang>.toml`` (``exports.*``) plus the
-shared catalogs; numbers are formatted with :mod:`ui.fmt`, so the brief shows exactly
+directly. Texts come from ``ui/text/locales/exports.<lang>.toml`` (``exports.*``) plus the
+shared catalogs; numbers are formatted with :mod:`ui.text.fmt`, so the brief shows exactly
 the figures the dashboard shows.
 
 Public API (all importable from ``ui.exports``)

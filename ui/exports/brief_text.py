@@ -18,8 +18,8 @@ from ui.exports.common import (
     _target_description, _used_levers,
 )
 from ui.exports.images import chart_png, main_chart_spec, qr_png
-from ui.fmt import fmt_signed_pct, fmt_tonnes
-from ui.i18n import actor_label, normalize_lang, policy_label, t, target_label
+from ui.text.fmt import fmt_signed_pct, fmt_tonnes
+from ui.text.i18n import actor_label, normalize_lang, policy_label, t, target_label
 
 _TRANSPORT = SECTORS.index("Transporter")
 
@@ -70,7 +70,7 @@ class Brief:
 
 def _year_reached(result: ScenarioResult, target_id: str) -> int | None:
     try:
-        from ui.narrative import year_reached
+        from ui.text.narrative import year_reached
     except ImportError:
         year_reached = None
     if year_reached is not None:
@@ -95,12 +95,12 @@ def _year_reached(result: ScenarioResult, target_id: str) -> int | None:
 def _summary(result: ScenarioResult, target_id: str, lang: str, net_text: str, change: str,
              base_year: int, year: int, verdict: TargetVerdict) -> list[str]:
     try:
-        from ui.narrative import summary_sentences
+        from ui.text.narrative import summary_sentences
     except ImportError:
         summary_sentences = None
     if summary_sentences is not None:
         return [s for s in summary_sentences(result, target_id, lang) if s]
-    # Fallback when ui.narrative is not available.
+    # Fallback when ui.text.narrative is not available.
     out = [t("exports.fallback.net", lang, year=year, net=net_text, change=change, base_year=base_year)]
     if verdict.met:
         out.append(t("exports.fallback.met", lang, target=target_label(target_id, lang),

@@ -10,8 +10,8 @@ import numpy as np
 from model.registry import load_registry
 from model.run import ScenarioResult
 from model.targets import TargetVerdict
-from ui.fmt import NBSP, fmt_number, fmt_pct
-from ui.i18n import t
+from ui.text.fmt import NBSP, fmt_number, fmt_pct
+from ui.text.i18n import t
 
 TOP_MEASURES = 5
 MAX_NAME_CHARS = 80
@@ -34,7 +34,7 @@ def _index(result: ScenarioResult, year: int) -> int:
 
 
 def _focus_year(result: ScenarioResult, verdict: TargetVerdict) -> int:
-    """Target year if modelled, else the last model year (as :mod:`ui.narrative`)."""
+    """Target year if modelled, else the last model year (as :mod:`ui.text.narrative`)."""
     years = [int(y) for y in result.years]
     return int(verdict.year) if int(verdict.year) in years else years[-1]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from model.run import ScenarioResult
 from ui.exports.brief_text import _brief
-from ui.i18n import t
+from ui.text.i18n import t
 
 _CSS = """
 @page { size: A4 portrait; margin: 10mm 12mm; }

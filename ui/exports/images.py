@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.data import SECTORS
 from model.run import ScenarioResult
-from ui.i18n import normalize_lang, sector_label, t
+from ui.text.i18n import normalize_lang, sector_label, t
 
 
 def chart_png(spec: Mapping[str, Any], scale: float = 2) -> bytes:
@@ -129,7 +129,7 @@ def chart_export_spec(result: ScenarioResult, lang: str = "sv", *, scenario_name
     from model.data import EMISSIONS_SOURCE
     from model.run import MODEL_VERSION
     from ui.exports.common import _name
-    from ui.i18n import policy_label, target_label
+    from ui.text.i18n import policy_label, target_label
 
     lang = normalize_lang(lang)
     spec = main_chart_spec(result, lang)

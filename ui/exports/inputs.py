@@ -22,7 +22,7 @@ from model.registry import Lever, load_registry
 from model.sources import data_path
 from ui.exports.common import source_text
 from ui.exports.spreadsheet import to_excel_csv
-from ui.i18n import actor_label, catalog, normalize_lang, sector_label, t
+from ui.text.i18n import actor_label, catalog, normalize_lang, sector_label, t
 
 _UNIT_KEYS = {"%": "pct", "kt/år": "kt_per_year", "t/år": "t_per_year"}
 

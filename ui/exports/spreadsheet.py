@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ui.i18n import normalize_lang
+from ui.text.i18n import normalize_lang
 
 BOM = "\ufeff"
 #: (field separator, decimal mark) per language.

@@ -19,7 +19,7 @@ from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui.exports.spreadsheet import metadata_csv, to_excel_csv
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
-from ui.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
+from ui.text.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 

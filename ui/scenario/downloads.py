@@ -11,7 +11,7 @@ import streamlit as st
 
 from model.run import ScenarioResult
 from ui import exports
-from ui.i18n import t
+from ui.text.i18n import t
 
 
 def _slug(result: ScenarioResult) -> str:

@@ -11,11 +11,11 @@ from model.registry import GROUPS, POLICIES, Lever, load_registry
 from model.scenario import Scenario, load_scenario
 from ui import state
 from ui.compute import run_for
-from ui.fmt import fmt_number, fmt_tonnes
+from ui.text.fmt import fmt_number, fmt_tonnes
 from model.kommuner import find_kommun
-from ui.i18n import actor_label, policy_label, t, tn
+from ui.text.i18n import actor_label, policy_label, t, tn
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 PRESET_ORDER = ("nuvarande_politik", "klimatkontrakt", "hog_ambition")
 
 

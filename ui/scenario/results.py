@@ -1,6 +1,6 @@
 """Results of one scenario against the selected target: figures, summary, charts, context.
 
-Rendering only (Streamlit): the frames, figures and tables come from :mod:`ui.results_frames`
+Rendering only (Streamlit): the frames, figures and tables come from :mod:`ui.scenario.results_frames`
 (pure builders; ``long_run``, ``LONG_HORIZON`` and ``Metric`` are re-exported from there).
 Every chart goes through :func:`ui.render.show_chart` with a table alternative and a source line.
 """
@@ -16,15 +16,15 @@ from model.data import EMISSIONS_SOURCE, POPULATION_SOURCE
 from model.run import MODEL_VERSION, ScenarioResult
 from model.targets import TargetVerdict
 from ui import charts
-from ui.fmt import fmt_pct, fmt_tonnes
-from ui.i18n import normalize_lang, t
-from ui.narrative import focus_year, summary_sentences
+from ui.text.fmt import fmt_pct, fmt_tonnes
+from ui.text.i18n import normalize_lang, t
+from ui.text.narrative import focus_year, summary_sentences
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
-from ui.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
+from ui.scenario.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
                                long_run, waterfall_parts)
-from ui.results_main import main_frames, main_table
-from ui.verdict import verdict
+from ui.scenario.results_main import main_frames, main_table
+from ui.scenario.verdict import verdict
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 

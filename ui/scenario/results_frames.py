@@ -1,7 +1,7 @@
 """Frames and figures for the results of one scenario: pure builders, no Streamlit.
 
 Everything here is built with numpy and pandas from the finished :class:`model.run.ScenarioResult`
-and returned for :mod:`ui.results` to render; the only model run is the cached 2045 run that tells
+and returned for :mod:`ui.scenario.results` to render; the only model run is the cached 2045 run that tells
 when a target missed within a 2030 horizon is reached (:func:`long_run`).
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetVerdict, annual_rate_pct
-from ui.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
-from ui.i18n import ACTOR_IDS, actor_label, t
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
+from ui.text.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
+from ui.text.i18n import ACTOR_IDS, actor_label, t
+from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
 
 _T = SECTORS.index("Transporter")
 LONG_HORIZON = 2045
@@ -77,7 +77,7 @@ def _tn(x: float | None, lang: str, signed: bool = False) -> str:
 
 
 def _delta(delta: float, lang: str, description: str) -> Metric:
-    # Streamlit infers direction from a leading "-", but ui.fmt writes U+2212 MINUS, so
+    # Streamlit infers direction from a leading "-", but ui.text.fmt writes U+2212 MINUS, so
     # arrow and colour are set explicitly; lower emissions are good (green, down).
     style = ({"delta_arrow": "off", "delta_color": "gray"} if abs(delta) < 0.5 else
              {"delta_arrow": "down", "delta_color": "green"} if delta < 0 else

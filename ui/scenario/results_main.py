@@ -9,9 +9,9 @@ import pandas as pd
 from model.data import SECTORS
 from model.run import ScenarioResult
 from model.targets import TargetVerdict
-from ui.fmt import fmt_number
-from ui.i18n import sector_label, t, target_label
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET
+from ui.text.fmt import fmt_number
+from ui.text.i18n import sector_label, t, target_label
+from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET
 
 
 def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict[str, list]:

@@ -13,9 +13,9 @@ import numpy as np
 from model.data import SECTORS
 from model.run import ScenarioResult
 from model.targets import TargetVerdict
-from ui.fmt import fmt_tonnes
-from ui.i18n import t, target_label
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import t, target_label
+from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 
 _TRANSPORT = SECTORS.index("Transporter")
 

@@ -1,6 +1,6 @@
 """Translation lookup for the dashboard (Swedish default, English optional).
 
-Catalogs live in ``ui/locales/<lang>.toml``. Nested tables and quoted dotted keys are
+Catalogs live in ``ui/text/locales/<lang>.toml``. Nested tables and quoted dotted keys are
 both flattened to dotted keys, so ``[sector] transport = "…"`` and
 ``"sector.transport" = "…"`` are the same key. Templates use ``str.format`` fields:
 ``t("headline.net", "sv", year=2030)``.
@@ -168,7 +168,7 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **kwargs: Any) -> str:
     lang : str or None, default "sv"
         Language; unknown values fall back to Swedish.
     **kwargs
-        Values for ``{fields}`` in the template. Format numbers with ``ui.fmt`` first
+        Values for ``{fields}`` in the template. Format numbers with ``ui.text.fmt`` first
         so they carry the right separators and units.
 
     Returns
@@ -218,7 +218,7 @@ def translator(lang: str | None) -> Callable[..., str]:
     def translate(key: str, **kwargs: Any) -> str:
         return t(key, code, **kwargs)
 
-    translate.__doc__ = f"Translate a catalog key into {code!r} (see ui.i18n.t)."
+    translate.__doc__ = f"Translate a catalog key into {code!r} (see ui.text.i18n.t)."
     return translate
 
 

@@ -2,8 +2,8 @@
 
 The sentences are built from the same :class:`model.run.ScenarioResult` and
 :class:`model.targets.TargetVerdict` the headline figures use, with numbers
-formatted by :mod:`ui.fmt`, so text and figures always agree. Strings live in
-``ui/locales/results.<lang>.toml`` under ``results.narrative``.
+formatted by :mod:`ui.text.fmt`, so text and figures always agree. Strings live in
+``ui/text/locales/results.<lang>.toml`` under ``results.narrative``.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from model.data import SECTORS
 from model.registry import load_registry
 from model.run import ScenarioResult
 from model.targets import TargetVerdict
-from ui.fmt import fmt_pct, fmt_tonnes
-from ui.i18n import catalog, normalize_lang, t
+from ui.text.fmt import fmt_pct, fmt_tonnes
+from ui.text.i18n import catalog, normalize_lang, t
 
 PATH_TARGETS = ("budget_rate", "carbon_law")
 NEUTRALITY_TARGETS = ("klimatneutral_2030", "national_2045")

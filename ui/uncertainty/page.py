@@ -22,10 +22,10 @@ from model.sensitivity import (PATHS, POPULATION, TRANSPORT, TREND_PREFIX, MCSum
                                likelihood, mc_summary, tornado)
 from ui import charts, state
 from ui.compute import run_link
-from ui.fmt import fmt_number, fmt_pct, fmt_tonnes
-from ui.i18n import policy_label, sector_label, t, target_label
+from ui.text.fmt import fmt_number, fmt_pct, fmt_tonnes
+from ui.text.i18n import policy_label, sector_label, t, target_label
 from ui.render import show_chart
-from ui.tornado_chart import tornado_chart
+from ui.uncertainty.tornado import tornado_chart
 
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_N, DEFAULT_SEED, MAX_SEED = 10_000, 2030, 999_999_999

@@ -14,7 +14,7 @@ import altair as alt
 
 from ui.charts import DEFAULT_WIDTH, THEME_NAME, Spec, with_locale
 from ui.charts.common import tonnes_text
-from ui.i18n import normalize_lang, t
+from ui.text.i18n import normalize_lang, t
 
 HIGHER, LOWER, CENTRE = "#D55E00", "#0072B2", "#1a1a1a"
 ROW_PX = 30

@@ -17,10 +17,10 @@ import streamlit as st
 
 from persistence.store import Workshop
 from ui import charts, state
-from ui.fmt import fmt_tonnes
-from ui.i18n import t
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import t
 from ui.render import safe_text, show_chart
-from ui.workshop_common import (
+from ui.workshop.common import (
     SCENARIO_PATH,
     app_url,
     apply_presentation_mode,
@@ -28,8 +28,8 @@ from ui.workshop_common import (
     settings_line,
     status_text,
 )
-from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
-from ui.workshop_summary import (
+from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
+from ui.workshop.summary import (
     GroupRow,
     MedianPath,
     condition_lines,

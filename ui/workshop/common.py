@@ -9,9 +9,9 @@ import streamlit as st
 
 from persistence.store import Workshop
 from ui.exports import qr_png
-from ui.i18n import policy_label, t, target_label
+from ui.text.i18n import policy_label, t, target_label
 from ui.render import safe_text
-from ui.workshop_summary import kommun_name
+from ui.workshop.summary import kommun_name
 
 #: url_path values registered in app.py (the last path segment of a page's address).
 PAGE_PATHS = ("start", "compare", "uncertainty", "what-it-takes", "ws", "data-och-metod")

@@ -5,9 +5,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui.i18n import t
-from ui.workshop_db import db_call, get_store, report_unavailable
-from ui.workshop_summary import share_params
+from ui.text.i18n import t
+from ui.workshop.db import db_call, get_store, report_unavailable
+from ui.workshop.summary import share_params
 
 
 def workshop_sources(lang: str) -> list[dict[str, Any]]:

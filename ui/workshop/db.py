@@ -24,11 +24,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from persistence.store import SchemaTooNewError, StoreFileChanged, WorkshopStore
-from ui.i18n import t
+from ui.text.i18n import t
 
 ENV_VAR = "KLIMAT_DB_URL"
 CONNECTION_NAME = "workshop"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = ROOT / "var" / "workshop.sqlite"
 #: Everything that means "the workshop database cannot be used right now".
 DB_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, SchemaTooNewError, OSError, ImportError)

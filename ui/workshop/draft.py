@@ -16,7 +16,7 @@ import streamlit as st
 
 from persistence.store import Draft, Workshop, WorkshopError, new_device
 from persistence.validation import TOKEN_RE
-from ui.workshop_db import DatabaseUnavailable, db_call, get_store
+from ui.workshop.db import DatabaseUnavailable, db_call, get_store
 
 DEVICE_PARAM = "dev"
 DEVICE_KEY = "wsp_device"

@@ -20,9 +20,9 @@ from model.run import MODEL_VERSION
 from persistence.store import Submission, Workshop
 from ui import charts
 from ui.exports import chart_png, qr_png, to_excel_csv, to_xlsx
-from ui.fmt import fmt_tonnes
-from ui.i18n import normalize_lang, policy_label, t, target_label
-from ui.workshop_summary import (
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import normalize_lang, policy_label, t, target_label
+from ui.workshop.summary import (
     evaluate,
     gap_of,
     gap_text,

@@ -22,25 +22,25 @@ from persistence.store import (
     normalize_code,
 )
 from ui import state
-from ui.i18n import policy_label, t, target_label
+from ui.text.i18n import policy_label, t, target_label
 from ui.render import safe_text
-from ui.workshop_board import render_board
-from ui.workshop_common import (
+from ui.workshop.board import render_board
+from ui.workshop.common import (
     board_url,
     join_panel,
     join_url,
     settings_line,
     status_text,
 )
-from ui.workshop_db import (
+from ui.workshop.db import (
     DB_ERRORS,
     DatabaseUnavailable,
     db_call,
     get_store,
     report_unavailable,
 )
-from ui.workshop_export import brief_html, export_csv, export_xlsx
-from ui.workshop_summary import kommun_name
+from ui.workshop.export import brief_html, export_csv, export_xlsx
+from ui.workshop.summary import kommun_name
 
 CODE_KEY, KEY_KEY, NEW_KEY, VIEW_KEY, MSG_KEY = "wsf_code", "wsf_key", "wsf_new_key", "wsf_view", "wsf_msg"
 VIEWS = ("board", "join", "manage")

@@ -15,10 +15,10 @@ from __future__ import annotations
 import streamlit as st
 
 from persistence.store import WorkshopError, normalize_code
-from ui.i18n import t
-from ui.workshop_board import render_board
-from ui.workshop_facilitator import render_facilitator
-from ui.workshop_participant import render_participant
+from ui.text.i18n import t
+from ui.workshop.board import render_board
+from ui.workshop.facilitator import render_facilitator
+from ui.workshop.participant import render_participant
 
 
 def _param(name: str) -> str:

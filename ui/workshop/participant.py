@@ -3,7 +3,7 @@
 Closed levers stay at the workshop's values and are not shown as sliders. Every
 version of a group's settings carries one client token (a new one whenever a
 setting or the group name changes), stored server-side with the device's draft
-(:mod:`ui.workshop_draft`), so a double tap, a reload or a retry after a crash never
+(:mod:`ui.workshop.draft`), so a double tap, a reload or a retry after a crash never
 stores the same submission twice and never loses the settings. A name that another
 device already submitted under is not written into until this device chooses to join
 that group (or picks another name). A failed submission keeps the settings on screen
@@ -20,15 +20,15 @@ from persistence.store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_t
                                   normalize_code)
 from persistence.validation import lever_value as checked_lever_value
 from ui import charts
-from ui.fmt import fmt_tonnes
-from ui.i18n import t
-from ui.levers import lever_help
-from ui.narrative import focus_year
+from ui.text.fmt import fmt_tonnes
+from ui.text.i18n import t
+from ui.scenario.levers import lever_help
+from ui.text.narrative import focus_year
 from ui.render import safe_text
-from ui.workshop_common import hide_sidebar, settings_line
-from ui.workshop_db import DatabaseUnavailable, db_call, get_store, report_unavailable
-from ui.workshop_draft import DEVICE_KEY, device_token, load_draft, save_draft
-from ui.workshop_summary import (GroupRow, condition_lines, evaluate, gap_of, gap_text, kommun_name, lever_value,
+from ui.workshop.common import hide_sidebar, settings_line
+from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
+from ui.workshop.draft import DEVICE_KEY, device_token, load_draft, save_draft
+from ui.workshop.summary import (GroupRow, condition_lines, evaluate, gap_of, gap_text, kommun_name, lever_value,
                                  local_time, pathways_frame, unit)
 
 PREFIX = "wsp_"

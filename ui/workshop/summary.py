@@ -22,9 +22,9 @@ from model.registry import Lever, load_registry
 from model.run import ScenarioResult
 from persistence.store import Submission, Workshop
 from ui.compute import run_for
-from ui.fmt import NBSP, fmt_number, fmt_tonnes
-from ui.i18n import normalize_lang, t, target_label
-from ui.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
+from ui.text.fmt import NBSP, fmt_number, fmt_tonnes
+from ui.text.i18n import normalize_lang, t, target_label
+from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 
 TZ = ZoneInfo("Europe/Stockholm")
 #: Groups agree on a lever when their settings lie within this share of its range.

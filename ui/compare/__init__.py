@@ -1,0 +1,1 @@
+"""The Jämför page: up to four scenarios side by side (presets, links, files, workshop groups)."""

@@ -1,0 +1,1 @@
+"""The Data och metod page: sources, method, the lever registry and input downloads."""

@@ -1,0 +1,1 @@
+"""The Scenario page: levers and presets, the verdict, results, charts and downloads."""

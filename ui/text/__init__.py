@@ -1,0 +1,1 @@
+"""Words and numbers: translation catalogs (``locales/``), number formats, the plain-language summary."""

@@ -1,0 +1,1 @@
+"""The Osäkerhet page: Monte Carlo fan chart, probability of meeting the target, tornado chart."""
