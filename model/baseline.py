@@ -199,10 +199,12 @@ def fleet_path(years: np.ndarray, start_share: float, sales_now: float, sales_ta
 
 
 def _trend_growth(series: dict[int, float], lo: float, hi: float) -> float:
-    ys = np.array([series[y] for y in TREND_YEARS])
+    # 2015 and 2020 onwards: TREND_YEARS for the latest release, up to its last year for an older one.
+    years = [y for y in sorted(series) if y == TREND_YEARS[0] or y >= TREND_YEARS[1]]
+    ys = np.array([series[y] for y in years])
     if (ys <= 0).any():
         return 0.0
-    slope = np.polyfit(np.array(TREND_YEARS, float), np.log(ys), 1)[0]
+    slope = np.polyfit(np.array(years, float), np.log(ys), 1)[0]
     return float(np.clip(np.expm1(slope), lo, hi))
 
 
@@ -229,7 +231,8 @@ def _floor_to_grid(lv: Lever, value: float) -> float:
 
 
 @lru_cache(maxsize=256)
-def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -> KommunContext:
+def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
+                  release: str | None = None) -> KommunContext:
     """Assemble the baseline inputs for one kommun (cached).
 
     Parameters
@@ -240,8 +243,11 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030) -
         National fuel-policy scenario id (see the registry's ``[policy.*]`` tables).
     horizon : int
         Last model year, 2030 or 2045.
+    release : str, optional
+        SMHI release id (:func:`model.data.load_dataset`); the latest when None. The 2019
+        sub-sector shares are the same for every release.
     """
-    ds: Dataset = load_dataset()
+    ds: Dataset = load_dataset(release=release)
     reg = load_registry()
     if horizon not in HORIZONS:
         raise ValueError(f"horizon {horizon} not in {HORIZONS}")

@@ -164,3 +164,14 @@ def test_old_link_for_another_kommun_shows_the_model_notice() -> None:
     assert notices["link.model_version"] == {"link": OLD_MODEL, "now": MODEL_VERSION}
     # The absolute ranges still accept every old value, so nothing in the link is refused.
     assert "link.bad_lever" not in notices
+
+
+def test_context_for_an_older_release() -> None:
+    """build_context(release=...) starts at that release's last inventory year, with the same 2019 split."""
+    ds = load_dataset(release="smhi-2023")
+    ctx = build_context("0980", release="smhi-2023")
+    assert int(ctx.years[0]) == ds.last_year == 2023
+    by_sector = np.bincount(ctx.stream_sector, weights=ctx.e0, minlength=len(SECTORS))
+    assert np.allclose(by_sector, ds.emissions[ds.index_of("0980"), -1], rtol=1e-12)
+    assert _stream_share("0980", "cars") == pytest.approx(
+        float(ctx.e0[REG.stream_ids.index("cars")] / by_sector[SECTORS.index("Transporter")]), rel=1e-12)
