@@ -133,7 +133,7 @@ def kommun_facts(code: str, reg: Registry) -> dict[str, tuple[float, str]]:
     new_tot = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("Totalt",))
     if new_tot:
         new_rc = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("El", "Laddhybrider"))
-        facts["rechargeable_share_new_cars"] = (100.0 * new_rc / new_tot, src_v)
+        facts["rechargeable_share_new_cars"] = (100.0 * (new_rc or 0.0) / new_tot, src_v)
     else:
         p = reg.parameters["national_rechargeable_share_new_cars"]
         facts["rechargeable_share_new_cars"] = (100.0 * p["value"], "Riket: " + p["source"])
@@ -179,7 +179,8 @@ def _policy_fossil_index(reg: Registry, policy: str, fuel: str, years: np.ndarra
 
     mix = fossil("diesel") if fuel == "diesel" else (
         diesel_weight * fossil("diesel") + (1 - diesel_weight) * fossil("petrol"))
-    return mix / mix[0]
+    out: np.ndarray = mix / mix[0]
+    return out
 
 
 def fleet_path(years: np.ndarray, start_share: float, sales_now: float, sales_target: float,
@@ -258,11 +259,12 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
     t0 = ds.last_year
     years = np.arange(t0, horizon + 1)
     facts = kommun_facts(code, reg)
-    pop = ds.population.loc[code]
-    g_pop = (pop[POP_GROWTH_YEARS[1]] / pop[POP_GROWTH_YEARS[0]]) ** (1 / (POP_GROWTH_YEARS[1] - POP_GROWTH_YEARS[0])) - 1
-    facts["population_growth"] = (float(g_pop), "SCB folkmängd 2020 och 2025, årlig förändring (beräknad)")
+    pop = {int(str(y)): float(v) for y, v in ds.population.loc[code].to_dict().items()}
+    p0, p1 = (pop[y] for y in POP_GROWTH_YEARS)
+    g_pop = (p1 / p0) ** (1 / (POP_GROWTH_YEARS[1] - POP_GROWTH_YEARS[0])) - 1
+    facts["population_growth"] = (g_pop, "SCB folkmängd 2020 och 2025, årlig förändring (beräknad)")
     last_pop_year = int(max(ds.population.columns))
-    facts["population"] = (float(pop[last_pop_year]), f"SCB folkmängd 31 december {last_pop_year}")
+    facts["population"] = (pop[last_pop_year], f"SCB folkmängd 31 december {last_pop_year}")
     lo, hi = reg.param("trend_clip_low"), reg.param("trend_clip_high")
     shares, split_basis = subsector_split(code)
     split_sectors = {st.sector for st in reg.streams if st.share != "all"}
@@ -278,9 +280,9 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
         e0.append(inv[-1, si] * share)
         sector_of.append(si)
         if st.driver == "population":
-            growth.append(float(g_pop))
+            growth.append(g_pop)
         elif st.driver == "trend":
-            growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si])), lo, hi))
+            growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si], strict=False)), lo, hi))
         else:
             growth.append(0.0)
         fixed.append(_policy_fossil_index(reg, policy, st.fuel, years, dw))
@@ -288,7 +290,7 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
 
     nnm, default, fleet, lever_max = [], [], {}, []
     sid = {s: i for i, s in enumerate(reg.stream_ids)}
-    e0_stream = dict(zip(reg.stream_ids, e0))
+    e0_stream = dict(zip(reg.stream_ids, e0, strict=False))
     for lv in reg.levers:
         v0 = _fact_or(facts, lv.nnm, lv.nnm_fallback)
         # Snap to the slider grid so the baseline position is reachable (54.8 % -> 55 %).
@@ -301,7 +303,7 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
         lever_max.append(max(_floor_to_grid(lv, cap), v0))
         if lv.kind != "stock":
             continue
-        n = reg.param(lv.turnover) if isinstance(lv.turnover, str) else float(lv.turnover)
+        n = reg.param(lv.turnover) if isinstance(lv.turnover, str) else float(lv.turnover or 0.0)
         e_km = _fact_or(facts, lv.electric_km_share, 1.0)
         f_end2025 = _fact_or(facts, lv.initial_fleet_share, lv.initial_fleet_fallback)
         # Data describe the end of 2025; back-cast one year of turnover to the base year.

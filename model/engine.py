@@ -57,7 +57,7 @@ def lever_effects(ctx: KommunContext, values: np.ndarray, reg: Registry | None =
         dv = float(values[li]) - ctx.nnm[li]
         if lv.kind == "removal":
             rl.append(li)
-            rt.append(dv * float(lv.t_per_unit) * ramp(years, lv.ramp.shape, lv.ramp.start, lv.ramp.full))
+            rt.append(dv * float(lv.t_per_unit or 0.0) * ramp(years, lv.ramp.shape, lv.ramp.start, lv.ramp.full))
             continue
         if dv == 0.0:
             continue
@@ -91,7 +91,8 @@ def baseline_streams(ctx: KommunContext, growth: np.ndarray | None = None) -> np
     dt = (ctx.years - ctx.years[0]).astype(float)
     idx = np.exp(np.log1p(g).T[:, :, None] * dt[None, None, :])
     idx *= (ctx.e0[:, None] * ctx.fixed_index)[:, None, :]
-    return idx
+    out: np.ndarray = idx
+    return out
 
 
 def apply_levers(base: np.ndarray, fx: LeverEffects, eff: np.ndarray | None = None) -> np.ndarray:
@@ -115,7 +116,8 @@ def removals(fx: LeverEffects, n: int, eff: np.ndarray | None = None) -> np.ndar
         return np.zeros((n, fx.removal_t.shape[1] if fx.removal_t.size else 0))
     if eff is None:
         return np.broadcast_to(fx.removal_t.sum(axis=0), (n, fx.removal_t.shape[1])).copy()
-    return eff[:, fx.removal_lever] @ fx.removal_t
+    out: np.ndarray = eff[:, fx.removal_lever] @ fx.removal_t
+    return out
 
 
 def sector_totals(streams: np.ndarray, ctx: KommunContext) -> np.ndarray:

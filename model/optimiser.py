@@ -22,8 +22,9 @@ The linearised problem and the solver steps are in :mod:`model.optimiser_milp`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -97,7 +98,7 @@ class OptimiserResult:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "OptimiserResult":
+    def from_dict(cls, raw: Mapping[str, Any]) -> OptimiserResult:
         """Inverse of :meth:`to_dict`."""
         d = dict(raw)
         d["target"] = TargetSpec(**d["target"])
@@ -141,12 +142,13 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
     floor = p.gap(p.levels(p.hi))  # the smallest possible gap: levers are monotone
     goal = TOL_T if floor <= TOL_T else floor + NEAR_T
     msgs = list(p.messages) + (["cap_below_locked"] if cap is not None and start.locked_cost > cap else [])
-    key = lambda q: (cap is not None and q.cost > cap + 1.0, round(max(q.gap - goal, 0.0), 3), q.cost)  # noqa: E731
+    def key(q: Any) -> tuple[bool, float, float]:
+        return (cap is not None and q.cost > cap + 1.0, round(max(q.gap - goal, 0.0), 3), float(q.cost))
     pt, best, iters = start, start, 0
     if start.gap <= TOL_T:
         msgs.append("already_met")
     else:
-        for iters in range(1, max_iter + 1):
+        for iters in range(1, max_iter + 1):  # noqa: B007 - the round count is reported after the loop
             allow = floor if cap is None else max(floor, solve(p, pt, None, cap)[1] + 1e-4)
             k, _ = solve(p, pt, allow, cap)
             if np.array_equal(k, pt.k):
@@ -160,7 +162,8 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         best = min(best, assess(p, k), key=key)
     res = run_scenario(replace(p.sc, levers=p.as_dict(best.x)))
     verdict = res.target(p.sc.target.selected)
-    gap = float(verdict.gap_t)
+    # A verdict without a gap (not evaluable) counts as not reached, never as met.
+    gap = float(verdict.gap_t) if verdict.gap_t is not None else float("inf")
     tonnes = p.decompose(best.x) @ W_COST
     moved = [i for i in p.order if best.x[i] != p.ctx.nnm[i]]
     ids = p.reg.lever_ids
@@ -170,16 +173,16 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
                              ("cumulative_not_met", "path_last_year" in msgs and gap <= TOL_T
                               and not verdict.met)) if on]
     return OptimiserResult(
-        kommun=p.sc.kommun, policy=p.sc.national_policy, horizon=p.sc.horizon, target=p.sc.target,
+        kommun=str(p.sc.kommun), policy=p.sc.national_policy, horizon=p.sc.horizon, target=p.sc.target,
         target_year=p.year, levers=p.as_dict(best.x), nnm=p.as_dict(p.ctx.nnm),
         locked=tuple(lid for lid in ids if lid in (locked or {})), feasible=gap <= TOL_T,
         target_met=verdict.met, gap_t=gap, start_gap_t=start.gap,
         total_cost_sek_per_year=float(p.cost @ tonnes), cost_cap_sek_per_year=cap,
         abatement_t={ids[i]: float(tonnes[i]) for i in moved},
         cost_sek_per_year={ids[i]: float(p.cost[i] * tonnes[i]) for i in moved},
-        cost_sek_per_t={lid: float(c) for lid, c in zip(ids, p.cost)},
+        cost_sek_per_t={lid: float(c) for lid, c in zip(ids, p.cost, strict=False)},
         cost_assumed=p.assumed, cost_is_assumption=p.assumption,
-        residual_by_sector={s: float(v) for s, v in zip(SECTORS, res.by_sector[:, p.ti]) if v > 0.5},
+        residual_by_sector={s: float(v) for s, v in zip(SECTORS, res.by_sector[:, p.ti], strict=False) if v > 0.5},
         removals_t=float(res.removals[p.ti]), iterations=iters, messages=tuple(msgs))
 
 

@@ -8,8 +8,8 @@ The method is described in :mod:`model.optimiser`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -75,7 +75,7 @@ class Problem:
         return np.where(self.free, self.lo + k * self.step, self.lo)
 
     def as_dict(self, x: np.ndarray) -> dict[str, float]:
-        return {lid: float(v) for lid, v in zip(self.reg.lever_ids, x)}
+        return {lid: float(v) for lid, v in zip(self.reg.lever_ids, x, strict=False)}
 
     def levels(self, x: np.ndarray) -> np.ndarray:
         """(gross, Transporter, removals) in the target year for lever values x, t per year."""

@@ -6,18 +6,17 @@ exports all go through :func:`run_scenario` (deterministic) or
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from collections.abc import Mapping
-
 from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS, Kommun, load_dataset
-from model.kommuner import find_kommun
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
+from model.kommuner import find_kommun
 from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value
 from model.subsectors import SUBSECTOR_YEAR, stream_subsectors
@@ -72,7 +71,8 @@ class ScenarioResult:
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready summary (the CLI's ``--format json``)."""
-        r = lambda a: [round(float(x), 3) for x in a]  # noqa: E731
+        def r(a: np.ndarray) -> list[float]:
+            return [round(float(x), 3) for x in a]
         return {
             "model_version": MODEL_VERSION,
             "kommun": {"code": self.kommun.code, "name": self.kommun.name},

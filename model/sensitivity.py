@@ -261,14 +261,16 @@ def mc_summary(scenario: Scenario, n: int = 10_000, seed: int = 2030, kommun: st
         prob = float((gross[:, idx].sum(axis=1) <= cum_path + 1e-6).mean())
     elif year in years:
         i = years.index(year)
-        allowed = float(verdict.allowed_t)
+        # No limit (not evaluable) means no sample meets it.
+        allowed = float(verdict.allowed_t) if verdict.allowed_t is not None else float("-inf")
         if sel == TRANSPORT:
             prob = float((transport[:, i] <= allowed + 1e-6).mean())
         else:
             prob = float(((gross[:, i] <= allowed + 1e-6) & (net[:, i] <= 1e-6)).mean())
     fan, fan_gross = np.quantile(net, QUANTILES, axis=0), np.quantile(gross, QUANTILES, axis=0)
     t4 = time.perf_counter()
-    ms = lambda a, b: round((b - a) * 1000.0, 2)  # noqa: E731
+    def ms(a: float, b: float) -> float:
+        return round((b - a) * 1000.0, 2)
     timings = {"deterministic": ms(t0, t1), "draw": ms(t1, t2), "evaluate": ms(t2, t3),
                "summarise": ms(t3, t4), "total": ms(t0, t4)}
     return MCSummary(ctx.years.copy(), fan, det.net.copy(), fan_gross, det.gross.copy(), prob, sel, year,

@@ -72,14 +72,19 @@ def subsector_split(code: str) -> tuple[dict[str, dict[str, float]], dict[str, s
         total in 2019 (then Sweden's 2019 split is used: SMHI's national rows).
     """
     df = load_subsectors()
+    cols = [str(c) for c in df.columns]
+    rows = {str(k): i for i, k in enumerate(df.index)}
+    arr = df.to_numpy(dtype=float)
     shares: dict[str, dict[str, float]] = {}
     basis: dict[str, str] = {}
-    for sector in dict.fromkeys(str(c).partition("|")[0] for c in df.columns):
-        subs = [c for c in df.columns if c.startswith(sector + "|") and c != f"{sector}|Alla"]
-        row = code if code in df.index and float(df.at[code, f"{sector}|Alla"]) > 0 else NATIONAL_SPLIT
-        basis[sector] = "kommun" if row == code else "national"
-        total = float(df.at[row, f"{sector}|Alla"])
-        shares[sector] = {c.partition("|")[2]: float(df.at[row, c]) / total if total > 0 else 0.0 for c in subs}
+    for sector in dict.fromkeys(c.partition("|")[0] for c in cols):
+        ti = cols.index(f"{sector}|Alla")
+        subs = [j for j, c in enumerate(cols) if c.startswith(sector + "|") and j != ti]
+        own = code in rows and arr[rows[code], ti] > 0
+        r = rows[code] if own else rows[NATIONAL_SPLIT]
+        basis[sector] = "kommun" if own else "national"
+        total = float(arr[r, ti])
+        shares[sector] = {cols[j].partition("|")[2]: float(arr[r, j]) / total if total > 0 else 0.0 for j in subs}
     return shares, basis
 
 

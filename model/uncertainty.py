@@ -84,7 +84,8 @@ def evaluate_samples(ctx: KommunContext, values: np.ndarray, samples: Samples,
 
 def fan(values: np.ndarray) -> np.ndarray:
     """Quantiles :data:`QUANTILES` over samples: (5, T) from (N, T)."""
-    return np.quantile(values, QUANTILES, axis=0)
+    out: np.ndarray = np.quantile(values, QUANTILES, axis=0)
+    return out
 
 
 def probability_below(values: np.ndarray, years: np.ndarray, year: int, threshold: float) -> float:

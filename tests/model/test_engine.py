@@ -111,7 +111,7 @@ def test_explicit_nnm_scenario_equals_baseline(code: str) -> None:
     by check_lever_value as off-step.
     """
     ctx = build_context(code)
-    levers = dict(zip(REG.lever_ids, ctx.nnm.tolist()))
+    levers = dict(zip(REG.lever_ids, ctx.nnm.tolist(), strict=False))
     res = _run(levers, code)
     base = run_scenario(baseline_scenario(code))
     assert np.array_equal(res.by_sector, base.baseline_by_sector)

@@ -69,9 +69,9 @@ def test_separate_streams_match_brute_force() -> None:
     best = None
     for combo in itertools.product(*(alone[lid].items() for lid in free)):
         cut = sum(t for _, t in combo)
-        cost = sum(_mode(lid) * t for lid, (_, t) in zip(free, combo))
+        cost = sum(_mode(lid) * t for lid, (_, t) in zip(free, combo, strict=False))
         if cut >= need and (best is None or cost < best[0]):
-            best = (cost, {lid: v for lid, (v, _) in zip(free, combo)})
+            best = (cost, {lid: v for lid, (v, _) in zip(free, combo, strict=False)})
     assert best is not None
     assert res.feasible and res.gap_t == 0.0
     assert {lid: res.levers[lid] for lid in free} == best[1]

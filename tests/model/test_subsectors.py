@@ -41,7 +41,8 @@ def _old_enkoping_share(sector: str, key: str) -> float:
     df = pd.read_csv(DATA_DIR / "enkoping_emissions_by_subsector_smhi2021.csv", dtype={"kommun_code": str})
     rows = df[(df["year"] == 2019) & (df["sector"] == sector)]
     total = float(rows.loc[rows["subsector"] == "Alla", "tonnes_co2e"].iloc[0])
-    return sum(float(v) / total for s, v in zip(rows["subsector"], rows["tonnes_co2e"]) if s != "Alla" and key in s)
+    pairs = zip(rows["subsector"], rows["tonnes_co2e"], strict=True)
+    return sum(float(v) / total for s, v in pairs if s != "Alla" and key in s)
 
 
 @pytest.mark.parametrize("stream_id, sector, key", [
@@ -95,7 +96,8 @@ def test_every_subsector_belongs_to_exactly_one_stream() -> None:
     cols = [c for c in load_subsectors().columns if not c.endswith("|Alla")]
     for col in cols:
         sector, _, sub = col.partition("|")
-        owners = [sid for sid, subs in covered.items() if sub in subs and REG.streams[REG.stream_ids.index(sid)].sector == sector]
+        sector_of = {st.id: st.sector for st in REG.streams}
+        owners = [sid for sid, subs in covered.items() if sub in subs and sector_of[sid] == sector]
         assert len(owners) == 1, (col, owners)
 
 
