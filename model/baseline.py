@@ -353,3 +353,26 @@ def lever_bounds(ctx: KommunContext, capacities: Mapping[str, float] | None = No
         i = reg.lever_ids.index(lid)
         out[lid] = (lv.min, max(_floor_to_grid(lv, float(cap)), float(ctx.nnm[i])))
     return out
+
+
+def clamp_levers(ctx: KommunContext, levers: Mapping[str, float], capacities: Mapping[str, float] | None = None,
+                 reg: Registry | None = None) -> tuple[dict[str, float], tuple[str, ...]]:
+    """Lever values held within the kommun's range (:func:`lever_bounds`), and which were lowered.
+
+    For a preset or a link whose values a kommun cannot reach (200 kt BECCS in a kommun with no
+    plant): the caller shows a notice naming the returned ids. Values below the range are left
+    alone (they are within the registry's absolute range and mean "less than no new measures").
+
+    Returns
+    -------
+    tuple
+        (lever id -> value in lever units, ids of the levers lowered to their kommun maximum).
+    """
+    bounds = lever_bounds(ctx, capacities, reg)
+    out, lowered = {}, []
+    for lid, value in levers.items():
+        hi = bounds[lid][1]
+        out[lid] = min(float(value), hi)
+        if float(value) > hi:
+            lowered.append(lid)
+    return out, tuple(lowered)

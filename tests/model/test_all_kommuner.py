@@ -103,3 +103,13 @@ def test_capacities_override_the_rule_within_the_absolute_range() -> None:
     for bad in (-1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError):
             lever_bounds(ctx, {"beccs": bad})
+
+
+def test_clamp_levers_lowers_only_what_the_kommun_cannot_reach() -> None:
+    from model.baseline import clamp_levers
+
+    ctx = build_context("2403")
+    out, lowered = clamp_levers(ctx, {"beccs": 200.0, "biochar": 5000.0, "car_traffic": 30.0, "oil_heating": 0.0})
+    assert lowered == ("beccs", "biochar")
+    assert out == {"beccs": 0.0, "biochar": 0.0, "car_traffic": 30.0, "oil_heating": 0.0}
+    assert clamp_levers(build_context("0381"), {"beccs": 200.0}, {"beccs": 150.0})[0] == {"beccs": 150.0}
