@@ -20,7 +20,6 @@ The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,8 +27,11 @@ import numpy as np
 import pandas as pd
 
 from model.data import DATA_DIR, SECTORS, Dataset, Kommun, load_dataset
+from model.ranges import basis_value, clamp_levers, floor_to_grid, lever_bounds
 from model.registry import Lever, Registry, load_registry
 from model.subsectors import share_of, subsector_split
+
+__all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "kommun_facts", "lever_bounds", "ramp"]
 
 TREND_YEARS = (2015, 2020, 2021, 2022, 2023, 2024)
 POP_GROWTH_YEARS = (2020, 2025)
@@ -216,21 +218,6 @@ def _fact_or(facts: dict[str, tuple[float, str]], spec: float | str | None, fall
     return float(spec if spec is not None else (fallback or 0.0))
 
 
-def _basis_value(basis: str, e0_sector: np.ndarray, e0_stream: dict[str, float], population: float) -> float:
-    kind, _, name = basis.partition(":")
-    if kind == "sector":
-        return float(e0_sector[SECTORS.index(name)])
-    if kind == "stream":
-        return e0_stream[name]
-    return population
-
-
-def _floor_to_grid(lv: Lever, value: float) -> float:
-    """The highest grid position ``min + k * step`` at or below ``value``, within [min, max]."""
-    k = np.floor((min(value, lv.max) - lv.min) / lv.step + 1e-9)
-    return float(lv.min + max(k, 0.0) * lv.step)
-
-
 @lru_cache(maxsize=256)
 def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
                   release: str | None = None) -> KommunContext:
@@ -298,9 +285,9 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
         nnm.append(v0)
         default.append(v0 if lv.default == "nnm" else float(lv.default))
         rule = lv.range_rule
-        cap = (rule.factor * _basis_value(rule.basis, inv[-1], e0_stream, facts["population"][0])
+        cap = (rule.factor * basis_value(rule.basis, inv[-1], e0_stream, facts["population"][0])
                / float(lv.t_per_unit or 1.0)) if rule else lv.max
-        lever_max.append(max(_floor_to_grid(lv, cap), v0))
+        lever_max.append(max(floor_to_grid(lv, cap), v0))
         if lv.kind != "stock":
             continue
         n = reg.param(lv.turnover) if isinstance(lv.turnover, str) else float(lv.turnover or 0.0)
@@ -315,64 +302,3 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
     basis = {sec: split_basis.get(sec, "national") for sec in SECTORS if sec in split_sectors}
     return KommunContext(k, policy, years, np.array(e0), np.array(sector_of), np.array(growth),
                          fixed_arr, np.array(nnm), np.array(default), fleet, facts, basis, np.array(lever_max))
-
-
-def lever_bounds(ctx: KommunContext, capacities: Mapping[str, float] | None = None,
-                 reg: Registry | None = None) -> dict[str, tuple[float, float]]:
-    """The range each lever's slider may take in this kommun, (min, max) in lever units.
-
-    Parameters
-    ----------
-    ctx : KommunContext
-        The kommun (its ``lever_max`` from the registry's range rules).
-    capacities : Mapping, optional
-        Lever id -> the kommun's known capacity in lever units (for example a real plant
-        from the kommun's profile); it replaces the rule's maximum, within the lever's
-        absolute ``[min, max]`` and rounded down to its step.
-    reg : Registry, optional
-
-    Returns
-    -------
-    dict
-        Lever id -> (min, max); ``min`` is the registry's, ``max`` never exceeds the
-        registry's ``max`` and is never below the kommun's "no new measures" position.
-
-    Raises
-    ------
-    KeyError
-        A capacity names an unknown lever.
-    ValueError
-        A capacity is not a finite, non-negative number.
-    """
-    reg = reg or load_registry()
-    out = {lv.id: (lv.min, float(ctx.lever_max[i])) for i, lv in enumerate(reg.levers)}
-    for lid, cap in (capacities or {}).items():
-        lv = reg.lever(lid)
-        if not (isinstance(cap, (int, float)) and np.isfinite(cap) and cap >= 0):
-            raise ValueError(f"capacity for {lid!r} must be a finite number >= 0, got {cap!r}")
-        i = reg.lever_ids.index(lid)
-        out[lid] = (lv.min, max(_floor_to_grid(lv, float(cap)), float(ctx.nnm[i])))
-    return out
-
-
-def clamp_levers(ctx: KommunContext, levers: Mapping[str, float], capacities: Mapping[str, float] | None = None,
-                 reg: Registry | None = None) -> tuple[dict[str, float], tuple[str, ...]]:
-    """Lever values held within the kommun's range (:func:`lever_bounds`), and which were lowered.
-
-    For a preset or a link whose values a kommun cannot reach (200 kt BECCS in a kommun with no
-    plant): the caller shows a notice naming the returned ids. Values below the range are left
-    alone (they are within the registry's absolute range and mean "less than no new measures").
-
-    Returns
-    -------
-    tuple
-        (lever id -> value in lever units, ids of the levers lowered to their kommun maximum).
-    """
-    bounds = lever_bounds(ctx, capacities, reg)
-    out, lowered = {}, []
-    for lid, value in levers.items():
-        hi = bounds[lid][1]
-        out[lid] = min(float(value), hi)
-        if float(value) > hi:
-            lowered.append(lid)
-    return out, tuple(lowered)
