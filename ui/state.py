@@ -20,8 +20,10 @@ notices) and rewritten after every run from the canonical values (:func:`sync_ur
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -31,7 +33,8 @@ from streamlit.errors import StreamlitAPIException
 
 from model.baseline import build_context
 from model.codec import LinkState, Notice, decode, default_state, encode
-from model.data import load_dataset
+from model.data import list_releases, load_dataset
+from model.measures import MeasureError, OwnMeasure, check_measure_list, encode_measures
 from model.registry import POLICIES, load_registry
 from model.scenario import Scenario
 from model.targets import TARGET_IDS, TargetSpec
@@ -204,6 +207,8 @@ def _load(link: LinkState) -> None:
     ss["horizon"] = link.horizon
     _set_target(link.target)
     ss["levers"] = dict(link.levers)
+    ss[MEASURES] = tuple(getattr(link, "measures", None) or ())
+    ss[RELEASE] = getattr(link, "release", None)
 
 
 def _set_target(t: TargetSpec) -> None:
@@ -260,17 +265,103 @@ def levers() -> dict[str, float]:
     return dict(st.session_state["levers"])
 
 
+def _extras(cls: type) -> dict[str, Any]:
+    """Own measures and the data release, for the fields ``cls`` has.
+
+    The link and scenario classes gained these fields after this module's callers were written;
+    asking the class keeps one code path for both.
+    """
+    names = {f.name for f in dataclasses.fields(cls)}
+    values = {"measures": measures(), "release": release()}
+    return {k: v for k, v in values.items() if k in names}
+
+
 def current_link() -> LinkState:
-    """The full current state as a link state."""
+    """The full current state as a link state (own measures and data release included)."""
     ss = st.session_state
-    return LinkState(ss["kommun"], lang(), ss["policy"], int(ss["horizon"]), target_spec(), levers())
+    return LinkState(ss["kommun"], lang(), ss["policy"], int(ss["horizon"]), target_spec(), levers(),
+                     **_extras(LinkState))
 
 
 def current_scenario() -> Scenario:
-    """The current state as a model scenario."""
+    """The current state as a model scenario (own measures and data release included)."""
     ss = st.session_state
     return Scenario(levers=levers(), kommun=ss["kommun"], national_policy=ss["policy"],
-                    horizon=int(ss["horizon"]), target=target_spec(), id="dashboard")
+                    horizon=int(ss["horizon"]), target=target_spec(), id="dashboard", **_extras(Scenario))
+
+
+# ------------------------------------------------------------------ own measures and data release
+#: Session keys of the canonical own measures (a tuple of OwnMeasure) and data release (None = latest).
+MEASURES = "measures"
+RELEASE = "release"
+#: The own measures the last "Återställ" removed, for the editor's undo button.
+MEASURES_UNDO = "_measures_undo"
+
+
+def measures() -> tuple[OwnMeasure, ...]:
+    """The own measures in force (profile measures switched on and the user's), in order."""
+    return tuple(st.session_state.get(MEASURES) or ())
+
+
+def set_measures(values: Sequence[OwnMeasure]) -> None:
+    """Replace the own measures; the chart, link and exports follow at the next run.
+
+    Raises
+    ------
+    model.measures.MeasureError
+        More than :data:`model.measures.MAX_MEASURES`, a repeated id, or too long for a share
+        link (``measure.link_too_long``): the session never holds measures its link cannot carry,
+        and nothing changes.
+    """
+    vals = tuple(values)
+    check_measure_list(vals)
+    encode_measures(vals)
+    st.session_state[MEASURES] = vals
+
+
+def upsert_measure(m: OwnMeasure, replace_id: str | None = None) -> None:
+    """Add ``m``, or put it in the place of the measure ``replace_id`` (an edit; the id may change).
+
+    Raises
+    ------
+    model.measures.MeasureError
+        As :func:`set_measures` (``measure.duplicate`` when another measure has ``m.id``).
+    """
+    current = list(measures())
+    at = next((i for i, x in enumerate(current) if replace_id is not None and x.id == replace_id), None)
+    if at is None:
+        current.append(m)
+    else:
+        current[at] = m
+    set_measures(current)
+
+
+def remove_measure(measure_id: str) -> None:
+    """Take the measure ``measure_id`` out (nothing happens when there is none)."""
+    st.session_state[MEASURES] = tuple(m for m in measures() if m.id != measure_id)
+
+
+def undo_measures_reset() -> None:
+    """Button callback: bring back the own measures the last reset removed."""
+    kept = st.session_state.pop(MEASURES_UNDO, None)
+    if kept:
+        st.session_state[MEASURES] = tuple(kept)
+
+
+def release() -> str | None:
+    """The SMHI release the scenario computes on, or None for the latest (the default)."""
+    return st.session_state.get(RELEASE)
+
+
+def set_release(release_id: str | None) -> None:
+    """Compute on SMHI release ``release_id``, or on the latest with None; levers stay as they are.
+
+    An id that is no shipped release is refused (the latest is used), so a hand-made value can
+    never reach the model.
+    """
+    if release_id is not None and release_id not in {r.id for r in list_releases()}:
+        release_id = None
+    st.session_state[RELEASE] = release_id
 
 
 def default_levers(kommun: str) -> dict[str, float]:
@@ -285,18 +376,32 @@ def set_levers(values: dict[str, float]) -> None:
 
 
 def apply_scenario(sc: Scenario) -> None:
-    """Load a preset or file into the session (levers, policy, horizon, target)."""
+    """Load a preset or file into the session (levers, policy, horizon, target).
+
+    Own measures stay as they are unless the scenario brings its own (a kommun preset that uses
+    profile measures, a scenario file or link with measures): a preset sets levers, and the
+    user's measures are the user's additions to whichever levers are set.
+    """
     ss = st.session_state
     ss["policy"], ss["horizon"] = sc.national_policy, sc.horizon
     _set_target(sc.target)
     set_levers(sc.levers)
+    if own := tuple(getattr(sc, "measures", None) or ()):
+        # The scenario was validated where it was read; past a link's length the current ones stay.
+        with contextlib.suppress(MeasureError):
+            set_measures(own)
 
 
 def reset_levers() -> None:
-    """Back to "no new measures": every lever at the kommun's default and national policy as decided."""
+    """Back to "no new measures": every lever at the kommun's default, national policy as decided,
+    and no own measures (they are measures too). The removed measures can be brought back
+    once (:func:`undo_measures_reset`); the editor says so."""
     ss = st.session_state
     ss["policy"] = POLICIES[0]
     set_levers({})
+    if measures():
+        ss[MEASURES_UNDO] = measures()
+    ss[MEASURES] = ()
 
 
 def moved_levers(values: dict[str, float], kommun: str) -> list[str]:
@@ -320,8 +425,14 @@ def on_kommun_change(old: str) -> None:
         return
     before = levers()
     moved = moved_levers(before, old)
+    own = measures()
     set_levers({})
-    ss[KOMMUN_SWITCH] = {"from": old, "to": new, "levers": before, "moved": moved, "kept": False}
+    # Own measures are kommun-specific (a plan's plant, a kommun's tonnes): they go with the levers,
+    # and "keep my N measures" brings both back. "moved" counts both for the note.
+    ss[MEASURES] = ()
+    ss.pop(MEASURES_UNDO, None)
+    ss[KOMMUN_SWITCH] = {"from": old, "to": new, "levers": before, "moved": moved + [m.id for m in own],
+                         "moved_levers": moved, "measures": own, "kept": False}
 
 
 def _after_kommun(old: str) -> Callable[[], None]:
@@ -340,9 +451,12 @@ def keep_measures() -> None:
     if not info or info["to"] != ss["kommun"]:
         return
     vals = default_levers(ss["kommun"])
-    for lid in info["moved"]:
+    for lid in info.get("moved_levers", info["moved"]):
         vals[lid] = info["levers"][lid]
     ss["levers"] = vals
+    # Streams are the registry's, the same in every kommun, so the measures stay valid; a tonne
+    # measure larger than the new kommun's stream is capped by the model.
+    ss[MEASURES] = tuple(info.get("measures", ()))
     info["kept"] = True
 
 
