@@ -66,7 +66,7 @@ class KommunContext:
         Only sectors that are split into several streams are listed.
     lever_max : numpy.ndarray
         Per-lever highest position the kommun can reach (L,), lever units, from each
-        lever's ``range_rule`` (its absolute ``max`` where it has none).
+        lever's range rules (the lowest; its absolute ``max`` where it has none).
     """
 
     kommun: Kommun
@@ -284,9 +284,8 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
         v0 = float(np.clip(lv.min + round((v0 - lv.min) / lv.step) * lv.step, lv.min, lv.max))
         nnm.append(v0)
         default.append(v0 if lv.default == "nnm" else float(lv.default))
-        rule = lv.range_rule
-        cap = (rule.factor * basis_value(rule.basis, inv[-1], e0_stream, facts["population"][0])
-               / float(lv.t_per_unit or 1.0)) if rule else lv.max
+        cap = min((r.factor * basis_value(r.basis, inv[-1], e0_stream, facts["population"][0])
+                   / float(lv.t_per_unit or 1.0) for r in lv.range_rules), default=lv.max)
         lever_max.append(max(floor_to_grid(lv, cap), v0))
         if lv.kind != "stock":
             continue

@@ -107,12 +107,18 @@ class Lever:
     cost_sek_per_t: tuple[float, float, float] | None = None
     cost_source: str | None = None
     electric_km_share: float | str = 1.0
-    range_rule: RangeRule | None = None
+    #: Every rule bounds the lever in a kommun; the lowest one applies (empty: the absolute max).
+    range_rules: tuple[RangeRule, ...] = ()
 
     @property
     def is_assumption(self) -> bool:
         """True when the lever's basis is an assumption rather than a source."""
         return self.source.strip().lower().startswith("assumption")
+
+    @property
+    def range_rule(self) -> RangeRule | None:
+        """The first range rule, or None (a lever may have several; the lowest bound applies)."""
+        return self.range_rules[0] if self.range_rules else None
 
     @property
     def decimals(self) -> int:
@@ -177,10 +183,18 @@ def _triple(value: Any, where: str) -> tuple[float, float, float]:
     return (float(value[0]), float(value[1]), float(value[2]))
 
 
-def _parse_range_rule(raw: Any, where: str, stream_ids: set[str]) -> RangeRule | None:
+def _parse_range_rules(raw: Any, where: str, stream_ids: set[str]) -> tuple[RangeRule, ...]:
+    """One rule (a table) or several (an array of tables); the lowest bound applies."""
     if raw is None:
-        return None
-    where += " range_rule"
+        return ()
+    rules = raw if isinstance(raw, list) else [raw]
+    if not rules or not all(isinstance(r, dict) for r in rules):
+        raise RegistryError(f"{where} range_rule: väntade en tabell eller en lista av tabeller")
+    return tuple(_parse_range_rule(r, f"{where} range_rule[{i}]" if isinstance(raw, list) else where + " range_rule",
+                                   stream_ids) for i, r in enumerate(rules))
+
+
+def _parse_range_rule(raw: dict[str, Any], where: str, stream_ids: set[str]) -> RangeRule:
     basis = str(_need(raw, "basis", where))
     kind, _, name = basis.partition(":")
     ok = basis == "population" or (kind == "sector" and name in SECTORS) or (kind == "stream" and name in stream_ids)
@@ -247,7 +261,7 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         initial_fleet_fallback=raw.get("initial_fleet_fallback"), t_per_unit=raw.get("t_per_unit"),
         cost_sek_per_t=_triple(cost, where + " cost") if cost is not None else None,
         cost_source=raw.get("cost_source"), electric_km_share=e_km,
-        range_rule=_parse_range_rule(raw.get("range_rule"), where, stream_ids),
+        range_rules=_parse_range_rules(raw.get("range_rule"), where, stream_ids),
     )
 
 

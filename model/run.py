@@ -191,7 +191,7 @@ def levers_for(kommun: str | None = None, capacities: Mapping[str, float] | None
     list of dict
         In registry order: ``id``, ``url_key``, ``unit``, ``min`` and ``max`` (this kommun's
         range, lever units), ``absolute_max`` (the registry's), ``step``, ``nnm`` (its "no new
-        measures" position), ``group``, ``kind`` and ``range_rule`` (basis or None).
+        measures" position), ``group``, ``kind`` and ``range_rule`` (the rules' bases, or None).
     """
     reg = load_registry()
     k = find_kommun(kommun if kommun is not None else DEFAULT_KOMMUN)
@@ -199,7 +199,7 @@ def levers_for(kommun: str | None = None, capacities: Mapping[str, float] | None
     bounds = lever_bounds(ctx, capacities, reg)
     return [{"id": lv.id, "url_key": lv.url_key, "unit": lv.unit, "min": bounds[lv.id][0],
              "max": bounds[lv.id][1], "absolute_max": lv.max, "step": lv.step, "nnm": float(ctx.nnm[i]),
-             "group": lv.group, "kind": lv.kind, "range_rule": lv.range_rule.basis if lv.range_rule else None}
+             "group": lv.group, "kind": lv.kind, "range_rule": [r.basis for r in lv.range_rules] or None}
             for i, lv in enumerate(reg.levers)]
 
 

@@ -20,16 +20,20 @@ CODES = tuple(k.code for k in DS.kommuner)
 
 
 def _rule_bound_t(lv: Lever, ctx: KommunContext) -> float:
-    """The documented bound of a removal lever in this kommun, t CO2 per year (before grid rounding)."""
-    assert lv.range_rule is not None
-    kind, _, name = lv.range_rule.basis.partition(":")
-    if kind == "sector":
-        basis = float(DS.emissions[DS.index_of(ctx.kommun.code), -1, SECTORS.index(name)])
-    elif kind == "stream":
-        basis = float(ctx.e0[REG.stream_ids.index(name)])
-    else:
-        basis = float(DS.population.loc[ctx.kommun.code, max(DS.population.columns)])
-    return lv.range_rule.factor * basis
+    """The documented bound of a removal lever in this kommun, t CO2 per year (the lowest of its rules,
+    before grid rounding), computed here from the data independently of model.ranges."""
+    assert lv.range_rules
+    bounds = []
+    for rule in lv.range_rules:
+        kind, _, name = rule.basis.partition(":")
+        if kind == "sector":
+            basis = float(DS.emissions[DS.index_of(ctx.kommun.code), -1, SECTORS.index(name)])
+        elif kind == "stream":
+            basis = float(ctx.e0[REG.stream_ids.index(name)])
+        else:
+            basis = float(DS.population.loc[ctx.kommun.code, max(DS.population.columns)])
+        bounds.append(rule.factor * basis)
+    return min(bounds)
 
 
 def _at_max(ctx: KommunContext) -> np.ndarray:
@@ -40,7 +44,7 @@ def _at_max(ctx: KommunContext) -> np.ndarray:
 @pytest.mark.parametrize("horizon", [2030, 2045])
 def test_every_lever_at_its_kommun_maximum(horizon: int) -> None:
     removal_levers = [lv for lv in REG.levers if lv.kind == "removal"]
-    assert all(lv.range_rule is not None for lv in removal_levers), "every removal needs a range rule"
+    assert all(lv.range_rules for lv in removal_levers), "every removal needs a range rule"
     for code in CODES:
         ctx = build_context(code, "original_2030", horizon)
         values = _at_max(ctx)
@@ -64,6 +68,14 @@ def test_no_kommun_buys_removals_beyond_its_rules_even_at_high_effectiveness() -
         rem = removals(fx, 2000, samples.eff)
         bound = sum(lv.effectiveness[2] * _rule_bound_t(lv, ctx) for lv in REG.levers if lv.kind == "removal")
         assert np.isfinite(rem).all() and rem.max() <= bound + 1e-6, code
+
+
+def test_fossil_heavy_district_heating_does_not_buy_a_huge_plant() -> None:
+    """Eda: 37.7 kt from power and district heating would allow 300 kt by the ratio rule; population caps it."""
+    ctx = build_context("1730")
+    ratio_only = 8.0 * float(DS.emissions[DS.index_of("1730"), -1, SECTORS.index("El och fjärrvärme")]) / 1000
+    assert ratio_only > 200
+    assert lever_bounds(ctx)["beccs"][1] <= 1.8 * float(DS.population.loc["1730", 2025]) / 1000
 
 
 def test_small_kommun_without_plants_cannot_go_far_below_zero() -> None:
@@ -90,7 +102,7 @@ def test_levers_without_a_rule_keep_their_absolute_range() -> None:
     for code in ("0381", "2403", "0180"):
         bounds = lever_bounds(build_context(code))
         for lv in REG.levers:
-            if lv.range_rule is None:
+            if not lv.range_rules:
                 assert bounds[lv.id] == (lv.min, lv.max), (code, lv.id)
 
 

@@ -193,9 +193,10 @@ def test_ev_cars_fields_replace_the_special_case() -> None:
 
 
 def test_range_rules_are_documented() -> None:
-    ruled = {lv.id: lv.range_rule for lv in REG.levers if lv.range_rule}
+    ruled = {lv.id: lv.range_rules for lv in REG.levers if lv.range_rules}
     assert {"beccs", "biochar", "land_sink"} <= set(ruled)
-    for lid, rule in ruled.items():
+    assert len(ruled["beccs"]) == 2  # plant-size ratio and a per-inhabitant cap
+    for lid, rule in ((lid, r) for lid, rules in ruled.items() for r in rules):
         assert rule.reason["sv"].strip() and rule.reason["en"].strip() and rule.factor > 0, lid
         assert rule.is_assumption, lid  # all three rules are assumptions with their reasoning
         assert len(rule.source) > 60, lid
@@ -298,6 +299,9 @@ REJECTS: list[tuple[str, Edit, str]] = [
      "factor"),
     ("range_rule_without_reason", _set_lever("biochar", "range_rule", {"basis": "population", "factor": 1.0,
                                                                       "source": "x"}), "reason"),
+    ("range_rule_list_with_a_bad_entry", _set_lever("beccs", "range_rule", [
+        {"basis": "population", "factor": 1.0, "reason": {"sv": "a", "en": "b"}, "source": "x"}, "oops"]),
+     "range_rule"),
     ("stock_electric_km_out_of_range", _set_lever("ev_cars", "electric_km_share", 1.5), "electric_km_share"),
     ("stream_unknown_sector", _bad_stream_sector, "Rymdfart"),
     ("sector_without_stream", _sector_without_stream, "sektor"),
