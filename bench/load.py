@@ -72,11 +72,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, als
 
 # Re-exported: tests/e2e/test_load_short.py and callers use ``load.<name>``.
 from load_result import MB, LoadConfig, LoadResult, UserStats  # noqa: E402
-from load_server import (ROOT, _active_sessions, _busy_seconds, _cpu_all, _rss_all, _urls,  # noqa: E402,F401
-                         check_loopback, find_server_pid, free_port, stop_process, streamlit_server,
-                         wait_healthy)
-from st_protocol import (FINISHED_OK, LEVER_PREFIX, XSRF_COOKIE, BrowserSession, Disconnected,  # noqa: E402,F401
-                         RerunTimeout)
+from load_server import (  # noqa: E402,F401
+    ROOT,
+    _active_sessions,
+    _busy_seconds,
+    _cpu_all,
+    _rss_all,
+    _urls,
+    check_loopback,
+    find_server_pid,
+    free_port,
+    stop_process,
+    streamlit_server,
+    wait_healthy,
+)
+from st_protocol import FINISHED_OK, LEVER_PREFIX, XSRF_COOKIE, BrowserSession, Disconnected, RerunTimeout  # noqa: E402,F401
 
 
 def _log(cfg: LoadConfig, msg: str) -> None:
@@ -225,7 +235,7 @@ def run_load(cfg: LoadConfig) -> LoadResult:
         for th in threads:
             if th.ident is not None:
                 th.join(timeout=max(min(hard_deadline - time.monotonic(), cfg.rerun_timeout + 5), 0.1))
-    for s, th in zip(stats, threads):
+    for s, th in zip(stats, threads, strict=True):
         if th.is_alive():
             s.errors.append("client: user thread did not stop")
     errs = [e for s in stats for e in s.errors]

@@ -1,22 +1,20 @@
-"""Starting/stopping Streamlit servers and sampling their RSS/CPU (used by ``bench/load.py``)."""
+"""Servers for ``bench/load.py``: loopback checks and RSS/CPU sampling; starting and stopping is
+:mod:`server` (the launcher the browser tests share)."""
 from __future__ import annotations
 
 import ipaddress
-import os
-import socket
 import subprocess
-import sys
-import tempfile
-import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import psutil
+from server import ROOT, free_port, running, stop
+from server import wait_healthy as _wait_healthy
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "check_loopback", "find_server_pid", "free_port", "stop_process", "streamlit_server",
+           "wait_healthy"]
 
 
 def _busy_seconds() -> float:
@@ -37,77 +35,31 @@ def check_loopback(url: str) -> tuple[str, int]:
             if not ipaddress.ip_address(host).is_loopback:
                 raise ValueError
         except ValueError:
-            raise ValueError(f"load tests may only target loopback (127.0.0.1/localhost), got {host!r}")
+            raise ValueError(f"load tests may only target loopback (127.0.0.1/localhost), got {host!r}") from None
     return host, port
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    """Poll ``/_stcore/health`` until it answers ``ok`` (bounded by ``timeout``)."""
+def wait_healthy(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``/_stcore/health`` of a loopback ``url`` until it answers ``ok`` (bounded by ``timeout``)."""
     check_loopback(url)
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before becoming healthy")
-        try:
-            with urllib.request.urlopen(url.rstrip("/") + "/_stcore/health", timeout=2) as r:
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return
-        except Exception as exc:  # noqa: BLE001 - not up yet
-            last = exc
-        time.sleep(0.25)
-    raise TimeoutError(f"{url} not healthy after {timeout:.0f} s ({last})")
+    _wait_healthy(url, timeout, proc)
 
 
-
-def stop_process(proc: subprocess.Popen) -> None:
-    """Terminate ``proc`` (kill it if it does not stop within 15 s) and reap it."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by :func:`streamlit_server` (its whole process group) and reap it."""
+    stop(proc)
 
 
 @contextmanager
 def streamlit_server(port: int | None = None, app: str = "app.py", extra_args: tuple[str, ...] = (),
-                     startup_timeout: float = 90.0) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run ``streamlit run app.py`` on 127.0.0.1 and a free port; always stopped on exit.
+                     startup_timeout: float = 90.0) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run ``streamlit run <app>`` on 127.0.0.1 (a free port by default); always stopped on exit.
 
-    Yields ``(url, process)``. The server log goes to a temporary file that is printed
-    to stderr if the server fails to start.
+    Yields ``(url, process)``. A server that does not start raises :class:`server.ServerStartError`
+    ending with its log.
     """
-    port = port or free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tempfile.NamedTemporaryFile(prefix="klimat-streamlit-", suffix=".log", delete=False)
-    cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.address=127.0.0.1",
-           f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
-           "--server.runOnSave=false", "--server.fileWatcherType=none", *extra_args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        try:
-            wait_healthy(url, startup_timeout, proc)
-        except Exception:
-            log.flush()
-            sys.stderr.write(Path(log.name).read_text(errors="replace")[-4000:])
-            raise
-        yield url, proc
-    finally:
-        stop_process(proc)
-        log.close()
-        try:
-            os.unlink(log.name)
-        except OSError:
-            pass
+    with running(app, port=port, extra_args=extra_args, startup_timeout=startup_timeout) as srv:
+        yield srv.url, srv.proc
 
 
 def find_server_pid(port: int) -> int | None:

@@ -19,13 +19,12 @@ machine-readable: ``single_us=<float> mc10k_2030_ms=<float> mc10k_2045_ms=<float
 """
 from __future__ import annotations
 
-from _common import ROOT, median_time, pin_to_one_core  # first: fixes BLAS threads before numpy
-
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _common import ROOT, median_time, pin_to_one_core  # first: fixes BLAS threads before numpy
 
 from model.baseline import KommunContext, build_context  # noqa: E402
 from model.engine import apply_levers, attribution, lever_effects, removals, sector_totals  # noqa: E402
@@ -75,7 +74,7 @@ def bench_single(sc: Scenario) -> tuple[float, float]:
     variants = lever_variants(ctx, sc, 64)
     engine = median_time(lambda i: slider_move(ctx, variants[i % len(variants)]), N_SINGLE)
     reg = load_registry()
-    scenarios = [Scenario(levers=dict(zip(reg.lever_ids, v.tolist())), kommun=KOMMUN,
+    scenarios = [Scenario(levers=dict(zip(reg.lever_ids, v.tolist(), strict=True)), kommun=KOMMUN,
                           national_policy=sc.national_policy, horizon=2030) for v in variants]
     full = median_time(lambda i: run_scenario(scenarios[i % len(scenarios)]), N_SINGLE // 2)
     return engine * 1e6, full * 1e6

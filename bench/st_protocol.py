@@ -4,6 +4,7 @@ Used by ``bench/load.py``; see its docstring for the protocol details.
 """
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import random
 import time
@@ -67,10 +68,8 @@ class BrowserSession:
 
     def close(self) -> None:
         if self.ws is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken socket
                 self.ws.close(timeout=2)
-            except Exception:  # noqa: BLE001 - closing a broken socket
-                pass
             self.ws = None
 
     # -- messages

@@ -10,28 +10,15 @@ from __future__ import annotations
 import base64
 import http.client
 import os
-import signal
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 import asgi
+from bench import server
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = "klimat.example.se"
-STARTUP_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def request(port: int, method: str, path: str, host: str | None = None, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -73,35 +60,21 @@ def websocket_status(port: int, host: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """``streamlit run asgi.py`` with the shipped config and KLIMAT_ALLOWED_HOSTS set to one site."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    env = {**os.environ, "KLIMAT_ALLOWED_HOSTS": SITE, "PYTHONUNBUFFERED": "1",
+    """``streamlit run asgi.py`` with the shipped config and KLIMAT_ALLOWED_HOSTS set to one site.
+
+    Started by bench/server.py, the launcher the browser tests and benchmarks share; its flags
+    (headless, loopback, no file watcher) do not touch what is tested here.
+    """
+    env = {"KLIMAT_ALLOWED_HOSTS": SITE, "KLIMAT_EXPOSE_METRICS": None,
            "KLIMAT_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('ws') / 'ws.sqlite'}"}
-    env.pop("KLIMAT_EXPOSE_METRICS", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            try:
-                if request(port, "GET", "/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("server did not start:\n" + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-        yield port
+        srv = server.start("asgi.py", env=env, log=tmp_path_factory.mktemp("server") / "server.log")
+    except server.ServerStartError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield srv.port
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        server.stop(srv.proc)
 
 
 def _asset(port: int) -> str:

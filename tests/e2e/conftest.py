@@ -1,10 +1,13 @@
 """Fixtures for the browser tests: a real ``streamlit run`` server and Debian's chromium.
 
-* ``app_server`` (session): ``streamlit run asgi.py`` (the ASGI entry point that fixes ``<html lang>``;
-  ``app.py`` when ``asgi.py`` is absent, or whatever ``KLIMAT_E2E_ENTRY`` names) on a free loopback port
-  with a throw-away workshop database (``KLIMAT_DB_URL=sqlite:///<tmp>/ws.sqlite``). It polls
-  ``/_stcore/health`` and always stops the process group it started; the server's log is
-  ``test-artifacts/streamlit-server.log``.
+* Servers come from :mod:`bench.server`, the launcher the benchmarks use too (same flags, health
+  check and clean-up of the whole process group). ``app_server`` (session): ``streamlit run asgi.py``
+  (the ASGI entry point that fixes ``<html lang>``; ``app.py`` when ``asgi.py`` is absent, or whatever
+  ``KLIMAT_E2E_ENTRY`` names) on a free loopback port with a throw-away workshop database; log in
+  ``test-artifacts/streamlit-server.log``. ``start_server`` (module) starts more of them, each with its
+  own database unless told otherwise, for the tests that need a fresh server (``cold_server``), a server
+  of their own with the store at hand (``ws_server``), two replicas on PostgreSQL (``two_servers``) or
+  ``app.py`` for the short load test (``load_server``).
 * pytest-playwright's ``browser``/``context``/``page``/``new_context`` fixtures, launched from
   /usr/bin/chromium (Playwright's own browsers are never downloaded) with the server as ``base_url``,
   so ``page.goto("/compare")`` works; ``new_phone_context`` makes 375 px touch contexts; ``warm_app``
@@ -15,29 +18,25 @@
 * ``axe_script``: the pinned axe-core (``npm ci --prefix tests/e2e``); ``a11y_results`` collects the
   per-page summaries that are printed at the end of the run and saved to ``test-artifacts/a11y.json``.
 
-Every browser test (marked ``e2e``) is skipped, with the reason shown, when /usr/bin/chromium is
-missing (CI installs it, so nothing is skipped there).
+On a developer machine every browser test (marked ``e2e``) is skipped, with the reason shown, when
+/usr/bin/chromium is missing. In CI (``CI`` set, as ``.ci/run`` runs) a missing chromium, axe-core or
+PostgreSQL is a failure: the run stops at collection and says what is missing.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.pagehelpers import APP_TIMEOUT_MS, DESKTOP, save_screenshot, test_slug, wait_for_app
+from bench import server
+from tests.e2e.pagehelpers import APP_TIMEOUT_MS, DESKTOP, open_page, save_screenshot, test_slug, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -54,25 +53,35 @@ SERVER_LOG = ARTIFACTS / "streamlit-server.log"
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
-#: Generous: the first run imports pandas/scipy and fills the caches on a 2-core machine.
-STARTUP_TIMEOUT_S = 90
+#: PostgreSQL for the replica test; .ci/run starts a server and sets it.
+PG_URL = os.environ.get("KLIMAT_TEST_PG_URL")
 
 
 # --------------------------------------------------------------------------- collection
 
 
+def in_ci() -> bool:
+    """True under CI (``CI=true``, as .ci/run is run), where nothing the tests need may be missing."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip this folder's browser tests (marked e2e), with a clear reason, when chromium is missing."""
+    """Without chromium: skip this folder's browser tests with the reason, or stop the run in CI."""
     if Path(CHROMIUM).exists():
         return
-    skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM} "
-                                   "(apt-get install chromium); CI installs it")
-    for item in items:
-        if E2E_DIR in Path(item.path).parents and item.get_closest_marker("e2e"):
-            item.add_marker(skip)
+    browser_items = [i for i in items if E2E_DIR in Path(i.path).parents and i.get_closest_marker("e2e")]
+    if not browser_items:
+        return
+    reason = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+    if in_ci():
+        raise pytest.UsageError(f"{reason}: missing in CI, where .ci/run installs it ({len(browser_items)} "
+                                "browser tests would not run)")
+    skip = pytest.mark.skip(reason=f"{reason}; CI installs it")
+    for item in browser_items:
+        item.add_marker(skip)
 
 
-# --------------------------------------------------------------------------- server
+# --------------------------------------------------------------------------- servers
 
 
 @dataclass(frozen=True)
@@ -83,73 +92,87 @@ class AppServer:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _sqlite_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp(name) / 'ws.sqlite'}"
 
 
-def _entry_point() -> str:
-    chosen = os.environ.get("KLIMAT_E2E_ENTRY")
-    if chosen:
-        return chosen
-    return "asgi.py" if (ROOT / "asgi.py").exists() else "app.py"
-
-
-def _healthy(url: str) -> bool:
+def _start(name: str, entry: str | None = None, env: Mapping[str, str] | None = None) -> server.Server:
+    """One server with its log in test-artifacts/<name>.log; a failed start fails the test with the log."""
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback
-            return r.status == 200 and r.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server's process group (it was started in its own session)."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        return server.start(entry, env=env, log=ARTIFACTS / f"{name}.log")
+    except server.ServerStartError as exc:
+        pytest.fail(f"{name}: {exc}")
 
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """``streamlit run`` on a free loopback port; stopped at the end of the session, always."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('workshop') / 'ws.sqlite'}"
-    entry = _entry_point()
-    env = {**os.environ, "KLIMAT_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", entry,
-           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-           # Other people edit the sources while tests run: never reload mid-test.
-           "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-           "--browser.gatherUsageStats", "false"]
-    with SERVER_LOG.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    """The shared ``streamlit run`` server; stopped at the end of the session, always."""
+    db_url = _sqlite_url(tmp_path_factory, "workshop")
+    srv = _start(SERVER_LOG.stem, env={"KLIMAT_DB_URL": db_url})
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit run {entry} exited with {proc.returncode}:\n"
-                            + SERVER_LOG.read_text(errors="replace")[-3000:])
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit run {entry} not healthy after {STARTUP_TIMEOUT_S} s:\n"
-                            + SERVER_LOG.read_text(errors="replace")[-3000:])
-            time.sleep(0.25)
-        yield AppServer(url, entry, db_url, SERVER_LOG)
+        yield AppServer(srv.url, srv.entry, db_url, srv.log)
     finally:
-        _stop(proc)
+        server.stop(srv.proc)
+
+
+@pytest.fixture(scope="module")
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., server.Server]]:
+    """``start_server(name, entry=None, db_url=None)``: more servers, all stopped after the module."""
+    started: list[server.Server] = []
+
+    def start(name: str, entry: str | None = None, db_url: str | None = None) -> server.Server:
+        srv = _start(name, entry, {"KLIMAT_DB_URL": db_url or _sqlite_url(tmp_path_factory, name)})
+        started.append(srv)
+        return srv
+
+    try:
+        yield start
+    finally:
+        for srv in started:
+            server.stop(srv.proc)
+
+
+@pytest.fixture(scope="module")
+def cold_server(start_server: Callable[..., server.Server]) -> str:
+    """A server no request has reached yet (the shared one is warmed by other tests)."""
+    return start_server("cold-server").url
+
+
+@pytest.fixture(scope="module")
+def ws_server(start_server: Callable[..., server.Server],
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """A server of its own and a ``WorkshopStore`` on the same SQLite file, for the workshop tests."""
+    import sqlalchemy as sa
+
+    from persistence.store import WorkshopStore
+
+    db_url = _sqlite_url(tmp_path_factory, "ws-e2e")
+    srv = start_server("ws-e2e-server", db_url=db_url)
+    engine = sa.create_engine(db_url)
+    try:
+        store = WorkshopStore(engine)
+        store.ensure_schema()
+        yield srv.url, store
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def two_servers(start_server: Callable[..., server.Server]) -> tuple[str, str]:
+    """Two replicas on one PostgreSQL database (``KLIMAT_TEST_PG_URL``); skipped without it, except in CI."""
+    if not PG_URL:
+        msg = "needs KLIMAT_TEST_PG_URL (a PostgreSQL database; .ci/run starts one and sets it)"
+        if in_ci():
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return start_server("replica-0", db_url=PG_URL).url, start_server("replica-1", db_url=PG_URL).url
+
+
+@pytest.fixture(scope="module")
+def load_server(start_server: Callable[..., server.Server]) -> tuple[str, int]:
+    """``streamlit run app.py`` for the short load test: (url, pid)."""
+    srv = start_server("load-server", entry="app.py")
+    return srv.url, srv.pid
 
 
 # --------------------------------------------------------------------------- browser
@@ -192,6 +215,25 @@ def page(page: Any, warm_app: None) -> Any:
     """pytest-playwright's page (after the warm-up) with the app's generous timeouts."""
     page.set_default_timeout(APP_TIMEOUT_MS)
     return page
+
+
+@pytest.fixture(scope="module")
+def scenario_downloads(browser: Any, browser_context_args: dict[str, Any], warm_app: None) -> Iterator[Any]:
+    """One Scenario page with its download tab open, shared by a module's download tests (a page load
+    per file would cost more than the files)."""
+    from ui.text.i18n import t
+
+    ctx = browser.new_context(**browser_context_args)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(APP_TIMEOUT_MS)
+        open_page(page, "/", "[data-testid='stMetricValue']")
+        # Downloads sit in the results' last (lazy) tab, built only when opened.
+        page.get_by_role("tab", name=t("results.tab.download", "sv")).click()
+        wait_for_app(page)
+        yield page
+    finally:
+        ctx.close()
 
 
 @pytest.fixture

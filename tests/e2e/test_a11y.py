@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pagehelpers import (APP_TIMEOUT_MS, assert_no_exception, open_page, url_params,
-                                   wait_for_app)
+from tests.e2e.pagehelpers import APP_TIMEOUT_MS, assert_no_exception, open_page, url_params, wait_for_app
 from ui.text.i18n import t
 
 pytestmark = pytest.mark.e2e
@@ -113,7 +112,7 @@ def test_levers_work_by_keyboard_alone(page: Any, shot: Callable[..., Any]) -> N
     page.keyboard.press("Tab")
     if page.evaluate(f"{active}.matches('a[href=\"#stMain\"]')"):
         page.keyboard.press("Enter")  # Streamlit's skip link: straight to the main content
-    for presses in range(1, 120):
+    for presses in range(1, 120):  # noqa: B007 - the count is printed after the loop
         if page.evaluate(f"{active}.matches(\"input[type='range']\")"):
             break
         page.keyboard.press("Tab")

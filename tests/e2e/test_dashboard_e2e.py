@@ -16,9 +16,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.pagehelpers import (assert_no_exception, chart_signature, headline, main_chart,
-                                   metric_values, open_page, show_lever, slider, slider_value,
-                                   url_params, wait_for_app)
+from tests.e2e.pagehelpers import (
+    assert_no_exception,
+    chart_signature,
+    headline,
+    main_chart,
+    metric_values,
+    open_page,
+    show_lever,
+    slider,
+    slider_value,
+    url_params,
+    wait_for_app,
+)
 from ui.text.i18n import policy_label, t
 
 pytestmark = pytest.mark.e2e
@@ -264,11 +274,10 @@ def _participant(new_phone_context: Callable[[], Any], join_url: str, group: str
 def test_workshop_two_participants(page: Any, new_phone_context: Callable[[], Any],
                                    shot: Callable[..., Any]) -> None:
     open_page(page, "/ws")
-    if page.get_by_text("Sidan byggs.", exact=True).count():
-        shot(page)
-        pytest.skip("the Workshop page is still a placeholder (pages/workshop.py)")
     # The facilitator creates a workshop from the current scenario (all levers open).
-    page.locator(".st-key-wsf_name input").fill("E2E-workshop")
+    name_box = page.locator(".st-key-wsf_name input")
+    expect(name_box, "the Workshop page shows no form to create a workshop").to_be_visible()
+    name_box.fill("E2E-workshop")
     shot(page, "create")
     page.get_by_role("button", name=t("workshop.create.submit", "sv")).click()
     wait_for_app(page)

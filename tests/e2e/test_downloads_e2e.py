@@ -1,7 +1,7 @@
 """Real downloads in a browser: the data page's CSV and every export of the Scenario page.
 
 Each file is checked for what a user would open it with (CSV for Swedish Excel, XLSX, PNG, SVG,
-PDF, HTML). Fixtures in conftest.py.
+PDF, HTML). Fixtures (``page``, ``scenario_downloads``, ``shot``) in conftest.py.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DOWNLOADS
-from tests.e2e.pagehelpers import assert_no_exception, open_page, wait_for_app
+from tests.e2e.pagehelpers import assert_no_exception, open_page
 from ui.text.i18n import t
 
 pytestmark = pytest.mark.e2e
@@ -102,28 +102,15 @@ SCENARIO_EXPORTS = [("export.csv", _check_csv), ("export.xlsx", _check_xlsx), ("
                     ("export.svg", _check_svg), ("export.brief_pdf", _check_pdf), ("export.brief_html", _check_html)]
 
 
-@pytest.fixture(scope="module")
-def scenario_page(browser: Any, browser_context_args: dict[str, Any], warm_app: None) -> Any:
-    """One Scenario page for all its downloads (a page load per file would cost more than the files)."""
-    ctx = browser.new_context(**browser_context_args)
-    page = ctx.new_page()
-    page.set_default_timeout(60_000)
-    open_page(page, "/", METRIC)
-    # Downloads sit in the results' last (lazy) tab, built only when opened.
-    page.get_by_role("tab", name=t("results.tab.download", "sv")).click()
-    wait_for_app(page)
-    yield page
-    ctx.close()
-
-
 @pytest.mark.parametrize("key,check", SCENARIO_EXPORTS, ids=[k.split(".")[1] for k, _ in SCENARIO_EXPORTS])
-def test_scenario_page_download(scenario_page: Any, key: str, check: Callable[[bytes], None],
+def test_scenario_page_download(scenario_downloads: Any, key: str, check: Callable[[bytes], None],
                                 shot: Callable[..., Any]) -> None:
-    page = scenario_page
+    page = scenario_downloads
     label = t(key, "sv")
+    assert label != key, f"no Swedish label for {key} in ui/text/locales"
     button = _download_button(page, label)
-    if label == key or not button.count():
-        pytest.skip(f"the Scenario page has no download button {label!r} yet")
+    # Waits for the lazy tab's buttons (up to the page timeout) and fails, naming the label, if absent.
+    expect(button, f"the Scenario page has no download button {label!r}").to_be_visible()
     button.scroll_into_view_if_needed()
     shot(page)
     name, data = _download(page, button)

@@ -2,7 +2,8 @@
 
 Runs the core of ``bench/load.py`` (real websocket sessions speaking Streamlit's protocol,
 moving lever sliders at human pace) against ``streamlit run app.py`` on a free loopback
-port. It checks that the protocol works end to end and nothing breaks under concurrent
+port (``load_server`` in conftest.py, started by bench/server.py like ``bench/load.py``'s own
+servers). It checks that the protocol works end to end and nothing breaks under concurrent
 sessions: no exceptions in the app, no disconnects or timeouts, every user got reruns
 back. The latency bound is deliberately generous; the real goal (50 users, p95 ≤ 1 s)
 is measured by ``python bench/load.py --users 50 --seconds 60 --start-server``.
@@ -10,11 +11,7 @@ is measured by ``python bench/load.py --users 50 --seconds 60 --start-server``.
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,35 +31,8 @@ def _load_bench():
 load = _load_bench()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port; always stopped afterwards."""
-    port = load.free_port()
-    url = f"http://127.0.0.1:{port}"
-    db = tmp_path_factory.mktemp("load-db") / "workshop.sqlite"
-    env = {**os.environ, "KLIMAT_DB_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1"}
-    log = tempfile.TemporaryFile()
-    # No file watcher: other files may change while the suite runs, and a module reload
-    # under concurrent sessions is not what this test measures.
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address=127.0.0.1",
-           f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    try:
-        try:
-            load.wait_healthy(url, timeout=60, proc=proc)
-        except Exception:
-            log.seek(0)
-            pytest.fail("streamlit did not start:\n" + log.read().decode(errors="replace")[-3000:])
-        yield url, proc.pid
-    finally:
-        load.stop_process(proc)
-        log.close()
-
-
-def test_five_users_ten_seconds(server: tuple[str, int]) -> None:
-    url, pid = server
+def test_five_users_ten_seconds(load_server: tuple[str, int]) -> None:
+    url, pid = load_server
     cfg = load.LoadConfig(url=url, users=5, seconds=10, ramp_seconds=1.0, warmup_reruns=1,
                           warmup_timeout=60, rerun_timeout=30, server_pids=(pid,), seed=7,
                           verbose=False)

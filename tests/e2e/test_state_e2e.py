@@ -129,7 +129,8 @@ def test_live_bar_is_hidden_on_a_laptop(page: Any) -> None:
 
 def _focused(page: Any) -> dict[str, str]:
     return page.evaluate("""(() => { const e = document.activeElement;
-        return {tag: e.tagName, cls: String(e.className || ''), label: e.getAttribute('aria-label') || e.innerText || '',
+        return {tag: e.tagName, cls: String(e.className || ''),
+                label: e.getAttribute('aria-label') || e.innerText || '',
                 type: e.getAttribute('type') || ''}; })()""")
 
 
@@ -138,7 +139,7 @@ def test_keyboard_reaches_the_first_lever_quickly_and_keeps_focus_across_reruns(
     from model.registry import load_registry
 
     open_page(page, "/", METRIC)
-    for presses in range(1, 5):
+    for presses in range(1, 5):  # noqa: B007 - the count is checked after the loop
         page.keyboard.press("Tab")
         if "kv-skip" in _focused(page)["cls"]:
             break
@@ -147,7 +148,7 @@ def test_keyboard_reaches_the_first_lever_quickly_and_keeps_focus_across_reruns(
     assert _focused(page)["label"] == t("app.skip_to_levers", "sv")
     page.keyboard.press("Enter")
     first = load_registry().lever("ev_cars").label["sv"]
-    for more in range(1, 6):
+    for more in range(1, 6):  # noqa: B007 - the count is checked after the loop
         page.keyboard.press("Tab")
         if _focused(page)["tag"] == "INPUT" and first in _focused(page)["label"]:
             break

@@ -2,12 +2,7 @@
 shows on the other's board (what a deployment with several replicas relies on)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,39 +11,10 @@ from playwright.sync_api import expect
 
 from model.targets import TargetSpec
 from persistence.store import WorkshopStore
-from tests.e2e.conftest import PHONE, ROOT, STARTUP_TIMEOUT_S, _entry_point, _free_port, _healthy, _stop
+from tests.e2e.conftest import PG_URL, PHONE
 from tests.e2e.pagehelpers import wait_for_app
 
-PG_URL = os.environ.get("KLIMAT_TEST_PG_URL")
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not PG_URL, reason="needs KLIMAT_TEST_PG_URL (CI starts PostgreSQL and sets it)")]
-
-
-def _start(port: int, log_name: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KLIMAT_DB_URL": str(PG_URL), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", _entry_point(), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    log = (ROOT / "test-artifacts" / log_name).open("wb")
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-@pytest.fixture(scope="module")
-def two_servers() -> Iterator[tuple[str, str]]:
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    ports = (_free_port(), _free_port())
-    procs = [_start(p, f"replica-{i}.log") for i, p in enumerate(ports)]
-    urls = tuple(f"http://127.0.0.1:{p}" for p in ports)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not all(_healthy(u) for u in urls):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                pytest.fail("a replica did not start; see test-artifacts/replica-*.log")
-            time.sleep(0.25)
-        yield urls  # type: ignore[misc]
-    finally:
-        for p in procs:
-            _stop(p)
+pytestmark = pytest.mark.e2e
 
 
 def test_submission_through_one_replica_shows_on_the_others_board(two_servers: tuple[str, str],

@@ -6,54 +6,20 @@ These run on their own server with its own workshop database; the app's URL sync
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from model.targets import TargetSpec
 from persistence.store import WorkshopStore, new_token
-from tests.e2e.conftest import PHONE, ROOT, SCREENSHOTS, _free_port, _healthy, _stop
+from tests.e2e.conftest import PHONE, SCREENSHOTS
 from tests.e2e.pagehelpers import APP_TIMEOUT_MS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 OPEN = ["ev_cars", "car_traffic", "dh_fossil_free"]
-
-
-@pytest.fixture(scope="module")
-def ws_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WorkshopStore]]:
-    tmp = tmp_path_factory.mktemp("ws-e2e")
-    db_url = f"sqlite:///{tmp / 'ws.sqlite'}"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KLIMAT_DB_URL": db_url, "PYTHONPATH": str(ROOT),
-           "PYTHONUNBUFFERED": "1"}
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    engine = sa.create_engine(db_url)
-    try:
-        deadline = time.monotonic() + 90
-        while not _healthy(url):
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
-            time.sleep(0.25)
-        store = WorkshopStore(engine)
-        store.ensure_schema()
-        yield url, store
-    finally:
-        _stop(proc)
-        engine.dispose()
-        log.close()
 
 
 def _ctx(browser: Any, url: str, **kw: Any) -> Any:
