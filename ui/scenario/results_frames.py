@@ -15,12 +15,13 @@ import pandas as pd
 
 from model.context import comparison_table
 from model.data import SECTORS
+from model.measures import OwnMeasure
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetVerdict, annual_rate_pct
 from ui.text.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
-from ui.text.i18n import ACTOR_IDS, actor_label, t
+from ui.text.i18n import ACTOR_IDS, actor_label, sector_label, t
 from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
 
 _T = SECTORS.index("Transporter")
@@ -189,6 +190,56 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
             _year_metric(result, v, lang), cumulative, required]
 
 
+# ------------------------------------------------------------------ own measures in the results
+def own_measures(result: ScenarioResult) -> tuple[OwnMeasure, ...]:
+    """The own measures the run counted (none for a scenario or model without them)."""
+    return tuple(getattr(result.scenario, "measures", None) or ())
+
+
+def measure_series(result: ScenarioResult) -> dict[str, np.ndarray]:
+    """Measure id -> (T,) reduction vs the baseline, t CO2e/yr (the run's measure attribution)."""
+    return dict(getattr(result, "measure_attribution", None) or {})
+
+
+def measure_sector(m: OwnMeasure) -> str:
+    """The SMHI sector a measure acts in (its stream's, or its own)."""
+    if m.sector is not None:
+        return m.sector
+    return next((s.sector for s in load_registry().streams if s.id == m.stream), "")
+
+
+def measure_contributions(result: ScenarioResult, year: int,
+                          transport_only: bool = False) -> list[tuple[OwnMeasure, float]]:
+    """Own measures with a non-zero reduction in ``year`` (t CO2e/yr), largest first."""
+    i = _idx(result, year)
+    series = measure_series(result)
+    out = [(m, float(series[m.id][i])) for m in own_measures(result) if m.id in series
+           and (not transport_only or measure_sector(m) == "Transporter")]
+    return sorted([(m, c) for m, c in out if abs(c) >= 0.5], key=lambda mc: -mc[1])
+
+
+def measure_target_text(m: OwnMeasure, lang: str) -> str:
+    """"Transporter: personbilar", or "Industri (energi + processer) (hela sektorn)"."""
+    sector = sector_label(measure_sector(m), lang)
+    if m.stream is not None:
+        return t("measures.target_label.stream", lang, sector=sector, stream=t(f"measures.stream.{m.stream}", lang))
+    return t("measures.target_label.sector", lang, sector=sector)
+
+
+def measure_effect_text(m: OwnMeasure, lang: str) -> str:
+    """The effect at full strength with its unit ("5 000 t CO₂e/år", "12,5 %")."""
+    dec = 0 if float(m.effect).is_integer() else 1
+    return f"{fmt_number(m.effect, dec, lang)}\u00a0{t(f'measures.unit_short.{m.unit}', lang)}"
+
+
+def measure_source_text(m: OwnMeasure, lang: str) -> str:
+    """"Källa: …" (with its address), or "Antagande: <reasoning>"."""
+    text = m.source.en if lang == "en" else m.source.sv
+    if m.source.url:
+        text = f"{text} ({m.source.url})"
+    return t("measures.editor.assumption" if m.source.assumption else "measures.editor.source", lang, source=text)
+
+
 def lever_source(lever_id: str, lang: str) -> str:
     lv = load_registry().lever(lever_id)
     if lv.is_assumption:
@@ -211,6 +262,11 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     contrib = contributions(result, y, v.id if kind == "transport" else None)
     label = {lid: lever_short(lid, lang)[:1].upper() + lever_short(lid, lang)[1:] for lid, _ in contrib}
     steps = [(lid, -c) for lid, c in contrib if reg.lever(lid).kind != "removal"]
+    # One bar per own measure, after the levers (keyed "om:<id>": a measure id may equal a lever id).
+    mc = measure_contributions(result, y, kind == "transport")
+    own = {f"om:{m.id}": m for m, _ in mc}
+    label.update({f"om:{m.id}": m.name(lang) for m, _ in mc})
+    steps += [(f"om:{m.id}", -c) for m, c in mc]
     # Removals only lower net emissions, which only the neutrality targets look at.
     rems = [(lid, -c) for lid, c in contrib if reg.lever(lid).kind == "removal" and kind == "neutral"]
     if kind == "transport":
@@ -229,8 +285,12 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     level, rows = start, [(start_l, MISSING, fmt_number(start, 0, lang), "", "")]
     for lid, d in steps + rems:
         level += d
+        if lid in own:
+            actor, source = own[lid].actor, measure_source_text(own[lid], lang)
+        else:
+            actor, source = reg.lever(lid).actor, lever_source(lid, lang)
         rows.append((label[lid], fmt_number(d, 0, lang, signed=True), fmt_number(level, 0, lang),
-                     actor_label(reg.lever(lid).actor, lang), lever_source(lid, lang)))
+                     actor_label(actor, lang), source))
     rows.append((end_l, MISSING, fmt_number(end, 0, lang), "", ""))
     cols = [t(f"results.table.{k}", lang) for k in ("step", "change", "level", "actor", "source")]
     return {"start_label": start_l, "start_t": start, "steps": [(label[lid], d) for lid, d in steps],
@@ -240,12 +300,17 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
 
 
 def actor_frame(result: ScenarioResult, year: int) -> pd.DataFrame:
-    """[actor, tonnes]: reduction vs the baseline in ``year`` by lever actor, removals included."""
+    """[actor, tonnes]: reduction vs the baseline in ``year`` by actor: levers (removals included)
+    and own measures."""
     reg = load_registry()
     i = _idx(result, year)
     sums = dict.fromkeys(ACTOR_IDS, 0.0)
     for lid, series in result.attribution.items():
         sums[reg.lever(lid).actor] += float(series[i])
+    series_m = measure_series(result)
+    for m in own_measures(result):
+        if m.id in series_m:
+            sums[m.actor] = sums.get(m.actor, 0.0) + float(series_m[m.id][i])
     return pd.DataFrame({"actor": list(sums), "tonnes": list(sums.values())})
 
 
