@@ -23,13 +23,15 @@ import streamlit as st
 
 from model.codec import RESERVED, Notice, decode, encode
 from model.kommuner import find_kommun
+from model.measures import MeasureError, OwnMeasure, measure_from_dict, measure_to_dict
 from model.registry import load_registry
 from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
 from ui import state
-from ui.text.i18n import normalize_lang, t
-from ui.scenario.levers import presets
 from ui.notices import message_params, show_notices
 from ui.render import safe_text
+from ui.scenario.levers import presets
+from ui.scenario.measures import is_measure_notice, show_measure_notices
+from ui.text.i18n import normalize_lang, t
 
 MAX_ITEMS = 4
 MAX_LINK_CHARS = 4000
@@ -57,7 +59,24 @@ def item_from_scenario(sc: Scenario, source: str, uid: str, fallback_name: str =
     name = {lg: (fallback_name if fallback_name and sc.name.get(lg, sc.id) == sc.id else
                  sc.name.get(lg) or sc.id)[:60] for lg in ("sv", "en")}
     return {"uid": uid, "source": source, "name": name, "kommun": sc.kommun,
-            "policy": sc.national_policy, "levers": {k: float(v) for k, v in sc.levers.items()}}
+            "policy": sc.national_policy, "levers": {k: float(v) for k, v in sc.levers.items()},
+            "measures": measure_dicts(getattr(sc, "measures", None))}
+
+
+def measure_dicts(measures: Sequence[OwnMeasure] | None) -> list[dict[str, Any]]:
+    """Own measures as plain mappings for an item (picklable; :func:`item_measures` reads them back)."""
+    return [measure_to_dict(m) for m in measures or ()]
+
+
+def item_measures(item: Mapping[str, Any]) -> tuple[OwnMeasure, ...]:
+    """The own measures of an item (validated again: items outlive a model upgrade in the session)."""
+    out = []
+    for i, raw in enumerate(item.get("measures") or ()):
+        try:
+            out.append(measure_from_dict(raw, f"measure[{i}]"))
+        except MeasureError:
+            continue
+    return tuple(out)
 
 
 def item_from_params(params: Mapping[str, Any], source: str, uid_prefix: str,
@@ -69,7 +88,8 @@ def item_from_params(params: Mapping[str, Any], source: str, uid_prefix: str,
     canon.pop("lang", None)
     item = {"uid": _uid(uid_prefix, repr(sorted(canon.items()))), "source": source,
             "name": {lg: str(name.get(lg) or name.get("sv") or "?")[:60] for lg in ("sv", "en")},
-            "kommun": link.kommun if own else None, "policy": link.policy, "levers": dict(link.levers)}
+            "kommun": link.kommun if own else None, "policy": link.policy, "levers": dict(link.levers),
+            "measures": measure_dicts(getattr(link, "measures", None))}
     return item, list(link.notices)
 
 
@@ -132,6 +152,10 @@ def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
     items.append(item)
     ss[NOTICE_KEY] = [{"key": n.key, "params": dict(n.params)} for n in notices]
     _say("success", "compare.msg.added", name=item["name"][state.lang()])
+    if own := item_measures(item):
+        # A link or file with own measures: say which, so the figures are not a surprise.
+        _say("info", "measures.compare.added.one" if len(own) == 1 else "measures.compare.added.other",
+             n=len(own), names=", ".join(m.name(state.lang()) for m in own))
     return True
 
 
@@ -140,8 +164,9 @@ def _add_preset(pid: str) -> None:
 
 
 def _add_current() -> None:
+    # "current" is live: the page reads levers and own measures from the session when it runs it.
     _add({"uid": "current", "source": "current", "name": {lg: t("compare.current_name", lg) for lg in ("sv", "en")},
-          "kommun": None, "policy": "", "levers": {}})
+          "kommun": None, "policy": "", "levers": {}, "measures": []})
 
 
 def _add_link() -> None:
@@ -245,4 +270,6 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
         # Names and file errors may come from a pasted link or an uploaded file: escape them.
         params = {k: safe_text(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
         getattr(st, msg["kind"])(t(msg["key"], lang, **params))
-    show_notices([Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])], lang)
+    notices = [Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])]
+    show_notices([n for n in notices if not is_measure_notice(n.key)], lang)
+    show_measure_notices([n for n in notices if is_measure_notice(n.key)], lang)

@@ -14,10 +14,25 @@ from model.registry import ACTORS, load_registry
 from model.run import MODEL_VERSION, ScenarioResult, run_scenario
 from model.targets import TargetVerdict
 from ui.exports.common import (
-    _PATH_TARGETS, TOP_MEASURES, _focus_year, _index, _lever_value, _name, _nnm_values, _short_source,
-    _target_description, _used_levers,
+    _PATH_TARGETS,
+    TOP_MEASURES,
+    _focus_year,
+    _index,
+    _lever_value,
+    _name,
+    _nnm_values,
+    _short_source,
+    _target_description,
+    _used_levers,
 )
 from ui.exports.images import chart_png, main_chart_spec, qr_png
+from ui.scenario.results_frames import (
+    measure_contributions,
+    measure_effect_text,
+    measure_source_text,
+    measure_target_text,
+    own_measures,
+)
 from ui.text.fmt import fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import actor_label, normalize_lang, policy_label, t, target_label
 
@@ -192,12 +207,17 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
     # Largest measures and actors in the focus year.
     contrib = sorted(((lid, float(result.attribution[lid][i])) for lid in reg.lever_ids),
                      key=lambda kv: -kv[1])
-    measures = [(reg.lever(lid).label.get(lang, reg.lever(lid).label["sv"]),
-                 _lever_value(result.lever_values[lid], reg.lever(lid), lang),
-                 fmt_tonnes(val, lang)) for lid, val in contrib if val >= 0.5][:TOP_MEASURES]
+    # Levers and own measures ranked together: (name, value, reduction, actor).
+    ranked = [(reg.lever(lid).label.get(lang, reg.lever(lid).label["sv"]),
+               _lever_value(result.lever_values[lid], reg.lever(lid), lang), val, reg.lever(lid).actor)
+              for lid, val in contrib]
+    ranked += [(m.name(lang), measure_effect_text(m, lang), val, m.actor)
+               for m, val in measure_contributions(result, year)]
+    ranked.sort(key=lambda r: -r[2])
+    measures = [(name, value, fmt_tonnes(val, lang)) for name, value, val, _ in ranked if val >= 0.5][:TOP_MEASURES]
     by_actor = {a: 0.0 for a in ACTORS}
-    for lid, val in contrib:
-        by_actor[reg.lever(lid).actor] += val
+    for _, _, val, actor in ranked:
+        by_actor[actor] = by_actor.get(actor, 0.0) + val
     total = sum(by_actor.values())
     actors = [(actor_label(a, lang), fmt_tonnes(v, lang), (v / total) if total > 0 else 0.0)
               for a, v in by_actor.items()]
@@ -220,6 +240,10 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
                              value=_lever_value(result.lever_values[lid], lv, lang),
                              nnm=_lever_value(nnm[lid], lv, lang),
                              source=_short_source(lv.source, lang, limit=110)))
+    for m in own_measures(result):
+        assumptions.append(t("measures.export.brief_assumption", lang, name=m.name(lang),
+                             effect=measure_effect_text(m, lang), target=measure_target_text(m, lang),
+                             full=m.full, source=measure_source_text(m, lang)))
     n_fixed = 3
     more = {k: t("exports.brief.assumptions_more", lang, n=len(assumptions) - k)
             for k in range(n_fixed, len(assumptions))}

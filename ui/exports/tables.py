@@ -17,8 +17,15 @@ import pandas as pd
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
-from ui.exports.spreadsheet import metadata_csv, to_excel_csv
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
+from ui.exports.spreadsheet import metadata_csv, to_excel_csv
+from ui.scenario.results_frames import (
+    measure_effect_text,
+    measure_series,
+    measure_source_text,
+    measure_target_text,
+    own_measures,
+)
 from ui.text.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -95,6 +102,32 @@ def levers_table(result: ScenarioResult, lang: str = "sv", year: int | None = No
     return pd.DataFrame(rows)
 
 
+def measures_table(result: ScenarioResult, lang: str = "sv", year: int | None = None) -> pd.DataFrame:
+    """Every own measure of the scenario: what it acts on, effect and unit, ramp, actor, cost range,
+    uncertainty, its reduction in ``year`` (t CO2e/yr, from the run) and its source or "antagande".
+
+    Empty (no rows, the same columns) when the scenario has no own measures.
+    """
+    lang = normalize_lang(lang)
+    if year is None:
+        year = _focus_year(result, result.target(result.scenario.target.selected))
+    i = _index(result, year)
+    series = measure_series(result)
+    cols = [t(f"measures.export.{k}", lang, year=year) for k in (
+        "name", "id", "target", "effect", "unit", "start", "full", "shape", "actor", "cost_low", "cost_high",
+        "uncertainty", "reduction", "source")]
+    rows = []
+    for m in own_measures(result):
+        lo, hi = m.cost_sek_per_t if m.cost_sek_per_t is not None else (math.nan, math.nan)
+        red = round(float(series[m.id][i]), 2) if m.id in series else math.nan
+        rows.append([m.name(lang), m.id, measure_target_text(m, lang), float(m.effect),
+                     t(f"measures.unit_short.{m.unit}", lang), m.start, m.full, t(f"data_page.ramp.{m.shape}", lang),
+                     actor_label(m.actor, lang), lo, hi,
+                     f"{m.uncertainty[0]:g}–{m.uncertainty[1]:g}".replace(".", "," if lang == "sv" else "."),
+                     red, measure_source_text(m, lang)])
+    return pd.DataFrame(rows, columns=cols)
+
+
 def targets_table(result: ScenarioResult, lang: str = "sv") -> pd.DataFrame:
     """Every target definition's verdict (the selected one flagged)."""
     lang = normalize_lang(lang)
@@ -131,6 +164,8 @@ def readme_info(result: ScenarioResult, lang: str = "sv", share_url: str = "", *
     reg = load_registry()
     policy_src = reg.policy_source(sc.national_policy, lang)
     sheets = ", ".join(t(f"exports.sheet.{k}", lang) for k in ("emissions", "levers", "targets"))
+    if own_measures(result):
+        sheets += ", " + t("measures.export.sheet", lang)
     rows = {
         t("exports.readme.title", lang): t("exports.readme.about", lang),
         t("exports.readme.kommun", lang): f"{result.kommun.name} ({result.kommun.code})",
@@ -151,6 +186,12 @@ def readme_info(result: ScenarioResult, lang: str = "sv", share_url: str = "", *
                                                     column=t("exports.col.source", lang)),
         t("exports.readme.sheets", lang): sheets,
     }
+    if ms := own_measures(result):
+        # Own measures change every figure: the README names them and where their sources are.
+        rows[t("measures.export.readme", lang)] = t(
+            "measures.export.readme_value", lang, n=len(ms),
+            names="; ".join(f"{m.name(lang)} ({measure_effect_text(m, lang)}, {measure_source_text(m, lang)})"
+                            for m in ms))
     return rows
 
 
@@ -259,5 +300,7 @@ def scenario_xlsx(result: ScenarioResult, lang: str = "sv", share_url: str = "",
     sheets = {t("exports.sheet.emissions", lang): scenario_table(result, lang),
               t("exports.sheet.levers", lang): levers_table(result, lang),
               t("exports.sheet.targets", lang): targets_table(result, lang)}
+    if own_measures(result):
+        sheets[t("measures.export.sheet", lang)] = measures_table(result, lang)
     return to_xlsx(sheets, readme_info(result, lang, share_url, today=today, scenario_name=scenario_name),
                    t("exports.sheet.readme", lang))

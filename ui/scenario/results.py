@@ -16,15 +16,24 @@ from model.data import EMISSIONS_SOURCE, POPULATION_SOURCE
 from model.run import MODEL_VERSION, ScenarioResult
 from model.targets import TargetVerdict
 from ui import charts
-from ui.text.fmt import fmt_pct, fmt_tonnes
-from ui.text.i18n import normalize_lang, t
-from ui.text.narrative import focus_year, summary_sentences
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
-from ui.scenario.results_frames import (LONG_HORIZON, Metric, actor_frame, actor_table, context_frames, headline,
-                               long_run, waterfall_parts)
+from ui.scenario.results_frames import (
+    LONG_HORIZON,
+    Metric,
+    actor_frame,
+    actor_table,
+    context_frames,
+    headline,
+    long_run,
+    measure_contributions,
+    waterfall_parts,
+)
 from ui.scenario.results_main import main_frames, main_table
 from ui.scenario.verdict import verdict
+from ui.text.fmt import fmt_pct, fmt_tonnes
+from ui.text.i18n import normalize_lang, t, tn
+from ui.text.narrative import focus_year, summary_sentences
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 
@@ -132,7 +141,18 @@ def _figures(result: ScenarioResult, lang: str, code: str) -> None:
             st.metric(border=True, **kw)
     with st.container(border=True):
         st.markdown(memo(result, ("summary", v.id, lang), lambda: "**" + safe_text(t("results.summary_title", lang))
-                         + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)))))
+                         + "**\n\n" + safe_text(" ".join(summary_sentences(result, v.id, lang)
+                                                          + own_measures_sentence(result, v, lang)))))
+
+
+def own_measures_sentence(result: ScenarioResult, v: TargetVerdict, lang: str) -> list[str]:
+    """One sentence on what the own measures cut in the focus year (t CO2e), or none."""
+    year = focus_year(result, v)
+    mc = measure_contributions(result, year)
+    if not mc:
+        return []
+    total = sum(c for _, c in mc)
+    return [tn("measures.results.summary", len(mc), lang, tonnes=fmt_tonnes(total, lang, co2e=True), year=year)]
 
 
 def _main(result: ScenarioResult, v: TargetVerdict, lang: str, code: str) -> None:
