@@ -44,6 +44,7 @@ from ui.text.fmt import fmt_number
 from ui.text.i18n import actor_label, t, tn
 
 EXPANDER_KEY = "om_editor"
+OPEN = "_om_open"
 
 
 # ------------------------------------------------------------------ rendering
@@ -195,9 +196,11 @@ def render_measures(lang: str) -> None:
     if undo := ss.get(state.MEASURES_UNDO):
         st.button(tn("measures.editor.undo", len(undo), lang), key="om_undo", on_click=state.undo_measures_reset,
                   icon=":material/undo:")
-    # A fixed label: a label that changed with the count would make a new expander, closed again.
+    # No count in the label: a label that changed with it would make a new expander, closed again.
+    # The label changes with the language, which makes a new expander: it opens as the last one was.
     exp = st.expander(t("measures.editor.title", lang), key=EXPANDER_KEY, on_change="rerun",
-                      icon=":material/playlist_add:")
+                      icon=":material/playlist_add:", expanded=bool(ss.get(OPEN)))
+    ss[OPEN] = bool(exp.open)
     if ms and not exp.open:
         st.caption(tn("measures.editor.title_n", len(ms), lang))
     if not exp.open:

@@ -22,6 +22,7 @@ from model.registry import RAMP_SHAPES, load_registry
 from ui import state
 from ui.notices import message_params
 from ui.render import safe_text
+from ui.text.fmt import fmt_number
 from ui.text.i18n import ACTOR_IDS, actor_label, sector_label, t
 
 F = "om.f."
@@ -189,9 +190,32 @@ def error_slot(exc: MeasureError) -> str:
     return _FIELD_OF.get(path, "form")
 
 
+def _typed(slot: str, values: dict[str, Any]) -> Any:
+    """What the user typed in a form field (the model's value may be converted: shares, pairs)."""
+    if slot in ("cost_hi", "unc_hi"):
+        lo, hi = values.get(slot[:-2] + "lo"), values.get(slot)
+        return [lo, hi]
+    return values.get(slot)
+
+
+def typed_text(value: Any, slot: str, lang: str) -> str:
+    """A typed value for an error message, in the language's number format ("150", "2 500,5")."""
+    if isinstance(value, list):
+        return "–".join(typed_text(v, slot, lang) for v in value)
+    if value is None or value == "":
+        return t("measures.editor.empty", lang)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"”{value}”" if lang == "sv" else f"“{value}”"
+    if slot in ("start", "full"):
+        return str(int(value))
+    return fmt_number(value, 0 if float(value).is_integer() else 2, lang)
+
+
 def error_text(key: str, params: dict[str, Any], lang: str, slot: str = "form") -> str:
     """A model error (``measure.*``/``profile.*`` key and parameters) as one sentence in ``lang``."""
-    p = message_params(dict(params), lang)
+    p = message_params({k: v for k, v in params.items() if k != "typed"}, lang)
+    if "typed" in params:
+        p["value"] = safe_text(typed_text(params["typed"], slot, lang))
     if lang == "en" and "allowed_en" in params:
         p["allowed"] = safe_text(params["allowed_en"])
     allowed = t(key, lang, **p)
@@ -215,7 +239,11 @@ def submit(lang: str) -> None:
         m = measure_from_dict(measure_raw(values, mid), "measure")
         state.upsert_measure(m, editing)
     except MeasureError as exc:
-        ss[ERROR] = {"slot": error_slot(exc), "key": exc.key, "params": dict(exc.params)}
+        slot = error_slot(exc)
+        params = dict(exc.params)
+        if slot != "form":
+            params["typed"] = _typed(slot, values)
+        ss[ERROR] = {"slot": slot, "key": exc.key, "params": params}
         ss["_om_draft"] = values
         return
     ss.pop(ERROR, None)
