@@ -26,7 +26,7 @@ from ui.exports.common import (
     _used_levers,
 )
 from ui.exports.images import chart_png, main_chart_spec, qr_png
-from ui.scenario.results_frames import (
+from ui.scenario.measures_text import (
     measure_contributions,
     measure_effect_text,
     measure_source_text,

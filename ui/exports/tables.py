@@ -19,7 +19,7 @@ from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
 from ui.exports.spreadsheet import metadata_csv, to_excel_csv
-from ui.scenario.results_frames import (
+from ui.scenario.measures_text import (
     measure_effect_text,
     measure_series,
     measure_source_text,

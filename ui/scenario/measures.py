@@ -39,7 +39,7 @@ from ui.scenario.measures_form import (
     upload,
     widget_key,
 )
-from ui.scenario.results_frames import measure_effect_text, measure_source_text, measure_target_text
+from ui.scenario.measures_text import measure_effect_text, measure_source_text, measure_target_text
 from ui.text.fmt import fmt_number
 from ui.text.i18n import actor_label, t, tn
 

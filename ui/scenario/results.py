@@ -18,6 +18,7 @@ from model.targets import TargetVerdict
 from ui import charts
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
+from ui.scenario.measures_text import measure_contributions
 from ui.scenario.results_frames import (
     LONG_HORIZON,
     Metric,
@@ -26,7 +27,6 @@ from ui.scenario.results_frames import (
     context_frames,
     headline,
     long_run,
-    measure_contributions,
     waterfall_parts,
 )
 from ui.scenario.results_main import main_frames, main_table

@@ -15,13 +15,13 @@ import pandas as pd
 
 from model.context import comparison_table
 from model.data import SECTORS
-from model.measures import OwnMeasure
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetVerdict, annual_rate_pct
+from ui.scenario.measures_text import measure_contributions, measure_series, measure_source_text, own_measures
 from ui.text.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
-from ui.text.i18n import ACTOR_IDS, actor_label, sector_label, t
+from ui.text.i18n import ACTOR_IDS, actor_label, t
 from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
 
 _T = SECTORS.index("Transporter")
@@ -188,56 +188,6 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
     required = _rate_metric(result, v, i, lang)
     return [net, _change_metric(result, v, i, lang), _gap_metric(result, v, lang),
             _year_metric(result, v, lang), cumulative, required]
-
-
-# ------------------------------------------------------------------ own measures in the results
-def own_measures(result: ScenarioResult) -> tuple[OwnMeasure, ...]:
-    """The own measures the run counted (none for a scenario or model without them)."""
-    return tuple(getattr(result.scenario, "measures", None) or ())
-
-
-def measure_series(result: ScenarioResult) -> dict[str, np.ndarray]:
-    """Measure id -> (T,) reduction vs the baseline, t CO2e/yr (the run's measure attribution)."""
-    return dict(getattr(result, "measure_attribution", None) or {})
-
-
-def measure_sector(m: OwnMeasure) -> str:
-    """The SMHI sector a measure acts in (its stream's, or its own)."""
-    if m.sector is not None:
-        return m.sector
-    return next((s.sector for s in load_registry().streams if s.id == m.stream), "")
-
-
-def measure_contributions(result: ScenarioResult, year: int,
-                          transport_only: bool = False) -> list[tuple[OwnMeasure, float]]:
-    """Own measures with a non-zero reduction in ``year`` (t CO2e/yr), largest first."""
-    i = _idx(result, year)
-    series = measure_series(result)
-    out = [(m, float(series[m.id][i])) for m in own_measures(result) if m.id in series
-           and (not transport_only or measure_sector(m) == "Transporter")]
-    return sorted([(m, c) for m, c in out if abs(c) >= 0.5], key=lambda mc: -mc[1])
-
-
-def measure_target_text(m: OwnMeasure, lang: str) -> str:
-    """"Transporter: personbilar", or "Industri (energi + processer) (hela sektorn)"."""
-    sector = sector_label(measure_sector(m), lang)
-    if m.stream is not None:
-        return t("measures.target_label.stream", lang, sector=sector, stream=t(f"measures.stream.{m.stream}", lang))
-    return t("measures.target_label.sector", lang, sector=sector)
-
-
-def measure_effect_text(m: OwnMeasure, lang: str) -> str:
-    """The effect at full strength with its unit ("5 000 t CO₂e/år", "12,5 %")."""
-    dec = 0 if float(m.effect).is_integer() else 1
-    return f"{fmt_number(m.effect, dec, lang)}\u00a0{t(f'measures.unit_short.{m.unit}', lang)}"
-
-
-def measure_source_text(m: OwnMeasure, lang: str) -> str:
-    """"Källa: …" (with its address), or "Antagande: <reasoning>"."""
-    text = m.source.en if lang == "en" else m.source.sv
-    if m.source.url:
-        text = f"{text} ({m.source.url})"
-    return t("measures.editor.assumption" if m.source.assumption else "measures.editor.source", lang, source=text)
 
 
 def lever_source(lever_id: str, lang: str) -> str:
