@@ -26,6 +26,7 @@ from ui.scenario.measures_text import (
     measure_target_text,
     own_measures,
 )
+from ui.text.fmt import fmt_pct
 from ui.text.i18n import actor_label, normalize_lang, policy_label, sector_label, t, target_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -123,8 +124,8 @@ def measures_table(result: ScenarioResult, lang: str = "sv", year: int | None = 
         rows.append([m.name(lang), m.id, measure_target_text(m, lang), float(m.effect),
                      t(f"measures.unit_short.{m.unit}", lang), m.start, m.full, t(f"data_page.ramp.{m.shape}", lang),
                      actor_label(m.actor, lang), lo, hi,
-                     f"{m.uncertainty[0]:g}–{m.uncertainty[1]:g}".replace(".", "," if lang == "sv" else "."),
-                     red, measure_source_text(m, lang)])
+                     f"{fmt_pct(m.uncertainty[0], 0, lang)}–{fmt_pct(m.uncertainty[1], 0, lang)}",
+                     red, measure_source_text(m, lang, labelled=False)])
     return pd.DataFrame(rows, columns=cols)
 
 

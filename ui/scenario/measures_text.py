@@ -55,9 +55,15 @@ def measure_effect_text(m: OwnMeasure, lang: str) -> str:
     return f"{fmt_number(m.effect, dec, lang)}\u00a0{t(f'measures.unit_short.{m.unit}', lang)}"
 
 
-def measure_source_text(m: OwnMeasure, lang: str) -> str:
-    """"Källa: …" (with its address), or "Antagande: <reasoning>"."""
+def measure_source_text(m: OwnMeasure, lang: str, labelled: bool = True) -> str:
+    """"Källa: …" (with its address), or "Antagande: <reasoning>".
+
+    ``labelled=False`` drops the "Källa:" label for a column already called "Källa"; an
+    assumption always says so.
+    """
     text = m.source.en if lang == "en" else m.source.sv
     if m.source.url:
         text = f"{text} ({m.source.url})"
-    return t("measures.editor.assumption" if m.source.assumption else "measures.editor.source", lang, source=text)
+    if m.source.assumption:
+        return t("measures.editor.assumption", lang, source=text)
+    return t("measures.editor.source", lang, source=text) if labelled else text

@@ -236,7 +236,7 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     for lid, d in steps + rems:
         level += d
         if lid in own:
-            actor, source = own[lid].actor, measure_source_text(own[lid], lang)
+            actor, source = own[lid].actor, measure_source_text(own[lid], lang, labelled=False)
         else:
             actor, source = reg.lever(lid).actor, lever_source(lid, lang)
         rows.append((label[lid], fmt_number(d, 0, lang, signed=True), fmt_number(level, 0, lang),
