@@ -233,13 +233,15 @@ def sentence(sector: str, planned_pct: float | None, measured_pct: float | None,
     -------
     Message
         ``followup.sentence.<kind>`` with ``sector``, ``planned`` and ``measured`` (whole
-        percent, without sign: the key says the direction), ``year`` and ``base_year``.
+        percent, without sign: the key says the direction), ``planned_change`` and
+        ``measured_change`` (whole percent, signed), ``year`` and ``base_year``.
         Kinds: ``down_less``, ``down_more``, ``up_more``, ``up_less``, ``on_plan``,
         ``up_planned_down``, ``down_planned_up``, ``flat_planned_down``, ``flat_planned_up``,
         ``down_planned_flat``, ``up_planned_flat``, ``none`` (no emissions in either year).
     """
     params: dict[str, Any] = {"sector": sector, "year": year, "base_year": base_year,
-                              "planned": abs(round(planned_pct or 0.0)), "measured": abs(round(measured_pct or 0.0))}
+                              "planned": abs(round(planned_pct or 0.0)), "measured": abs(round(measured_pct or 0.0)),
+                              "planned_change": round(planned_pct or 0.0), "measured_change": round(measured_pct or 0.0)}
     if planned_pct is None and measured_pct is None:
         return Message("followup.sentence.none", params)
     m, p = _direction(measured_pct), _direction(planned_pct)

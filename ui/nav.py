@@ -20,6 +20,7 @@ PAGES = (
     ("views/jamfor.py", "page.compare", ":material/compare_arrows:", "compare"),
     ("views/osakerhet.py", "page.uncertainty", ":material/ssid_chart:", "uncertainty"),
     ("views/vad_kravs.py", "page.what_it_takes", ":material/target:", "what-it-takes"),
+    ("views/uppfoljning.py", "page.followup", ":material/fact_check:", "uppfoljning"),
     ("views/workshop.py", "page.workshop", ":material/groups:", "ws"),
     ("views/data_metod.py", "page.data_method", ":material/menu_book:", "data-och-metod"),
 )
@@ -34,6 +35,8 @@ ALIASES = {
     "vad-kravs": "what-it-takes", "vad_kravs": "what-it-takes", "vad-krävs": "what-it-takes",
     "optimering": "what-it-takes", "optimiser": "what-it-takes",
     "workshop": "ws", "workshops": "ws",
+    "follow-up": "uppfoljning", "followup": "uppfoljning", "follow_up": "uppfoljning", "uppföljning": "uppfoljning",
+    "uppfoljning": "uppfoljning", "plan-mot-utfall": "uppfoljning",
     "data": "data-och-metod", "metod": "data-och-metod", "data_metod": "data-och-metod",
     "data-metod": "data-och-metod", "data-and-method": "data-och-metod", "method": "data-och-metod",
 }

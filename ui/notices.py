@@ -6,10 +6,12 @@ from typing import Any
 import streamlit as st
 
 from model.codec import Notice
+from model.data import default_release, list_releases
 from model.registry import load_registry
+from ui import state
+from ui.render import safe_text
 from ui.text.fmt import fmt_number
 from ui.text.i18n import t
-from ui.render import safe_text
 
 
 def notice_text(notice: Notice, lang: str) -> str:
@@ -45,8 +47,41 @@ def message_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def show_notices(notices: list[Notice], lang: str) -> None:
-    """A warning box listing every notice, or nothing."""
+def older_release() -> tuple[int, int] | None:
+    """(last year of the release the session computes on, last year of the latest) when the session
+    computes on an older SMHI release (a link made on it), else None."""
+    rid = state.release()
+    latest = default_release()
+    if rid is None or rid == latest.id:
+        return None
+    rel = next((r for r in list_releases() if r.id == rid), None)
+    return None if rel is None else (rel.last_year, latest.last_year)
+
+
+def release_banner(lang: str) -> bool:
+    """While the figures are shown on an older SMHI release: say so, with one button to the latest.
+
+    The button keeps every other setting (:func:`ui.state.set_release` changes only the release).
+    Returns True if the banner was shown.
+    """
+    years = older_release()
+    if years is None:
+        return False
+    link, now = years
+    with st.container(border=True, key="release_banner"):
+        st.markdown(f":material/history: {t('followup.notice.release_shown', lang, link=link)}")
+        st.button(t("followup.notice.open_latest", lang, now=now), key="open_latest_release",
+                  on_click=state.set_release, args=(None,), icon=":material/update:")
+    return True
+
+
+def show_notices(notices: list[Notice], lang: str, *, banner: bool = True) -> None:
+    """The older-release banner (``banner``), then a warning box listing every other notice, or nothing.
+
+    With the banner shown, the link's data-release notice is left out: the banner says it.
+    """
+    if banner and release_banner(lang):
+        notices = [n for n in notices if n.key != "link.data_release"]
     if not notices:
         return
     lines = "\n".join(f"- {notice_text(n, lang)}" for n in notices)

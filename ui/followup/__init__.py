@@ -1,0 +1,1 @@
+"""The "Uppföljning" / "Follow-up" page: plan against actual (model/followup.py)."""
