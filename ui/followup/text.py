@@ -51,7 +51,14 @@ def sentence_text(msg: Message, lang: str) -> str:
     p["sector"] = subject(str(p.get("sector", "")), lang)
     for k in ("measured", "planned"):
         p[k] = fmt_number(p.get(k, 0), 0, lang)
-    return _pct_sign(t(msg.key, lang, **p), lang)
+    # The model's sentence kinds (model.followup.sentence); anything else is not a sentence key.
+    known = ("followup.sentence.down_less", "followup.sentence.down_more", "followup.sentence.up_more",
+             "followup.sentence.up_less", "followup.sentence.on_plan", "followup.sentence.up_planned_down",
+             "followup.sentence.down_planned_up", "followup.sentence.flat_planned_down",
+             "followup.sentence.flat_planned_up", "followup.sentence.down_planned_flat",
+             "followup.sentence.up_planned_flat", "followup.sentence.none")
+    key = msg.key if msg.key in known else "followup.sentence.none"
+    return _pct_sign(t(key, lang, **p), lang)
 
 
 def sentences(f: Followup, lang: str) -> list[str]:
