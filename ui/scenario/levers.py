@@ -1,58 +1,73 @@
-"""Lever widgets generated from the registry, grouped by sector, plus presets and reset."""
+"""Lever widgets generated from the registry, grouped by sector, with the kommun's own ranges.
+
+Each slider's maximum is the chosen kommun's (:mod:`ui.scenario.ranges`); its help says what the
+lever means, where the kommun stands today (from its own data) and the rule behind its range.
+Presets are in :mod:`ui.scenario.presets` (re-exported here for the pages that import them).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import streamlit as st
 
 from model.baseline import build_context
-from model.registry import GROUPS, POLICIES, Lever, load_registry
-from model.scenario import Scenario, load_scenario
-from ui import state
-from ui.compute import run_for
-from ui.text.fmt import fmt_number, fmt_tonnes
 from model.kommuner import find_kommun
-from ui.text.i18n import actor_label, policy_label, t, tn
-
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-PRESET_ORDER = ("nuvarande_politik", "klimatkontrakt", "hog_ambition")
-
-
-@lru_cache(maxsize=1)
-def presets() -> dict[str, Scenario]:
-    """Preset scenarios shipped in ``scenarios/`` (id -> scenario), in a fixed order."""
-    found = {p.stem: load_scenario(p) for p in sorted(SCENARIO_DIR.glob("*.toml"))}
-    return {k: found[k] for k in sorted(found, key=lambda k: (PRESET_ORDER + (k,)).index(k))}
+from model.profiles import load_profile
+from model.registry import GROUPS, Lever, load_registry
+from ui import state
+from ui.scenario import ranges
+from ui.scenario.presets import (  # noqa: F401 - the pages' import point for presets
+    PRESET_KEY,
+    active_preset,
+    kommun_presets,
+    presets,
+    render_presets,
+)
+from ui.text.fmt import fmt_number, fmt_pct, fmt_tonnes
+from ui.text.i18n import actor_label, t, tn
+from ui.text.narrative import largest_sector_sentence
 
 
 def _unit(lv: Lever, lang: str) -> str:
-    if lang == "en":
-        return lv.unit.replace("/år", "/yr")
-    return lv.unit
+    return ranges.unit(lv, lang)
 
 
 def lever_help(lv: Lever, lang: str, kommun: str) -> str:
-    """Help text: meaning, today's position for the kommun, actor and source (or "antagande").
+    """Help text: meaning, today's level in the kommun (its own data), actor, range rule and source.
 
-    Cached: 18 help texts are needed on every rerun and only change with kommun and language.
+    Cached: the help texts are needed on every rerun and only change with kommun and language.
     """
     return _lever_help(lv.id, lang, kommun)
 
 
+def _today_text(lv: Lever, ctx_e0: dict[str, float], total: float, name: str, year: int, lang: str) -> str | None:
+    """What the lever's streams emitted in the kommun in the base year, and their share of the total."""
+    if not lv.streams:
+        return None
+    tonnes = sum(ctx_e0[s] * w for s, w in lv.streams.items())
+    return t("app.lever_today", lang, kommun=name, year=year, tonnes=fmt_tonnes(tonnes, lang, co2e=True),
+             pct=fmt_pct(tonnes / total if total > 0 else 0.0, 0, lang))
+
+
 @lru_cache(maxsize=2048)
 def _lever_help(lever_id: str, lang: str, kommun: str) -> str:
-    lv = load_registry().lever(lever_id)
+    reg = load_registry()
+    lv = reg.lever(lever_id)
     ctx = build_context(kommun, "current_law", 2030)
-    i = load_registry().lever_ids.index(lv.id)
+    i = reg.lever_ids.index(lv.id)
+    name = find_kommun(kommun).name
     nnm = fmt_number(ctx.nnm[i], lv.decimals, lang)
-    lines = [lv.help[lang], "",
-             t("app.lever_nnm", lang, value=f"{nnm}\u00a0{_unit(lv, lang)}"),
-             t("app.lever_actor", lang, actor=actor_label(lv.actor, lang))]
+    lines = [lv.help[lang], "", t("app.lever_nnm", lang, value=f"{nnm}\u00a0{_unit(lv, lang)}")]
+    e0 = dict(zip(reg.stream_ids, (float(x) for x in ctx.e0), strict=True))
+    today = _today_text(lv, e0, float(ctx.e0.sum()), name, int(ctx.years[0]), lang)
+    if today:
+        lines[-1] += " " + today
     if isinstance(lv.nnm, str):
         fact = ctx.facts.get(lv.nnm[5:])
         if fact:
             lines.append(t("app.lever_nnm_source", lang, source=fact[1]))
+    lines.append(t("app.lever_actor", lang, actor=actor_label(lv.actor, lang)))
+    lines.append(ranges.range_text(lv, kommun, lang))
     src = t("common.assumption", lang) if lv.is_assumption else lv.source
     lines.append(f"{t('common.source', lang)}: {src}")
     return "\n\n".join(lines)
@@ -63,16 +78,42 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
     label = f"{lv.label[lang]} ({_unit(lv, lang)})"
     if lv.is_assumption:
         label += f" · {t('common.assumption', lang).lower()}"
-    num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
+    hi = ranges.slider_max(lv.id, kommun)
+    if hi <= lv.min:
+        # No room in this kommun (no plant, no farmland): Streamlit cannot draw a slider with min == max.
+        with st.container(key=f"noroom_{lv.id}"):
+            st.markdown(f"**{label}**: {ranges.with_unit(lv, lv.min, lang)}",
+                        help=lever_help(lv, lang, kommun))
+            st.caption(t("app.range.no_room", lang, kommun=find_kommun(kommun).name) + " "
+                       + ranges.range_text(lv, kommun, lang))
+        return
+    num = (int(lv.min), int(hi), int(lv.step)) if dec == 0 else (lv.min, hi, lv.step)
     st.slider(label, min_value=num[0], max_value=num[1], step=num[2], help=lever_help(lv, lang, kommun),
               format="%d" if dec == 0 else f"%.{dec}f", **state.bind_lever(lv.id))
+    if lv.id in ranges.link_over(kommun):
+        st.caption(t("app.range.link_over_lever", lang, kommun=find_kommun(kommun).name,
+                     max=ranges.with_unit(lv, ranges.kommun_bounds(kommun)[lv.id][1], lang)))
     horizon = int(st.session_state["horizon"])
     if lv.ramp.start > horizon:
         st.caption(t("app.lever_after_horizon", lang, start=lv.ramp.start, horizon=horizon))
 
 
+def _keep_measures() -> None:
+    """"Keep my measures" after a kommun change, with the values the new kommun cannot reach lowered."""
+    state.keep_measures()
+    ranges.lower_to_max(st.session_state["kommun"], "kept")
+
+
 def render_kommun_switch(lang: str) -> None:
-    """After a kommun change: say that the scenario starts afresh, and offer to keep the measures."""
+    """Range notes first (a link's values above the kommun's maximum; levers lowered to it), then, after
+    a kommun change, that the scenario starts afresh, with the offer to keep the measures.
+
+    Values above the kommun's maximum that did not come from the link are lowered here, before any
+    slider is drawn, and the page reruns so the figures follow.
+    """
+    if ranges.hold_within_range():
+        st.rerun()
+    ranges.render_range_notes(lang)
     info = state.kommun_switch()
     if info is None:
         return
@@ -87,74 +128,45 @@ def render_kommun_switch(lang: str) -> None:
             st.info(t("app.kommun_switch.fresh", lang, new=new), icon=":material/swap_horiz:")
         c1, c2 = st.columns([3, 1])
         if n and not info["kept"]:
-            c1.button(tn("app.kommun_switch.keep", n, lang, old=old), on_click=state.keep_measures,
+            c1.button(tn("app.kommun_switch.keep", n, lang, old=old), on_click=_keep_measures,
                       icon=":material/undo:")
         c2.button(t("app.kommun_switch.dismiss", lang), on_click=state.dismiss_kommun_switch,
                   key="kommun_switch_close")
 
 
-PRESET_KEY = "preset_choice"
 #: id of the anchor just before the lever tabs, the target of the sidebar's skip link.
 SKIP_TARGET = "spakar"
 
 
-def active_preset() -> str | None:
-    """The preset whose levers and national policy the session holds exactly, or None."""
-    ss = st.session_state
-    current = ss["levers"]
-    base = state.default_levers(ss["kommun"])
-    for pid, sc in presets().items():
-        want = {**base, **sc.levers}
-        if sc.national_policy == ss["policy"] and all(abs(current[k] - want[k]) < 1e-9 for k in want):
-            return pid
-    return None
+def _source_text(src: object, lang: str) -> str:
+    """A profile source in ``lang``, with its address, and "antagande" when it is one."""
+    text = str(getattr(src, lang, "") or getattr(src, "sv", ""))
+    url = getattr(src, "url", None)
+    if url:
+        text += f" ({url})"
+    if getattr(src, "assumption", False):
+        text += f" · {t('common.assumption', lang).lower()}"
+    return text
 
 
-def _apply_preset(key: str) -> None:
-    choice = st.session_state.get(key)
-    # None: the active pill was clicked again; the next run shows it as active anyway.
-    if choice in presets():
-        state.apply_scenario(presets()[choice])
-
-
-def _policy_note(lang: str) -> str | None:
-    """What national policy other than current law does, so a preset never moves it silently."""
-    ss = st.session_state
-    policy = ss["policy"]
-    if policy == POLICIES[0]:
-        return None
-    horizon, target = int(ss["horizon"]), state.target_spec()
-    base = state.default_levers(ss["kommun"])
-    year = min(2030, horizon)
-    law = run_for(ss["kommun"], base, POLICIES[0], horizon, target)
-    chosen = run_for(ss["kommun"], base, policy, horizon, target)
-    i = int(list(law.years).index(year))
-    cut = float(law.baseline_gross[i] - chosen.baseline_gross[i])
-    return t("app.policy_note", lang, policy=policy_label(policy, lang), law=policy_label(POLICIES[0], lang),
-             year=year, cut=fmt_tonnes(cut, lang, co2e=True))
-
-
-def render_presets(lang: str) -> None:
-    """Preset pills (apply on click; the active one stays marked), the reset button, and a policy note."""
-    ss = st.session_state
-    key = f"{PRESET_KEY}.{lang}"  # the pills' labels are translated (see ui/state.py)
-    active = active_preset()
-    if ss.get(key, "") != active:
-        ss[key] = active
-    # st.columns, not a horizontal container: there the pills do not wrap on a phone.
-    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    c1.pills(t("app.presets", lang), list(presets()), key=key, on_change=_apply_preset, args=(key,),
-             format_func=lambda k: presets()[k].name.get(lang, k), help=t("app.presets_help", lang))
-    c2.button(t("common.reset", lang), on_click=state.reset_levers, help=t("common.reset_help", lang),
-              icon=":material/restart_alt:", width="stretch")
-    if active is not None:
-        line = t("app.preset_active", lang, name=presets()[active].name.get(lang, active))
-    elif state.moved_levers(ss["levers"], ss["kommun"]):
-        line = t("app.preset_own", lang)
-    else:
-        line = t("app.preset_none", lang)
-    note = _policy_note(lang)
-    st.caption(line + (" " + note if note else ""))
+def render_kommun_facts(kommun: str, lang: str) -> None:
+    """The kommun's largest source (SMHI) and, where it has a profile, its local facts and notes."""
+    st.caption(largest_sector_sentence(kommun, lang))
+    profile = load_profile(kommun)
+    if not (profile.notes or profile.facts):
+        return
+    name = find_kommun(kommun).name
+    with st.expander(t("app.profile.title", lang, kommun=name), icon=":material/location_city:"):
+        for n in profile.notes:
+            st.markdown(n.text_sv if lang == "sv" else n.text_en)
+            st.caption(t("app.profile.source", lang, source=_source_text(n.source, lang)))
+        for f in profile.facts:
+            value = fmt_number(f.value, 0 if abs(f.value) >= 100 else 1, lang)
+            unit = f.unit_sv if lang == "sv" else f.unit_en
+            st.markdown(t("app.profile.fact", lang, name=f.name_sv if lang == "sv" else f.name_en,
+                          year=f.year, value=value, unit=unit))
+            st.caption(t("app.profile.source", lang, source=_source_text(f.source, lang)))
+        st.caption(t("app.profile.file", lang, file=f"kommuner/{profile.code}.toml"))
 
 
 def _remember_group(key: str, lang: str) -> None:
@@ -173,12 +185,13 @@ def render_levers(lang: str) -> None:
     kommun = ss["kommun"]
     # Target of the sidebar's "skip to the levers" link; focusable so the next Tab lands on the tabs.
     st.html(f"<span id='{SKIP_TARGET}' tabindex='-1'></span>")
+    render_kommun_facts(kommun, lang)
     labels = [t(f"app.group.{g}", lang) for g in GROUPS]
     group = ss.get("lever_group", GROUPS[0])
     key = f"lever_tab_{lang}"  # labels differ per language; the group id carries over
     tabs = st.tabs(labels, key=key, default=labels[GROUPS.index(group)] if group in GROUPS else None,
                    on_change=_remember_group, args=(key, lang))
-    for tab, g in zip(tabs, GROUPS):
+    for tab, g in zip(tabs, GROUPS, strict=True):
         if tab.open is False:
             continue
         shown = [lv for lv in reg.levers if lv.group == g]

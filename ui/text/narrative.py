@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.data import SECTORS
+from model.data import SECTORS, load_dataset
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import ScenarioResult
 from model.targets import TargetVerdict
 from ui.text.fmt import fmt_pct, fmt_tonnes
-from ui.text.i18n import catalog, normalize_lang, t
+from ui.text.i18n import catalog, normalize_lang, sector_id, t
 
 PATH_TARGETS = ("budget_rate", "carbon_law")
 NEUTRALITY_TARGETS = ("klimatneutral_2030", "national_2045")
@@ -24,6 +25,8 @@ NOTHING_T = 0.5
 #: Changes smaller than this fraction are described as "about the same".
 FLAT = 0.005
 _TRANSPORT = SECTORS.index("Transporter")
+#: Kommuner that are islands: "på Gotland" / "on Gotland", not "i Gotland".
+ISLANDS = ("Gotland", "Tjörn", "Orust", "Öckerö")
 
 
 def genitive(name: str) -> str:
@@ -286,3 +289,54 @@ def summary_sentences(result: ScenarioResult, target_id: str, lang: str) -> list
         out.append(t("results.narrative.rising", lang, start_year=int(result.years[0]), year=year))
     top = _top(result, year, target_id, lang)
     return out + ([top] if top else [])
+
+
+def largest_sector(code: str, year: int | None = None) -> tuple[str, float, int]:
+    """The sector with the largest share of a kommun's emissions in one inventory year.
+
+    Parameters
+    ----------
+    code : str
+        SCB kommun code, e.g. "2584".
+    year : int, optional
+        An SMHI inventory year; the latest when None.
+
+    Returns
+    -------
+    tuple
+        (SMHI sector name, share of the kommun's total as a fraction 0–1, year). A kommun with
+        no emissions at all gets the first sector and share 0.
+    """
+    ds = load_dataset()
+    yr = ds.last_year if year is None else int(year)
+    row = ds.emissions[ds.index_of(code), ds.inventory_years.index(yr)]
+    total = float(row.sum())
+    i = int(np.argmax(row))
+    return SECTORS[i], (float(row[i]) / total if total > 0 else 0.0), yr
+
+
+def largest_sector_sentence(code: str, lang: str, year: int | None = None) -> str:
+    """"I Kiruna står industrin för 76 % av utsläppen 2024." from the shipped SMHI inventory.
+
+    Parameters
+    ----------
+    code : str
+        SCB kommun code.
+    lang : str
+        "sv" or "en".
+    year : int, optional
+        Inventory year; the latest when None.
+
+    Returns
+    -------
+    str
+        One sentence naming the kommun, its largest sector (definite form), its share in percent
+        and the year.
+    """
+    lang = normalize_lang(lang)
+    sector, share, yr = largest_sector(code, year)
+    name = find_kommun(code).name
+    sid = sector_id(sector) or "transport"
+    key = "results.kommun_fact.in_island" if name in ISLANDS else "results.kommun_fact.in"
+    return t("results.kommun_fact.largest_sector", lang, where=t(key, lang, kommun=name),
+             sector=t(f"results.sector_definite.{sid}", lang), pct=fmt_pct(share, 0, lang), year=yr)
