@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from model.measures import MAX_EFFECT_T, OwnMeasure, first_year
+from model.measures import OwnMeasure, first_year
 from model.profiles import MAX_FILE_BYTES, ProfileError, load_profile
 from ui import state
 from ui.notices import message_params
@@ -133,8 +133,7 @@ def _form(lang: str) -> None:
             widget(label(f), options(f), key=widget_key(f, lang), help=t(f"measures.help.{f}", lang),
                    format_func=lambda o, f=f: choice_label(f, o, lang))
             _error(f, lang)
-        st.number_input(label("effect"), key=F + "effect", min_value=0.0, max_value=MAX_EFFECT_T, step=100.0,
-                        help=t("measures.help.effect", lang))
+        st.text_input(label("effect"), key=F + "effect", max_chars=20, help=t("measures.help.effect", lang))
         _error("effect", lang)
         c1, c2 = st.columns(2)
         c1.number_input(label("start"), key=F + "start", min_value=1990, max_value=2100, step=1,
@@ -153,9 +152,9 @@ def _form(lang: str) -> None:
         _error("cost_hi", lang)
         c1, c2 = st.columns(2)
         c1.number_input(label("unc_lo"), key=F + "unc_lo", min_value=0.0, max_value=300.0, step=5.0,
-                        help=t("measures.help.unc", lang))
+                        format="%.0f", help=t("measures.help.unc", lang))
         c2.number_input(label("unc_hi"), key=F + "unc_hi", min_value=0.0, max_value=300.0, step=5.0,
-                        help=t("measures.help.unc", lang))
+                        format="%.0f", help=t("measures.help.unc", lang))
         _error("unc_hi", lang)
         st.text_area(label("src_sv"), key=F + "src_sv", max_chars=400, height=80, help=t("measures.help.src_sv", lang))
         _error("src_sv", lang)

@@ -73,7 +73,7 @@ def widget_key(field: str, lang: str) -> str:
 
 # ------------------------------------------------------------------ the draft (form values)
 def defaults() -> dict[str, Any]:
-    return {"name_sv": "", "name_en": "", "target": _targets()[0], "unit": "t", "effect": 0.0,
+    return {"name_sv": "", "name_en": "", "target": _targets()[0], "unit": "t", "effect": "",
             "start": first_year() + 1, "full": DEFAULT_FULL, "shape": "linear", "actor": "kommun",
             "cost_lo": "", "cost_hi": "", "unc_lo": 100.0, "unc_hi": 100.0, "src_sv": "", "src_en": "",
             "url": "", "assumption": False}
@@ -83,7 +83,7 @@ def _draft_of(m: OwnMeasure) -> dict[str, Any]:
     cost = m.cost_sek_per_t
     return {"name_sv": m.name_sv, "name_en": "" if m.name_en == m.name_sv else m.name_en,
             "target": m.stream if m.stream is not None else "@" + str(m.sector), "unit": m.unit,
-            "effect": float(m.effect), "start": m.start, "full": m.full,
+            "effect": _num_text(m.effect), "start": m.start, "full": m.full,
             "shape": m.shape if m.shape in options("shape") else "linear", "actor": m.actor,
             "cost_lo": "" if cost is None else _num_text(cost[0]),
             "cost_hi": "" if cost is None else _num_text(cost[1]),
@@ -124,7 +124,9 @@ def measure_raw(values: dict[str, Any], measure_id: str) -> dict[str, Any]:
     """The form's values as the mapping :func:`model.measures.measure_from_dict` validates.
 
     One name or one source text is enough: the other language gets the same text. Percent fields
-    of the uncertainty become shares of the effect; empty cost fields mean "not known".
+    of the uncertainty become shares of the effect; empty cost fields mean "not known". Effect and
+    cost are typed as text, so "5 000" and "12,5" work as a Swedish user writes them (a browser's
+    number field shows and takes a decimal point only).
     """
     name_sv = str(values.get("name_sv") or "").strip()
     name_en = str(values.get("name_en") or "").strip() or name_sv
@@ -132,7 +134,7 @@ def measure_raw(values: dict[str, Any], measure_id: str) -> dict[str, Any]:
     src_en = str(values.get("src_en") or "").strip() or src_sv
     target = str(values.get("target") or "")
     raw: dict[str, Any] = {"id": measure_id, "name": {"sv": name_sv, "en": name_en}, "unit": values.get("unit"),
-                           "effect": values.get("effect"), "start": _int(values.get("start")),
+                           "effect": _parse_number(values.get("effect")), "start": _int(values.get("start")),
                            "full": _int(values.get("full")), "shape": values.get("shape"),
                            "actor": values.get("actor")}
     raw["sector" if target.startswith("@") else "stream"] = target[1:] if target.startswith("@") else target
@@ -192,10 +194,11 @@ def error_slot(exc: MeasureError) -> str:
 
 def _typed(slot: str, values: dict[str, Any]) -> Any:
     """What the user typed in a form field (the model's value may be converted: shares, pairs)."""
-    if slot in ("cost_hi", "unc_hi"):
-        lo, hi = values.get(slot[:-2] + "lo"), values.get(slot)
-        return [lo, hi]
-    return values.get(slot)
+    if slot == "cost_hi":
+        return [_parse_number(values.get("cost_lo")), _parse_number(values.get("cost_hi"))]
+    if slot == "unc_hi":
+        return [values.get("unc_lo"), values.get("unc_hi")]
+    return _parse_number(values.get(slot)) if slot == "effect" else values.get(slot)
 
 
 def typed_text(value: Any, slot: str, lang: str) -> str:
