@@ -80,7 +80,7 @@ def test_share_rule_moves_only_the_kommuns_levers_by_the_stated_share(code: str)
 
 
 def test_share_rule_by_hand_for_enkoping() -> None:
-    """Enköping: car traffic 0 -> 30 % range, 75 % of it is 22.5, on a step of 1 -> 22; biochar 0 -> 200 t, 150 -> 100 (step 100)."""
+    """Enköping by hand: car traffic 0-30 %, 75 % is 22.5 -> 22 (step 1); biochar 0-200 t, 150 -> 100 (step 100)."""
     ctx, bounds = _setup("0381")
     got = preset_levers(generic_presets()["kommunens_egna"], ctx, bounds)
     assert bounds["car_traffic"] == (0.0, 30.0) and got["car_traffic"] == 22.0

@@ -25,6 +25,8 @@ from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import policy_label, t
 
 PRESET_KEY = "preset_choice"
+#: Session key of the preset last applied.
+CHOSEN = "_preset_chosen"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,13 @@ def active_preset() -> str | None:
     """The preset whose levers and national policy the session holds exactly, or None."""
     ss = st.session_state
     current = ss["levers"]
-    for pid, item in kommun_presets(ss["kommun"]).items():
+    items = kommun_presets(ss["kommun"])
+    # Two presets may set the same values (Enköping's own Klimatkontrakt and the generic one): the one
+    # the user chose is named first.
+    chosen = ss.get(CHOSEN)
+    order = ([chosen] if chosen in items else []) + [pid for pid in items if pid != chosen]
+    for pid in order:
+        item = items[pid]
         want = item.scenario.levers
         if item.scenario.national_policy == ss["policy"] and all(abs(current[k] - want[k]) < 1e-9 for k in want):
             return pid
@@ -79,6 +87,7 @@ def _apply_preset(key: str) -> None:
         return
     item = items[choice]
     state.apply_scenario(item.scenario)
+    ss[CHOSEN] = choice
     b = kommun_bounds(ss["kommun"])
     note_lowered(ss["kommun"], "preset", [(lid, float(item.preset.scenario.levers[lid]), float(b[lid][1]))
                                           for lid in item.lowered])
