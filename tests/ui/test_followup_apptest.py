@@ -156,3 +156,19 @@ def test_report_pdf_is_one_page_with_the_page_figures(kommun, lang):
     assert f.kommun.name in flat and MODEL_VERSION in flat and "SMHI" in flat
     assert "d=2023" in text.replace("\n", "") and f"k={kommun}" in text.replace("\n", "")
     assert f'<html lang="{lang}">' in doc and "@page { size: A4" in doc
+
+
+def test_workshop_submission_is_followed_up(store):
+    from model.targets import TargetSpec
+
+    ws, _key = store.create_workshop("Dialog", "2584", TargetSpec(), open_levers=["ev_cars", "car_traffic"])
+    store.submit(ws.code, "Grupp A", {"ev_cars": 90, "car_traffic": 15}, "a" * 32)
+    at = _open("0381", "sv")
+    at.radio(key="fu_source.sv").set_value("workshop").run()
+    assert "Ange workshopens kod" in _texts(at)
+    at.text_input(key="cmp_ws_code").input(ws.code).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="fu_ws_pick").options == ["Dialog: Grupp A"]
+    text = _texts(at)
+    # A submission carries the latest release: nothing measured since, the older release is compared.
+    assert "inget har mätts sedan dess ännu" in text and "Kiruna: planerat och uppmätt 2024" in text

@@ -26,7 +26,7 @@ from ui.notices import message_params, show_notices
 from ui.render import safe_text, show_chart
 from ui.text.i18n import normalize_lang, t
 
-SOURCES = ("current", "link", "file")
+SOURCES = ("current", "link", "file", "workshop")
 _MEMO: OrderedDict[str, Followup] = OrderedDict()
 _MEMO_SIZE = 64
 
@@ -100,6 +100,21 @@ def _from_file(lang: str) -> tuple[Scenario, str, str] | None:
     return sc, str(rid), ""
 
 
+def _from_workshop(lang: str) -> tuple[Scenario, str, str] | None:
+    from ui.workshop.compare import workshop_sources
+
+    sources = workshop_sources(lang)  # the workshop-code field; messages for unknown codes or a down database
+    if not sources:
+        st.info(t("followup.workshop_waiting", lang), icon=":material/groups:")
+        return None
+    labels = {str(s["key"]): str(s["name"]) for s in sources}
+    pick = st.selectbox(t("followup.workshop_label", lang), list(labels), key="fu_ws_pick", format_func=labels.get)
+    src = next(s for s in sources if str(s["key"]) == pick)
+    params = {k: v if isinstance(v, list) else [str(v)] for k, v in (src.get("params") or {}).items()}
+    ds = params.get("d")
+    return scenario_of_link(decode(params)), release_of_link(ds[-1] if ds else None).release.id, ""
+
+
 def render_followup_page(lang: str) -> None:
     """The whole page in ``lang`` ("sv" or "en")."""
     lang = normalize_lang(lang)
@@ -108,7 +123,8 @@ def render_followup_page(lang: str) -> None:
     labels = {s: t(f"followup.source_{s}", lang) for s in SOURCES}
     source = st.radio(t("followup.source_label", lang), SOURCES, key=f"fu_source.{lang}", horizontal=True,
                       format_func=labels.__getitem__)
-    got = _from_link(lang) if source == "link" else _from_file(lang) if source == "file" else _from_current()
+    readers = {"link": _from_link, "file": _from_file, "workshop": _from_workshop}
+    got = readers[source](lang) if source in readers else _from_current()
     if got is None:
         return
     sc, release, url = got
