@@ -108,7 +108,9 @@ def _from_workshop(lang: str) -> tuple[Scenario, str, str] | None:
         st.info(t("followup.workshop_waiting", lang), icon=":material/groups:")
         return None
     labels = {str(s["key"]): str(s["name"]) for s in sources}
-    pick = st.selectbox(t("followup.workshop_label", lang), list(labels), key="fu_ws_pick", format_func=labels.get)
+    keys: list[str] = list(labels)
+    pick = st.selectbox(t("followup.workshop_label", lang), keys, key="fu_ws_pick",
+                        format_func=lambda k: labels.get(str(k), str(k)))
     src = next(s for s in sources if str(s["key"]) == pick)
     params = {k: v if isinstance(v, list) else [str(v)] for k, v in (src.get("params") or {}).items()}
     ds = params.get("d")
