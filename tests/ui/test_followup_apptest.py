@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.codec import default_state, encode
+from model.codec import Notice, default_state, encode
 from model.followup import scenario_of_link
 from model.scenario import dumps_scenario
 
@@ -106,10 +106,14 @@ def test_older_release_banner_opens_the_same_measures_on_latest():
     at = _open("0381", "sv", page=None)
     at.session_state["levers"] = {**at.session_state["levers"], "ev_cars": 80}
     at.session_state["release"] = "smhi-2023"
+    # The codec's data-release notice says "nu visas data t.o.m. 2024": wrong while the banner shows 2023.
+    at.session_state["notices"] = [Notice("link.data_release", {"link": "2023", "now": "2024"}),
+                                   Notice("link.bad_kommun", {"value": "9999"})]
     at.run()
     assert not at.exception, at.exception
     text = _texts(at)
     assert "Länken skapades med SMHI-data t.o.m. 2023; figurerna visas på den utgåvan." in text
+    assert "nu visas data t.o.m." not in text and "9999" in text
     button = at.button(key="open_latest_release")
     assert button.label == "Öppna samma åtgärder på senaste data (t.o.m. 2024)"
     button.click().run()
