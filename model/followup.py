@@ -21,16 +21,15 @@ Sentences are message keys with parameters (``followup.sentence.*``); the UI wor
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from model.baseline import build_context, kommun_facts, ramp
+from model.baseline import build_context
 from model.codec import LinkState
-from model.data import DATA_DIR, SECTORS, Kommun, list_releases, load_dataset
+from model.data import SECTORS, Kommun, list_releases, load_dataset
 from model.engine import apply_levers, baseline_streams, lever_effects, removals, sector_totals
+from model.followup_indicators import EV_LEVER, IndicatorFollowup, ev_indicator, recorded_ev_share
 from model.registry import load_registry
 from model.releases import Release
 from model.run import lever_vector, run_scenario
@@ -38,10 +37,8 @@ from model.scenario import Scenario
 from model.targets import TargetVerdict, evaluate_targets
 
 TOTAL = "total"
-EV_LEVER = "ev_cars"
-EV_FILE = "ev_share_new_cars.csv"
-VEHICLES_SOURCE = ("Trafikanalys, Fordon i län och kommuner 2025 (tabell 5, nyregistrerade personbilar), "
-                   "via Klimatkollen; andel beräknad i Klimatvägar")
+__all__ = ["EV_LEVER", "TOTAL", "Followup", "IndicatorFollowup", "Message", "RateCheck", "SectorFollowup",
+           "ev_indicator", "followup", "recorded_ev_share", "scenario_of_link", "scenario_of_submission", "sentence"]
 
 
 @dataclass(frozen=True)
@@ -126,32 +123,6 @@ class RateCheck:
 
 
 @dataclass(frozen=True)
-class IndicatorFollowup:
-    """A lever with an observable indicator: the scenario's path against recorded values.
-
-    Attributes
-    ----------
-    lever_id, indicator : str
-        e.g. ``"ev_cars"`` and ``"rechargeable_share_new_cars"``.
-    unit : str
-        ``"%"`` (share of newly registered cars).
-    planned : dict
-        Year -> the scenario's value (old release's last year through the horizon).
-    recorded : dict
-        Year -> recorded value for the kommun; empty when none is shipped for it.
-    sources : tuple of str
-        Where the recorded values come from.
-    """
-
-    lever_id: str
-    indicator: str
-    unit: str
-    planned: dict[int, float]
-    recorded: dict[int, float]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Followup:
     """Plan against actual for one scenario.
 
@@ -189,7 +160,7 @@ def _run(sc: Scenario, code: str, release: str) -> _Run:
     """The scenario on one release: through run_scenario where it takes a release, else the same
     engine steps here (run_scenario then always used the latest release)."""
     if "release" in {f.name for f in fields(Scenario)}:
-        res = run_scenario(replace(sc, release=release), code)  # type: ignore[call-arg]
+        res = run_scenario(replace(sc, release=release), code)
         if int(res.years[0]) == load_dataset(release=release).last_year:
             return _Run(res.years, res.by_sector, res.gross, res.target(sc.target.selected))
     reg = load_registry()
@@ -241,7 +212,8 @@ def sentence(sector: str, planned_pct: float | None, measured_pct: float | None,
     """
     params: dict[str, Any] = {"sector": sector, "year": year, "base_year": base_year,
                               "planned": abs(round(planned_pct or 0.0)), "measured": abs(round(measured_pct or 0.0)),
-                              "planned_change": round(planned_pct or 0.0), "measured_change": round(measured_pct or 0.0)}
+                              "planned_change": round(planned_pct or 0.0),
+                              "measured_change": round(measured_pct or 0.0)}
     if planned_pct is None and measured_pct is None:
         return Message("followup.sentence.none", params)
     m, p = _direction(measured_pct), _direction(planned_pct)
@@ -326,51 +298,6 @@ def followup(scenario: Scenario, release: str, kommun: str | None = None, latest
                       float(old.gross[0]), float(now.gross[0]), old.verdict.required_rate_pct,
                       now.verdict.required_rate_pct, old.verdict.met, now.verdict.met)
     return Followup(k, scenario, old_rel, new_rel, "compared", t0, years, tuple(rows), total, rates, ind)
-
-
-@lru_cache(maxsize=1)
-def _ev_table() -> pd.DataFrame:
-    path = DATA_DIR / EV_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=["kommun_code", "year", "share_rechargeable_of_new", "source"])
-    return pd.read_csv(path, dtype={"kommun_code": str})
-
-
-def recorded_ev_share(code: str) -> tuple[dict[int, float], tuple[str, ...]]:
-    """Recorded rechargeable share of newly registered cars for one kommun (%, by year) and sources.
-
-    2015–2024 from ``data/ev_share_new_cars.csv`` (four kommuner), 2025 from the kommun's
-    Trafikanalys 2025 registrations (:func:`model.baseline.kommun_facts`) where shipped. A kommun
-    with neither gets ``({}, ())``: the national figure the model falls back on is not a record
-    of that kommun.
-    """
-    df = _ev_table()
-    rows = df[df["kommun_code"] == code]
-    out = {int(y): float(v) * 100.0 for y, v in zip(rows["year"], rows["share_rechargeable_of_new"], strict=False)
-           if pd.notna(v)}
-    sources = list(dict.fromkeys(str(s) for s in rows["source"].dropna()))
-    value, src = kommun_facts(code, load_registry())["rechargeable_share_new_cars"]
-    if not src.startswith("Riket"):
-        out[2025] = float(value)
-        sources.append(VEHICLES_SOURCE)
-    return dict(sorted(out.items())), tuple(sources)
-
-
-def ev_indicator(scenario: Scenario, code: str, release: str | None = None) -> IndicatorFollowup:
-    """The scenario's rechargeable share of new cars per year against the recorded shares.
-
-    The scenario's path is the ``ev_cars`` lever's sales ramp (:func:`model.baseline.fleet_path`):
-    its "no new measures" share until the ramp starts, then linear to the lever's 2030 value.
-    """
-    reg = load_registry()
-    lv = reg.lever(EV_LEVER)
-    ctx = build_context(code, scenario.national_policy, scenario.horizon, release)
-    v0 = float(ctx.nnm[reg.lever_ids.index(EV_LEVER)])
-    target = float(lever_vector(ctx, scenario.levers, reg)[reg.lever_ids.index(EV_LEVER)])
-    path = v0 + (target - v0) * ramp(ctx.years, "stock", lv.ramp.start, lv.ramp.full)
-    recorded, sources = recorded_ev_share(code)
-    return IndicatorFollowup(EV_LEVER, "rechargeable_share_new_cars", "%",
-                             {int(y): float(v) for y, v in zip(ctx.years, path, strict=False)}, recorded, sources)
 
 
 def scenario_of_link(link: LinkState) -> Scenario:
