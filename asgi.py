@@ -39,6 +39,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -61,6 +62,9 @@ _SYNC_SCRIPT = (
     b"h[m]=function(){var r=o.apply(this,arguments);f();return r;};});"
     b"window.addEventListener('popstate',f);f();})();</script>"
 )
+#: Swedish for Streamlit's own English labels (tooltips, screen-reader labels, uploader); a fixed file.
+_SV_SCRIPT = (b"<script>" + (Path(__file__).resolve().parent / "static" / "streamlit-sv.js").read_bytes()
+              + b"</script>")
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _HEAD_TAG = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _DROP_HEADERS = {b"content-length", b"content-encoding", b"etag", b"last-modified"}
@@ -83,10 +87,10 @@ def page_lang(query_string: bytes | str) -> str:
 
 
 def rewrite_html(body: bytes, lang: str) -> bytes:
-    """Set ``<html lang>`` to ``lang`` and add the sync script at the top of ``<head>``."""
+    """Set ``<html lang>`` to ``lang`` and add the sync and Swedish-label scripts at the top of ``<head>``."""
     body = _HTML_TAG.sub(f'<html lang="{lang}">'.encode(), body, count=1)
     if _SYNC_SCRIPT not in body:
-        body = _HEAD_TAG.sub(lambda m: m.group(0) + _SYNC_SCRIPT, body, count=1)
+        body = _HEAD_TAG.sub(lambda m: m.group(0) + _SYNC_SCRIPT + _SV_SCRIPT, body, count=1)
     return body
 
 

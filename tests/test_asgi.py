@@ -200,3 +200,14 @@ def test_links_to_the_scenario_page_use_the_root() -> None:
     # Outside a browser session app_url falls back to localhost; the page path must be the root.
     url = app_url("", {"k": "0381"})
     assert url.endswith("/?k=0381") and "/start" not in url
+
+
+def test_page_html_gets_lang_and_both_scripts_once() -> None:
+    import asgi
+
+    html = b"<!doctype html><html><head><title>x</title></head><body></body></html>"
+    out = asgi.rewrite_html(html, "sv")
+    assert b'<html lang="sv">' in out
+    assert out.count(b"Hj\xc3\xa4lp om ") == 1  # the Swedish-label script, inlined once (UTF-8)
+    assert asgi.rewrite_html(out, "en").count(b"Hj\xc3\xa4lp om ") == 1  # idempotent
+    assert out.index(b"<script>") < out.index(b"<title>")  # at the top of <head>

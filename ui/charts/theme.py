@@ -63,10 +63,12 @@ def theme() -> alt.theme.ThemeConfig:
         "font": FONT,
         "background": "white",
         "view": {"stroke": None, "continuousWidth": DEFAULT_WIDTH, "continuousHeight": 360},
-        "axis": {"labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": "normal",
+        # Vega's own axis and legend descriptions are English ("X-axis titled …"); every chart has
+        # its own description and a table alternative in the user's language instead.
+        "axis": {"aria": False, "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": "normal",
                  "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e6e6e6",
                  "domainColor": "#888888", "tickColor": "#888888", "labelLimit": 200},
-        "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelLimit": 240,
+        "legend": {"aria": False, "labelFontSize": 13, "titleFontSize": 13, "labelLimit": 240,
                    "symbolStrokeWidth": 2},
         "title": {"fontSize": 16, "anchor": "start", "fontWeight": 600, "color": "#1a1a1a"},
         "text": {"fontSize": 12, "color": "#1a1a1a"},
