@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from model.codec import decode
+from model.codec import LinkState, decode
 from model.data import default_release, list_releases, release_of_link
 from model.followup import Followup, followup, scenario_of_link
 from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
@@ -52,6 +52,14 @@ def _release_label(rid: str, lang: str) -> str:
     return t("followup.release_option", lang, year=rel.last_year if rel else "?", id=rid)
 
 
+def _link_release(link: LinkState, params: dict[str, list[str]]) -> str:
+    """The release id a decoded link computes on (its ``release``; from ``d`` where the codec has none)."""
+    if "release" in {f.name for f in dataclasses.fields(LinkState)}:
+        return getattr(link, "release", None) or default_release().id
+    ds = params.get("d")
+    return release_of_link(ds[-1] if ds else None).release.id
+
+
 def _from_current() -> tuple[Scenario, str, str]:
     sc = state.current_scenario()
     from model.codec import encode
@@ -74,18 +82,12 @@ def _from_link(lang: str) -> tuple[Scenario, str, str] | None:
     link = decode(params)
     # The release is the point of this page: its notice is answered by the page itself.
     show_notices([n for n in link.notices if n.key != "link.data_release"], lang, banner=False)
-    ds = params.get("d")
-    d = ds[-1] if ds else None
-    return scenario_of_link(link), release_of_link(d).release.id, text.strip()
+    return scenario_of_link(link), _link_release(link, params), text.strip()
 
 
 def _from_file(lang: str) -> tuple[Scenario, str, str] | None:
     f = st.file_uploader(t("followup.file_label", lang, kb=MAX_FILE_BYTES // 1024), type="toml", key="fu_file",
                          max_upload_size=MAX_UPLOAD_MB)
-    ids = [r.id for r in reversed(list_releases())]
-    older = ids[1:] or ids
-    rid = st.selectbox(t("followup.release_label", lang), older, key=f"fu_file_release.{lang}",
-                       format_func=lambda r: _release_label(r, lang), help=t("followup.release_help", lang))
     if f is None:
         st.info(t("followup.file_waiting", lang), icon=":material/upload_file:")
         return None
@@ -95,6 +97,12 @@ def _from_file(lang: str) -> tuple[Scenario, str, str] | None:
         message = t(exc.key, lang, **message_params(dict(exc.params), lang))
         st.error(t("followup.bad_file", lang, name=safe_text(f.name), message=message), icon=":material/error:")
         return None
+    if own := getattr(sc, "release", None):  # a file that names its release (scenario.release)
+        return (sc if sc.kommun else dataclasses.replace(sc, kommun=state.get("kommun"))), str(own), ""
+    ids = [r.id for r in reversed(list_releases())]
+    older = ids[1:] or ids
+    rid = st.selectbox(t("followup.release_label", lang), older, key=f"fu_file_release.{lang}",
+                       format_func=lambda r: _release_label(r, lang), help=t("followup.release_help", lang))
     if sc.kommun is None:
         sc = dataclasses.replace(sc, kommun=state.get("kommun"))
     return sc, str(rid), ""
@@ -113,8 +121,8 @@ def _from_workshop(lang: str) -> tuple[Scenario, str, str] | None:
                         format_func=lambda k: labels.get(str(k), str(k)))
     src = next(s for s in sources if str(s["key"]) == pick)
     params = {k: v if isinstance(v, list) else [str(v)] for k, v in (src.get("params") or {}).items()}
-    ds = params.get("d")
-    return scenario_of_link(decode(params)), release_of_link(ds[-1] if ds else None).release.id, ""
+    link = decode(params)
+    return scenario_of_link(link), _link_release(link, params), ""
 
 
 def render_followup_page(lang: str) -> None:
