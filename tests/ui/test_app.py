@@ -7,13 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.state import widget_key
-
 from model.codec import encode
 from model.registry import load_registry
-from ui.state import lever_key
-
 from tests.ui.levertabs import all_slider_values, group_ids, open_group, open_lever
+from ui.state import lever_key, widget_key
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -210,7 +207,6 @@ def test_target_settings_change_the_target_and_survive_closing() -> None:
 
 def test_every_lever_tab_draws_its_group_with_the_current_values() -> None:
     from model.registry import GROUPS
-
     from ui.scenario.ranges import kommun_bounds
 
     at = _app({"k": "2321"})

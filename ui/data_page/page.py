@@ -14,19 +14,21 @@ import streamlit as st
 
 from model.baseline import POP_GROWTH_YEARS, build_context
 from model.data import Kommun, load_dataset
-from model.kommuner import UnknownKommunError, find_kommun
 from model.klimatkollen import CARBON_LAW_RATE
+from model.kommuner import UnknownKommunError, find_kommun
 from model.registry import load_registry
 from model.sources import SOURCES, source_line
 from model.targets import DEFAULT_BUDGET_RATE, KOMMUN_BUDGET_RATES, TargetSpec
 from ui.exports import inputs as ex
 from ui.text.fmt import NBSP, fmt_number, fmt_pct
-from ui.text.i18n import actor_label, normalize_lang, t
+from ui.text.i18n import actor_label, normalize_lang, sector_label, t
 
 DEFAULT_KOMMUN = "0381"
-METHOD_SECTIONS = ("data", "baseline", "levers", "combine", "removals", "targets", "attribution",
+METHOD_SECTIONS = ("data", "baseline", "subsectors", "levers", "combine", "removals", "targets", "attribution",
                    "uncertainty", "blind")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The year of SMHI's sub-sector shares (the 2021 sub-sector release, data/subsectors_2019_smhi2021.csv).
+SUBSECTOR_YEAR = "2019"
 _COMMIT = re.compile(r"@([0-9a-f]{7})[0-9a-f]{33}")
 
 
@@ -51,7 +53,7 @@ def render_data_page(lang: str, kommun_code: str) -> None:
     with tabs[0]:
         _sources(lang)
     with tabs[1]:
-        _method(lang)
+        _method(lang, kommun)
     with tabs[2]:
         _levers(lang, kommun)
     with tabs[3]:
@@ -96,8 +98,49 @@ def _sources(lang: str) -> None:
     st.caption(t("data_page.sources.provenance_note", lang))
 
 
-def method_values(lang: str) -> dict[str, str]:
-    """Formatted numbers for the method text, all read from the model (nothing typed in twice)."""
+def _join(items: list[str], lang: str) -> str:
+    """Sector names inside a sentence: "transporter, jordbruk samt avfall och avlopp" / "transport, agriculture,
+    and waste and wastewater" (lower case; "samt" and the serial comma because names contain "och"/"and")."""
+    names = [x[:1].lower() + x[1:] for x in items]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + (" samt " if lang == "sv" else ", and ") + names[-1]
+
+
+def subsector_text(kommun: Kommun, lang: str) -> str:
+    """Where the chosen kommun's sub-sector split comes from, sector by sector, in words.
+
+    "kommun": the kommun's own SMHI 2019 shares; "national": the kommun had no emissions in the
+    sector's sub-sectors in 2019, so Sweden's 2019 split is used (``KommunContext.subsector_basis``).
+    """
+    basis = build_context(kommun.code).subsector_basis
+    own = [sector_label(sec, lang, short=True) for sec, b in basis.items() if b == "kommun"]
+    national = [sector_label(sec, lang, short=True) for sec, b in basis.items() if b == "national"]
+    lines = []
+    if own:
+        lines.append(t("data_page.method.subsectors_own", lang, kommun=kommun.name, sectors=_join(own, lang),
+                       subsector_year=SUBSECTOR_YEAR))
+    if national:
+        lines.append(t("data_page.method.subsectors_national", lang, kommun=kommun.name,
+                       sectors=_join(national, lang), subsector_year=SUBSECTOR_YEAR))
+    return " ".join(lines)
+
+
+def budget_rate_text(kommun: Kommun, lang: str) -> str:
+    """The carbon-budget rate the "Koldioxidbudgetens takt" target uses for the kommun, and its source."""
+    if kommun.code in KOMMUN_BUDGET_RATES:
+        rate = KOMMUN_BUDGET_RATES[kommun.code][0]
+        return t("data_page.method.budget_own", lang, kommun=kommun.name,
+                 rate=fmt_pct(rate / 100, 0 if float(rate).is_integer() else 1, lang))
+    return t("data_page.method.budget_default", lang, kommun=kommun.name,
+             rate=fmt_pct(DEFAULT_BUDGET_RATE[0] / 100, 0, lang))
+
+
+def method_values(lang: str, kommun: Kommun | None = None) -> dict[str, str]:
+    """Formatted numbers for the method text, all read from the model (nothing typed in twice).
+
+    With ``kommun`` (the page's), the kommun-specific parts: its sub-sector basis and budget rate.
+    """
     reg = load_registry()
     spec = TargetSpec()
     turnovers = [float(lv.turnover) for lv in reg.levers
@@ -114,18 +157,21 @@ def method_values(lang: str) -> dict[str, str]:
         "n_levers": str(len(reg.levers)),
         "max_gross_pct": fmt_pct(spec.max_gross_pct / 100, 0, lang),
         "base_year": str(spec.base_year),
-        "enkoping_rate": fmt_pct(KOMMUN_BUDGET_RATES["0381"][0] / 100, 0, lang),
         "default_rate": fmt_pct(DEFAULT_BUDGET_RATE[0] / 100, 0, lang),
+        "subsector_year": SUBSECTOR_YEAR,
         "carbon_law_rate": fmt_pct(CARBON_LAW_RATE, 2, lang),
         "pop_unc": t("data_page.method.pp_value", lang,
                      value=fmt_number(reg.param("population_growth_uncertainty_pp"), 1, lang)),
         "trend_unc": fmt_pct(reg.param("trend_uncertainty"), 0, lang),
+        **({"kommun_subsectors": subsector_text(kommun, lang), "budget_rate": budget_rate_text(kommun, lang),
+            "kommun": kommun.name} if kommun is not None else
+           {"kommun_subsectors": "", "budget_rate": "", "kommun": ""}),
     }
 
 
-def _method(lang: str) -> None:
+def _method(lang: str, kommun: Kommun) -> None:
     st.header(t("data_page.method.heading", lang))
-    values = method_values(lang)
+    values = method_values(lang, kommun)
     for section in METHOD_SECTIONS:
         st.subheader(t(f"data_page.method.{section}_h", lang))
         st.markdown(t(f"data_page.method.{section}", lang, **values))
@@ -151,7 +197,7 @@ def lever_table(lang: str, kommun: Kommun) -> pd.DataFrame:
     c = {k: t(f"data_page.col.{k}", lang) for k in ("lever", "unit", "range", "step", "ramp", "streams",
                                                   "actor", "effectiveness", "cost", "source")}
     rows = []
-    for lv, v0 in zip(reg.levers, nnm):
+    for lv, v0 in zip(reg.levers, nnm, strict=True):
         unit = ex.unit_label(lv.unit, lang)
         d = lv.decimals
         rows.append({
@@ -178,7 +224,7 @@ def parameter_table(lang: str) -> pd.DataFrame:
         return fmt_number(x, _decimals(x), lang)
 
     interval = [f"{num(lo)}–{num(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
-                for lo, hi in zip(df[c["low"]], df[c["high"]])]
+                for lo, hi in zip(df[c["low"]], df[c["high"]], strict=True)]
     return pd.DataFrame({c["parameter"]: df[c["parameter"]], c["value"]: [num(v) for v in df[c["value"]]],
                          c["interval"]: interval, c["unit"]: df[c["unit"]], c["source"]: df[c["source"]]})
 
@@ -195,7 +241,7 @@ def _levers(lang: str, kommun: Kommun) -> None:
     st.dataframe(lever_table(lang, kommun), hide_index=True, width="stretch",
                  column_config={t("data_page.col.source", lang): st.column_config.TextColumn(width="large")})
     ctx = build_context(kommun.code)
-    for lv, v0 in zip(load_registry().levers, ctx.nnm):
+    for lv, v0 in zip(load_registry().levers, ctx.nnm, strict=True):
         if isinstance(lv.nnm, str) and lv.nnm[5:] in ctx.facts:
             value, src = ctx.facts[lv.nnm[5:]]
             unit = ex.unit_label(lv.unit, lang)
@@ -226,6 +272,8 @@ def _kommun_data(lang: str, kommun: Kommun) -> None:
                  width="stretch")
     st.caption(t("data_page.kommun.inventory_caption", lang) + " "
                + source_line("kommuner_emissions_by_sector.csv", lang) + ".")
+    st.caption(t("data_page.kommun.subsectors_caption", lang, subsector_year=SUBSECTOR_YEAR,
+                 last_year=load_dataset().last_year) + " " + subsector_text(kommun, lang))
     st.subheader(t("data_page.kommun.population_heading", lang, kommun=kommun.name))
     years = [*load_dataset().inventory_years, max(load_dataset().population.columns)]
     pop = ex.population_frame(kommun.code, lang, years)
