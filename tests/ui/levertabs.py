@@ -29,9 +29,18 @@ def group_ids(group: str) -> list[str]:
 
 
 def all_slider_values(at: AppTest) -> dict[str, float]:
-    """Every lever slider's shown value, collected by opening each tab in turn."""
+    """Every lever's shown value, collected by opening each tab in turn.
+
+    A lever with no room in the kommun (maximum equal to its minimum: Stockholm's land sink) is
+    drawn as text, not a slider; it shows the session's value, which is what is returned for it.
+    """
+    from ui.scenario.ranges import kommun_bounds
+
     values: dict[str, float] = {}
     for g in GROUPS:
         open_group(at, g)
         values.update({s.key: float(s.value) for s in at.slider if s.key and s.key.startswith("lv_")})
+    bounds = kommun_bounds(str(at.session_state["kommun"]))
+    levers = at.session_state["levers"]
+    values.update({f"lv_{lid}": float(levers[lid]) for lid, (lo, hi) in bounds.items() if hi <= lo})
     return values
