@@ -213,3 +213,35 @@ def test_numbers_use_the_language_format() -> None:
     gap = fmt_tonnes(r.target("klimatneutral_2030").gap_t, "sv")
     assert gap in sv and gap.replace(NBSP, ",", 1).replace("ton", "t") in en
     assert f"{NBSP}%" in sv and f"{NBSP}%" not in en
+
+
+# ----------------------------------------------------------------- the kommun's own facts (issue 13, item 4)
+@pytest.mark.parametrize("code, sv, en", [
+    ("2584", "I Kiruna står industrin för 76\u00a0% av utsläppen 2024.",
+     "In Kiruna, industry accounts for 76% of emissions in 2024."),
+    ("0481", "I Oxelösund står industrin för 98\u00a0% av utsläppen 2024.",
+     "In Oxelösund, industry accounts for 98% of emissions in 2024."),
+    ("0980", "På Gotland står industrin för 77\u00a0% av utsläppen 2024.",
+     "On Gotland, industry accounts for 77% of emissions in 2024."),
+    ("0381", "I Enköping står transporterna för 57\u00a0% av utsläppen 2024.",
+     "In Enköping, transport accounts for 57% of emissions in 2024."),
+])
+def test_largest_sector_sentence_from_the_kommuns_inventory(code: str, sv: str, en: str) -> None:
+    from ui.text.narrative import largest_sector_sentence
+
+    assert largest_sector_sentence(code, "sv") == sv
+    assert largest_sector_sentence(code, "en") == en
+
+
+def test_largest_sector_is_the_dataset_maximum() -> None:
+    from model.data import SECTORS, load_dataset
+    from ui.text.narrative import largest_sector
+
+    ds = load_dataset()
+    for k in ds.kommuner[::29]:
+        row = ds.emissions[ds.index_of(k.code), -1]
+        sector, share, year = largest_sector(k.code)
+        assert year == ds.last_year and sector == SECTORS[int(row.argmax())]
+        assert share == pytest.approx(row.max() / row.sum())
+    _, _, year = largest_sector("2584", 2015)
+    assert year == 2015
