@@ -9,8 +9,10 @@ The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
   sub-sector data available, so 2019 shares are applied to the latest release).
   A sector with no sub-sector emissions in 2019 takes Sweden's 2019 split.
 * ``D`` -- activity driver: population growth (SCB, compound rate 2020→2025)
-  for population-driven streams; the sector's own log-linear trend over 2015
-  and 2020–2024, clipped, for trend streams; 1 for flat streams.
+  for population-driven streams; the sector's own log-linear trend over the
+  release's trend years (:func:`trend_years`: 2015 and every year from 2020 the
+  release holds, 2015 and 2020–2024 for the latest), clipped, for trend streams;
+  1 for flat streams.
 * ``F`` -- national fuel policy: the fossil share of petrol and diesel under the
   chosen reduktionsplikt path, relative to ``t0``.
 * ``V`` -- vehicle fleet turnover at today's sales shares of electric vehicles
@@ -26,14 +28,18 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from model.data import DATA_DIR, SECTORS, Dataset, Kommun, load_dataset
+from model.data import DATA_DIR, SECTORS, Dataset, Kommun, ModelInputError, load_dataset
 from model.ranges import basis_value, clamp_levers, floor_to_grid, lever_bounds
 from model.registry import Lever, Registry, load_registry
 from model.subsectors import share_of, subsector_split
 
-__all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "kommun_facts", "lever_bounds", "ramp"]
+__all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "kommun_facts", "lever_bounds", "ramp",
+           "trend_years"]
 
-TREND_YEARS = (2015, 2020, 2021, 2022, 2023, 2024)
+#: The trend's anchor year before the recent years (the year SMHI's series turns yearly in the
+#: latest release) and the first of the recent years; which recent years exist comes from the release.
+TREND_ANCHOR_YEAR = 2015
+TREND_RECENT_FROM = 2020
 POP_GROWTH_YEARS = (2020, 2025)
 HORIZONS = (2030, 2045)
 
@@ -67,6 +73,9 @@ class KommunContext:
     lever_max : numpy.ndarray
         Per-lever highest position the kommun can reach (L,), lever units, from each
         lever's range rules (the lowest; its absolute ``max`` where it has none).
+    release : str
+        Id of the SMHI release the context was built on (``"smhi-2024"``); history and
+        targets of a run on this context come from the same release.
     """
 
     kommun: Kommun
@@ -82,6 +91,40 @@ class KommunContext:
     facts: dict[str, tuple[float, str]]
     subsector_basis: dict[str, str]
     lever_max: np.ndarray
+    release: str = ""
+
+
+def trend_years(inventory_years: tuple[int, ...], release: str = "") -> tuple[int, ...]:
+    """The inventory years the sector trends are fitted over.
+
+    2015 (when the release has it) and every year from 2020 on that the release holds: 2015 and
+    2020–2024 for smhi-2024, 2015 and 2020–2023 for smhi-2023. The years 2016–2019 that an older
+    release also holds are left out so that every release fits the same kind of window.
+
+    Parameters
+    ----------
+    inventory_years : tuple of int
+        The release's inventory years.
+    release : str
+        Release id, named in the error.
+
+    Raises
+    ------
+    ModelInputError
+        ``model.release_too_old`` when the release holds no year from 2020 on: a trend
+        over 2015 alone is not a trend, and reaching back to other years would fit another
+        window than every other release, so such a release is refused rather than guessed at.
+    """
+    recent = tuple(int(y) for y in inventory_years if y >= TREND_RECENT_FROM)
+    if not recent:
+        raise ModelInputError(
+            "model.release_too_old",
+            f"release {release or '?'} has no inventory year from {TREND_RECENT_FROM} on "
+            f"(last year {max(inventory_years, default='?')}); the model needs one for its trends",
+            release=release, last_year=max(inventory_years, default=None), first=TREND_RECENT_FROM)
+    anchor = (TREND_ANCHOR_YEAR,) if TREND_ANCHOR_YEAR in inventory_years else ()
+    return anchor + recent
+
 
 
 def ramp(years: np.ndarray, shape: str, start: int, full: int) -> np.ndarray:
@@ -201,9 +244,7 @@ def fleet_path(years: np.ndarray, start_share: float, sales_now: float, sales_ta
     return out
 
 
-def _trend_growth(series: dict[int, float], lo: float, hi: float) -> float:
-    # 2015 and 2020 onwards: TREND_YEARS for the latest release, up to its last year for an older one.
-    years = [y for y in sorted(series) if y == TREND_YEARS[0] or y >= TREND_YEARS[1]]
+def _trend_growth(series: dict[int, float], years: tuple[int, ...], lo: float, hi: float) -> float:
     ys = np.array([series[y] for y in years])
     if (ys <= 0).any():
         return 0.0
@@ -218,7 +259,6 @@ def _fact_or(facts: dict[str, tuple[float, str]], spec: float | str | None, fall
     return float(spec if spec is not None else (fallback or 0.0))
 
 
-@lru_cache(maxsize=256)
 def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
                   release: str | None = None) -> KommunContext:
     """Assemble the baseline inputs for one kommun (cached).
@@ -234,13 +274,29 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
     release : str, optional
         SMHI release id (:func:`model.data.load_dataset`); the latest when None. The 2019
         sub-sector shares are the same for every release.
+
+    Raises
+    ------
+    ModelInputError
+        ``model.bad_horizon``, ``model.bad_policy`` or ``model.release_too_old`` (see
+        :func:`trend_years`); an unknown release raises :class:`model.csvio.DataValidationError`.
     """
+    # The release is part of the cache key, resolved to its id: None and the latest release's id
+    # give the same context object (the engine caches baselines on its identity).
+    return _build_context(code, policy, horizon, load_dataset(release=release).release)
+
+
+@lru_cache(maxsize=256)
+def _build_context(code: str, policy: str, horizon: int, release: str) -> KommunContext:
     ds: Dataset = load_dataset(release=release)
     reg = load_registry()
     if horizon not in HORIZONS:
-        raise ValueError(f"horizon {horizon} not in {HORIZONS}")
+        raise ModelInputError("model.bad_horizon", f"horizon {horizon!r} not in {HORIZONS}",
+                              value=horizon, allowed=", ".join(map(str, HORIZONS)))
     if policy not in reg.policies:
-        raise ValueError(f"policy {policy!r} not in {tuple(reg.policies)}")
+        raise ModelInputError("model.bad_policy", f"policy {policy!r} not in {tuple(reg.policies)}",
+                              value=str(policy)[:40], allowed=", ".join(reg.policies))
+    fit_years = trend_years(ds.inventory_years, ds.release)
     k = ds.kommuner[ds.index_of(code)]
     inv = ds.emissions[ds.index_of(code)]
     t0 = ds.last_year
@@ -269,7 +325,7 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
         if st.driver == "population":
             growth.append(g_pop)
         elif st.driver == "trend":
-            growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si], strict=False)), lo, hi))
+            growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si], strict=False)), fit_years, lo, hi))
         else:
             growth.append(0.0)
         fixed.append(_policy_fossil_index(reg, policy, st.fuel, years, dw))
@@ -300,4 +356,5 @@ def build_context(code: str, policy: str = "current_law", horizon: int = 2030,
             fixed_arr[sid[s]] *= base / base[0]
     basis = {sec: split_basis.get(sec, "national") for sec in SECTORS if sec in split_sectors}
     return KommunContext(k, policy, years, np.array(e0), np.array(sector_of), np.array(growth),
-                         fixed_arr, np.array(nnm), np.array(default), fleet, facts, basis, np.array(lever_max))
+                         fixed_arr, np.array(nnm), np.array(default), fleet, facts, basis, np.array(lever_max),
+                         ds.release)

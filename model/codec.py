@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from model.baseline import build_context
-from model.data import load_dataset
+from model.data import load_dataset, release_of_link
 from model.kommuner import find_kommun
 from model.registry import Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
@@ -64,7 +64,11 @@ class Notice:
 
 @dataclass(frozen=True)
 class LinkState:
-    """Decoded scenario state (all parts valid; lever values exactly on their grid)."""
+    """Decoded scenario state (all parts valid; lever values exactly on their grid).
+
+    ``release`` is the SMHI release id the link computes on; None is the latest release
+    (a link's ``d`` that names the latest decodes to None, so both give one canonical link).
+    """
 
     kommun: str
     lang: str
@@ -73,6 +77,7 @@ class LinkState:
     target: TargetSpec
     levers: dict[str, float]
     notices: tuple[Notice, ...] = ()
+    release: str | None = None
 
 
 def slider_number(lv: Lever, value: float) -> float:
@@ -99,7 +104,7 @@ def encode(state: LinkState, reg: Registry | None = None) -> dict[str, str]:
     inv_p = {v: k for k, v in POLICY_CODES.items()}
     inv_t = {v: k for k, v in TARGET_CODES.items()}
     t = state.target
-    out = {"v": str(LINK_VERSION), "m": MODEL_VERSION, "d": str(load_dataset().last_year),
+    out = {"v": str(LINK_VERSION), "m": MODEL_VERSION, "d": str(load_dataset(release=state.release).last_year),
            "k": state.kommun, "lang": state.lang, "np": inv_p[state.policy], "h": str(state.horizon),
            "mt": inv_t[t.selected], "ty": str(t.year), "tb": str(t.base_year), "tp": _fmt(t.max_gross_pct)}
     if t.budget_rate_pct is not None:
@@ -128,9 +133,10 @@ def _short(raw: str) -> str:
     return raw[:MAX_VALUE_CHARS]
 
 
-def base_years_now() -> tuple[int, ...]:
-    """The base years a link may name (:func:`model.targets.base_years` of the shipped dataset)."""
-    return base_years(load_dataset().inventory_years)
+def base_years_now(release: str | None = None) -> tuple[int, ...]:
+    """The base years a link may name (:func:`model.targets.base_years` of the release, the latest
+    when None)."""
+    return base_years(load_dataset(release=release).inventory_years)
 
 
 def decode(params: Mapping[Any, Any], reg: Registry | None = None) -> LinkState:
@@ -186,9 +192,7 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
                 safe[new] = safe.pop(old)
     if (m := safe.get("m")) is not None and m != MODEL_VERSION:
         notes.append(Notice("link.model_version", {"link": _short(m), "now": MODEL_VERSION}))
-    last = str(load_dataset().last_year)
-    if (d := safe.get("d")) is not None and d != last:
-        notes.append(Notice("link.data_release", {"link": _short(d), "now": last}))
+    release = _decode_release(safe.get("d"), notes)
 
     kommun = DEFAULT_KOMMUN
     if (code := safe.get("k")) is not None:
@@ -201,7 +205,7 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
     lang = _choice(safe, "lang", {x: x for x in LANGS}, "sv", notes, fold=True)
     policy = _choice(safe, "np", POLICY_CODES, "current_law", notes)
     horizon = int(_choice(safe, "h", {x: x for x in HORIZONS}, "2030", notes))
-    target = _decode_target(safe, notes)
+    target = _decode_target(safe, notes, release)
 
     base = default_state(kommun, lang, reg)
     levers = dict(base.levers)
@@ -229,7 +233,26 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
         more = len(unknown) - MAX_UNKNOWN_SHOWN
         names = ", ".join(unknown[:MAX_UNKNOWN_SHOWN]) + (f" (+{more})" if more > 0 else "")
         notes.append(Notice("link.unknown_params", {"names": names}))
-    return LinkState(kommun, lang, policy, horizon, target, levers, tuple(notes))
+    return LinkState(kommun, lang, policy, horizon, target, levers, tuple(notes), release)
+
+
+def _decode_release(d: str | None, notes: list[Notice]) -> str | None:
+    """The release id a link's ``d`` names (None: the latest), with its notice.
+
+    ``link.data_release`` when ``d`` names an older stored release (the link computes on it);
+    ``link.data_release_unknown`` when ``d`` names none (the link computes on the latest).
+    """
+    if d is None:
+        return None
+    found = release_of_link(d[:MAX_VALUE_CHARS])
+    now = str(found.release.last_year) if found.is_default else str(load_dataset().last_year)
+    if not found.exact:
+        notes.append(Notice("link.data_release_unknown", {"link": _short(d), "now": now}))
+        return None
+    if found.is_default:
+        return None
+    notes.append(Notice("link.data_release", {"link": _short(d), "now": now, "release": found.release.id}))
+    return found.release.id
 
 
 def _choice(safe: dict[str, str], param: str, codes: Mapping[str, str], default: str, notes: list[Notice],
@@ -244,11 +267,11 @@ def _choice(safe: dict[str, str], param: str, codes: Mapping[str, str], default:
     return default
 
 
-def _decode_target(safe: dict[str, str], notes: list[Notice]) -> TargetSpec:
+def _decode_target(safe: dict[str, str], notes: list[Notice], release: str | None = None) -> TargetSpec:
     default_code = next(c for c, tid in TARGET_CODES.items() if tid == TargetSpec().selected)
     sel = TARGET_CODES[_choice(safe, "mt", {c: c for c in TARGET_CODES}, default_code, notes)]
     fields: dict[str, Any] = {}
-    for param, name, allowed in (("ty", "year", TARGET_YEARS), ("tb", "base_year", base_years_now())):
+    for param, name, allowed in (("ty", "year", TARGET_YEARS), ("tb", "base_year", base_years_now(release))):
         if (raw := safe.get(param)) is None:
             continue
         val = _num(raw)

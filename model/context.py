@@ -18,7 +18,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from model.data import Dataset, Kommun, load_dataset
+from model.data import Dataset, Kommun, ModelInputError, load_dataset
 from model.kommuner import find_kommun
 
 #: Population band for "the same size class": 0.5–1.5 times the kommun's population.
@@ -31,16 +31,33 @@ MIN_POOL = 10
 
 
 
-def _dataset(dataset: Dataset | None) -> Dataset:
-    return dataset if dataset is not None else load_dataset()
+def _dataset(dataset: Dataset | None, release: str | None = None) -> Dataset:
+    # An explicit dataset wins; otherwise the named release (the latest when None), whose own
+    # national rows are the comparison: a release is never compared with another's Sweden.
+    return dataset if dataset is not None else load_dataset(release=release)
 
 
-def _year_index(ds: Dataset, year: int) -> int:
+def _year(ds: Dataset, year: int | None) -> int:
+    return ds.last_year if year is None else year
+
+
+def _year_index(ds: Dataset, year: int | None) -> int:
+    year = _year(ds, year)
     if year not in ds.inventory_years:
-        raise ValueError(f"year={year!r}; tillåtet: {', '.join(map(str, ds.inventory_years))}")
+        raise ModelInputError("model.bad_year", f"year={year!r}; allowed: {', '.join(map(str, ds.inventory_years))}",
+                              value=year, allowed=", ".join(map(str, ds.inventory_years)))
     if year not in ds.population.columns:
-        raise ValueError(f"year={year!r}: folkmängd saknas för året")
+        raise ModelInputError("model.no_population", f"year={year!r}: no population figures for that year",
+                              value=year)
     return ds.inventory_years.index(year)
+
+
+def _national(ds: Dataset, yi: int) -> float:
+    if not ds.has_national:
+        raise ModelInputError("model.no_national_rows",
+                              f"release {ds.release} ships no national sector rows; no per-capita comparison "
+                              "with Sweden", release=ds.release)
+    return float(ds.national[yi].sum())
 
 
 def _kommun(code: str, ds: Dataset) -> Kommun:
@@ -55,17 +72,20 @@ def _populations(ds: Dataset, year: int) -> np.ndarray:
     return ds.population.loc[codes, year].to_numpy(dtype=float)
 
 
-def per_capita(code: str, year: int = 2024, dataset: Dataset | None = None) -> float:
+def per_capita(code: str, year: int | None = None, dataset: Dataset | None = None,
+               release: str | None = None) -> float:
     """Territorial emissions per inhabitant of one kommun.
 
     Parameters
     ----------
     code : str
         Kommun code ("0381") or name ("Enköping").
-    year : int, default 2024
+    year : int, optional
         An SMHI inventory year.
     dataset : Dataset, optional
-        Defaults to the shipped data.
+        Defaults to the release named by ``release``.
+    release : str, optional
+        SMHI release id; the latest when None. ``year`` defaults to its last inventory year.
 
     Returns
     -------
@@ -76,19 +96,20 @@ def per_capita(code: str, year: int = 2024, dataset: Dataset | None = None) -> f
     ------
     model.kommuner.UnknownKommunError
         Unknown code or name.
-    ValueError
-        ``year`` is not an inventory year.
+    model.data.ModelInputError
+        ``year`` is not an inventory year (``model.bad_year``).
     """
-    ds = _dataset(dataset)
+    ds = _dataset(dataset, release)
     k = _kommun(code, ds)
     yi = _year_index(ds, year)
     total = float(ds.emissions[ds.index_of(k.code), yi].sum())
     # pandas types a .loc cell as any scalar; data.py has validated the population column as numbers.
-    inhabitants = cast("float", ds.population.loc[k.code, year])
+    inhabitants = cast("float", ds.population.loc[k.code, _year(ds, year)])
     return total / float(inhabitants)
 
 
-def national_per_capita(year: int = 2024, dataset: Dataset | None = None) -> float:
+def national_per_capita(year: int | None = None, dataset: Dataset | None = None,
+                        release: str | None = None) -> float:
     """Sweden's territorial emissions per inhabitant.
 
     The numerator is SMHI's national total (``Dataset.national``), the denominator
@@ -99,36 +120,43 @@ def national_per_capita(year: int = 2024, dataset: Dataset | None = None) -> flo
 
     Parameters
     ----------
-    year : int, default 2024
+    year : int, optional
         An SMHI inventory year.
     dataset : Dataset, optional
+        Defaults to the release named by ``release``.
+    release : str, optional
+        SMHI release id; the latest when None. ``year`` defaults to its last inventory year.
 
     Returns
     -------
     float
         t CO2e per inhabitant and year.
     """
-    ds = _dataset(dataset)
+    ds = _dataset(dataset, release)
     yi = _year_index(ds, year)
-    return float(ds.national[yi].sum()) / float(_populations(ds, year).sum())
+    return _national(ds, yi) / float(_populations(ds, _year(ds, year)).sum())
 
 
-def unallocated_share(year: int = 2024, dataset: Dataset | None = None) -> float:
+def unallocated_share(year: int | None = None, dataset: Dataset | None = None,
+                      release: str | None = None) -> float:
     """Fraction of SMHI's national total not allocated to any kommun (about 0.004 in 2024).
 
     Parameters
     ----------
-    year : int, default 2024
+    year : int, optional
     dataset : Dataset, optional
+        Defaults to the release named by ``release``.
+    release : str, optional
+        SMHI release id; the latest when None. ``year`` defaults to its last inventory year.
 
     Returns
     -------
     float
         ``(national - sum of kommuner) / national``, a fraction.
     """
-    ds = _dataset(dataset)
+    ds = _dataset(dataset, release)
     yi = _year_index(ds, year)
-    national = float(ds.national[yi].sum())
+    national = _national(ds, yi)
     return (national - float(ds.emissions[:, yi, :].sum())) / national
 
 
@@ -140,8 +168,8 @@ def _shares(ds: Dataset, yi: int) -> np.ndarray:
     return shares
 
 
-def similar_kommuner(code: str, n: int = 5, year: int = 2024,
-                     dataset: Dataset | None = None) -> list[Kommun]:
+def similar_kommuner(code: str, n: int = 5, year: int | None = None,
+                     dataset: Dataset | None = None, release: str | None = None) -> list[Kommun]:
     """Kommuner of a similar kind: similar size first, then the most similar emission profile.
 
     Parameters
@@ -150,9 +178,12 @@ def similar_kommuner(code: str, n: int = 5, year: int = 2024,
         Kommun code or name.
     n : int, default 5
         How many to return (at most 289).
-    year : int, default 2024
+    year : int, optional
         Year of the population and of the sector shares.
     dataset : Dataset, optional
+        Defaults to the release named by ``release``.
+    release : str, optional
+        SMHI release id; the latest when None. ``year`` defaults to its last inventory year.
 
     Returns
     -------
@@ -170,12 +201,12 @@ def similar_kommuner(code: str, n: int = 5, year: int = 2024,
         ``n`` < 1 or ``year`` not an inventory year.
     """
     if n < 1:
-        raise ValueError(f"n={n!r}; tillåtet: minst 1")
-    ds = _dataset(dataset)
+        raise ModelInputError("model.bad_count", f"n={n!r}; allowed: at least 1", value=n, min=1)
+    ds = _dataset(dataset, release)
     k = _kommun(code, ds)
     yi = _year_index(ds, year)
     i = ds.index_of(k.code)
-    pop = _populations(ds, year)
+    pop = _populations(ds, _year(ds, year))
     others = np.array([j for j in range(len(ds.kommuner)) if j != i])
     ratio = pop[others] / pop[i]
     pool = others[(ratio >= SIZE_BAND[0]) & (ratio <= SIZE_BAND[1])]
@@ -195,8 +226,8 @@ def similar_kommuner(code: str, n: int = 5, year: int = 2024,
     return [ds.kommuner[j] for j in pool[order[:n]]]
 
 
-def comparison_table(code: str, n: int = 5, year: int = 2024,
-                     dataset: Dataset | None = None) -> pd.DataFrame:
+def comparison_table(code: str, n: int = 5, year: int | None = None,
+                     dataset: Dataset | None = None, release: str | None = None) -> pd.DataFrame:
     """Per-capita emissions of a kommun, Sweden and similar kommuner (language-neutral).
 
     Parameters
@@ -205,8 +236,11 @@ def comparison_table(code: str, n: int = 5, year: int = 2024,
         Kommun code or name.
     n : int, default 5
         Number of similar kommuner.
-    year : int, default 2024
+    year : int, optional
     dataset : Dataset, optional
+        Defaults to the release named by ``release``.
+    release : str, optional
+        SMHI release id; the latest when None. ``year`` defaults to its last inventory year.
 
     Returns
     -------
@@ -216,7 +250,7 @@ def comparison_table(code: str, n: int = 5, year: int = 2024,
         "similar"); rows in that order. The national row has code "00" and name
         "Sverige"; a page may translate it from ``kind``.
     """
-    ds = _dataset(dataset)
+    ds = _dataset(dataset, release)
     k = _kommun(code, ds)
     rows = [(k.name, k.code, per_capita(k.code, year, ds), True, "kommun"),
             (NATIONAL_NAME, NATIONAL_CODE, national_per_capita(year, ds), False, "national")]

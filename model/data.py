@@ -50,6 +50,25 @@ POPULATION_SOURCE = {
 }
 
 
+class ModelInputError(ValueError):
+    """A model input outside what the model accepts (horizon, policy, release, year).
+
+    The UI words the error from ``key`` and ``params`` (ui/text/locales/links.*.toml); the
+    exception's own text is an English default for logs and the command line.
+
+    Attributes
+    ----------
+    key : str
+        Message key, ``"model.<kind>"``.
+    params : dict
+        The key's parameters: the value found and what is allowed (plain values).
+    """
+
+    def __init__(self, key: str, message: str, **params: object) -> None:
+        self.key, self.params = key, dict(params)
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Kommun:
     """A Swedish kommun as listed by SCB (2023 division)."""

@@ -96,7 +96,8 @@ class ScenarioResult:
         stream that is its whole sector. Tonnes are t CO2e in the first model year.
         """
         reg = load_registry()
-        ctx = self.context or build_context(self.kommun.code, self.scenario.national_policy, self.scenario.horizon)
+        ctx = self.context or build_context(self.kommun.code, self.scenario.national_policy, self.scenario.horizon,
+                                            self.scenario.release)
         subs = stream_subsectors(reg)
         return {st.id: {"sector": st.sector, "subsectors": list(subs[st.id]),
                         "base_year": int(ctx.years[0]), "base_year_t": round(float(ctx.e0[i]), 3),
@@ -130,10 +131,15 @@ def run_scenario(scenario: Scenario, kommun: str | None = None) -> ScenarioResul
         Lever values, national policy, horizon and target settings.
     kommun : str, optional
         Code or name; overrides the scenario's kommun.
+
+    Notes
+    -----
+    The scenario's ``release`` (None: the latest) gives the inventory the projection starts
+    from, the history and the targets' reference years: one release, never spliced.
     """
     reg = load_registry()
     k = resolve_kommun(scenario, kommun)
-    ctx = build_context(k.code, scenario.national_policy, scenario.horizon)
+    ctx = build_context(k.code, scenario.national_policy, scenario.horizon, scenario.release)
     return _run_cached(ctx, tuple(lever_vector(ctx, scenario.levers, reg).tolist()), scenario)
 
 
@@ -151,7 +157,7 @@ def _run_cached(ctx: KommunContext, values: tuple[float, ...], scenario: Scenari
     rem_by = {reg.lever_ids[li]: fx.removal_t[i] for i, li in enumerate(fx.removal_lever)}
     for lid, series in rem_by.items():
         attr[reg.lever_ids.index(lid)] += series
-    ds = load_dataset()
+    ds = load_dataset(release=ctx.release)
     inv = ds.emissions[ds.index_of(ctx.kommun.code)]
     history = {y: inv[i].copy() for i, y in enumerate(ds.inventory_years)}
     ti = SECTORS.index("Transporter")

@@ -21,7 +21,7 @@ from typing import Any
 
 import tomli_w
 
-from model.data import load_dataset
+from model.data import list_releases, load_dataset
 from model.registry import POLICIES, Lever, Registry, load_registry
 from model.targets import TARGET_IDS, TargetSpec, base_years
 
@@ -35,7 +35,7 @@ MAX_TEXT_NESTING = 32
 HORIZONS = (2030, 2045)
 TARGET_YEARS = (2030, 2035, 2040, 2045)
 TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target"}
-SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun"}
+SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun", "release"}
 TARGET_KEYS = {"selected", "year", "base_year", "max_gross_pct", "budget_rate_pct"}
 #: A value this close to a grid step (in steps) is float noise of ``min + k * step``, not a user's value.
 GRID_TOL = 1e-9
@@ -114,7 +114,11 @@ class ScenarioFileError(ValueError):
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario. ``levers`` maps lever id -> value in the lever's unit."""
+    """One scenario. ``levers`` maps lever id -> value in the lever's unit.
+
+    ``release`` is the SMHI release id the scenario computes on (``"smhi-2023"``); None is the
+    latest release.
+    """
 
     levers: dict[str, float] = field(default_factory=dict)
     kommun: str | None = None
@@ -125,6 +129,7 @@ class Scenario:
     name: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, dict[str, str]] = field(default_factory=dict)
+    release: str | None = None
 
 
 def _number(path: str, value: Any, lo: float, hi: float, unit: str = "") -> float:
@@ -260,6 +265,9 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
         codes = {k.code for k in load_dataset().kommuner}
         if not isinstance(kommun, str) or kommun not in codes:
             raise ScenarioFileError("scenario.kommun", kommun, "kommun")
+    release = meta.get("release")
+    if release is not None:
+        release = _choice("scenario.release", release, tuple(r.id for r in list_releases()))
     sid = meta.get("id", "custom")
     if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", sid):
         raise ScenarioFileError("scenario.id", sid, "id")
@@ -275,20 +283,21 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
         if k not in reg.lever_ids:
             raise ScenarioFileError(f"reasons.{k}", k, "unknown_lever", allowed=", ".join(reg.lever_ids))
         reasons[k] = _texts(f"reasons.{k}", v)
-    target = _target(raw.get("target", {}))
+    target = _target(raw.get("target", {}), release)
     return Scenario(levers=levers, kommun=kommun, national_policy=policy, horizon=int(horizon),
                     target=target, id=sid, name=_texts("scenario.name", meta.get("name", sid)),
                     description=_texts("scenario.description", meta.get("description", "")),
-                    reasons=reasons)
+                    reasons=reasons, release=release)
 
 
-def _target(raw: Any) -> TargetSpec:
+def _target(raw: Any, release: str | None = None) -> TargetSpec:
     if not isinstance(raw, dict):
         raise ScenarioFileError("target", raw, "not_table", name="[target]")
     _unknown("target.", raw, TARGET_KEYS)
     sel = _choice("target.selected", raw.get("selected", "klimatneutral_2030"), TARGET_IDS)
     year = _choice("target.year", raw.get("year", 2030), TARGET_YEARS)
-    base = _choice("target.base_year", raw.get("base_year", 1990), base_years(load_dataset().inventory_years))
+    allowed_base = base_years(load_dataset(release=release).inventory_years)
+    base = _choice("target.base_year", raw.get("base_year", 1990), allowed_base)
     pct = _number("target.max_gross_pct", raw.get("max_gross_pct", 20.0), 0, 100, "%")
     rate = raw.get("budget_rate_pct")
     rate = None if rate is None else _number("target.budget_rate_pct", rate, 0.5, 50, "% per år")
@@ -371,6 +380,8 @@ def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
                             "national_policy": sc.national_policy, "horizon": sc.horizon}
     if sc.kommun:
         meta["kommun"] = sc.kommun
+    if sc.release is not None:
+        meta["release"] = sc.release
     tgt: dict[str, Any] = {"selected": sc.target.selected, "year": sc.target.year,
                            "base_year": sc.target.base_year, "max_gross_pct": sc.target.max_gross_pct}
     if sc.target.budget_rate_pct is not None:

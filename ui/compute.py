@@ -12,7 +12,6 @@ from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetSpec
 
-
 _T = TypeVar("_T")
 #: Derived views (chart specs, frames) per cached result; they die with the result.
 _VIEWS: weakref.WeakKeyDictionary[ScenarioResult, dict[Hashable, object]] = weakref.WeakKeyDictionary()
@@ -39,22 +38,27 @@ def memo(result: ScenarioResult, key: Hashable, build: Callable[[], _T]) -> _T:
 def _run(key: tuple[tuple[str, str], ...]) -> ScenarioResult:
     link = decode(dict(key))
     sc = Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
-                  horizon=link.horizon, target=link.target, id="dashboard")
+                  horizon=link.horizon, target=link.target, id="dashboard", release=link.release)
     return run_scenario(sc)
 
 
 def run_link(params: dict[str, str]) -> ScenarioResult:
     """Run (or fetch from cache) the scenario described by canonical link parameters.
 
-    Results are shared between sessions and must be treated as read-only.
+    The data release ``d`` and the own measures ``om`` are part of the key (they change the
+    figures); language, model and link version are not. Results are shared between sessions
+    and must be treated as read-only.
     """
-    key = tuple(sorted((k, v) for k, v in params.items() if k not in ("lang", "m", "d", "v")))
+    key = tuple(sorted((k, v) for k, v in params.items() if k not in ("lang", "m", "v")))
     return _run(key)
 
 
 def run_for(kommun: str, levers: dict[str, float], policy: str, horizon: int,
-            target: TargetSpec) -> ScenarioResult:
-    """Convenience wrapper building the canonical parameters first."""
+            target: TargetSpec, release: str | None = None) -> ScenarioResult:
+    """Convenience wrapper building the canonical parameters first.
+
+    ``release`` is the SMHI release id (None: the latest).
+    """
     from model.codec import LinkState
 
-    return run_link(encode(LinkState(kommun, "sv", policy, horizon, target, levers)))
+    return run_link(encode(LinkState(kommun, "sv", policy, horizon, target, levers, release=release)))
