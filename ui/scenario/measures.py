@@ -8,6 +8,7 @@ The section is a lazy expander: closed, it costs a slider move nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -123,16 +124,22 @@ def _form(lang: str) -> None:
         heading = t("measures.editor.edit_title", lang, name=safe_text(name)) if editing \
             else t("measures.editor.add_title", lang)
         st.markdown(f"**{heading}**")
-        label = lambda f: t(f"measures.field.{f}", lang)  # noqa: E731
+        def label(field: str) -> str:
+            return t(f"measures.field.{field}", lang)
+
+        def shown(field: str) -> Callable[[str], str]:
+            return lambda opt: choice_label(field, opt, lang)
+
         st.text_input(label("name_sv"), key=F + "name_sv", max_chars=80)
         _error("name_sv", lang)
         st.text_input(label("name_en"), key=F + "name_en", max_chars=80, help=t("measures.help.name_en", lang))
         _error("name_en", lang)
-        for f in ("target", "unit"):
-            widget = st.radio if f == "unit" else st.selectbox
-            widget(label(f), options(f), key=widget_key(f, lang), help=t(f"measures.help.{f}", lang),
-                   format_func=lambda o, f=f: choice_label(f, o, lang))
-            _error(f, lang)
+        st.selectbox(label("target"), options("target"), key=widget_key("target", lang),
+                     help=t("measures.help.target", lang), format_func=shown("target"))
+        _error("target", lang)
+        st.radio(label("unit"), options("unit"), key=widget_key("unit", lang), help=t("measures.help.unit", lang),
+                 format_func=shown("unit"))
+        _error("unit", lang)
         st.text_input(label("effect"), key=F + "effect", max_chars=20, help=t("measures.help.effect", lang))
         _error("effect", lang)
         c1, c2 = st.columns(2)
@@ -143,8 +150,7 @@ def _form(lang: str) -> None:
         _error("start", lang)
         _error("full", lang)
         for f in ("shape", "actor"):
-            st.selectbox(label(f), options(f), key=widget_key(f, lang),
-                         format_func=lambda o, f=f: choice_label(f, o, lang))
+            st.selectbox(label(f), options(f), key=widget_key(f, lang), format_func=shown(f))
             _error(f, lang)
         c1, c2 = st.columns(2)
         c1.text_input(label("cost_lo"), key=F + "cost_lo", help=t("measures.help.cost", lang))
