@@ -135,3 +135,16 @@ def test_enkoping_lists_its_own_preset_after_the_generic_ones() -> None:
     body = "\n".join(str(x.value) for e in at.expander for x in [*e.markdown, *e.caption])
     assert "Kommunens egen förinställning ur kommunens profil (kommuner/0381.toml)" in body
     assert "ENA Energi slutar med olja och torv som reserv." in body
+
+
+def test_range_and_today_texts_name_the_kommun_as_a_place() -> None:
+    """Gotland is an island: "på Gotland" / "on Gotland", not "i Gotland"."""
+    from ui.scenario.levers import lever_help
+
+    beccs = REG.lever("beccs")
+    sv, en = lever_help(beccs, "sv", "0980"), lever_help(beccs, "en", "0980")
+    hi = _bounds("0980")["beccs"][1]
+    assert f"Högst {hi:.0f}\u00a0kt/år på Gotland: högst 8 gånger" in sv and "i Gotland" not in sv
+    assert f"At most {hi:.0f}\u00a0kt/yr on Gotland: at most 8 times" in en
+    cars = lever_help(REG.lever("ev_cars"), "sv", "2584")
+    assert "Spaken verkar på utsläpp som var " in cars and " i Kiruna 2024 (" in cars

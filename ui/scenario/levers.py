@@ -25,7 +25,7 @@ from ui.scenario.presets import (  # noqa: F401 - the pages' import point for pr
 )
 from ui.text.fmt import fmt_number, fmt_pct, fmt_tonnes
 from ui.text.i18n import actor_label, t, tn
-from ui.text.narrative import largest_sector_sentence
+from ui.text.narrative import in_kommun, largest_sector_sentence
 
 
 def _unit(lv: Lever, lang: str) -> str:
@@ -45,7 +45,8 @@ def _today_text(lv: Lever, ctx_e0: dict[str, float], total: float, name: str, ye
     if not lv.streams:
         return None
     tonnes = sum(ctx_e0[s] * w for s, w in lv.streams.items())
-    return t("app.lever_today", lang, kommun=name, year=year, tonnes=fmt_tonnes(tonnes, lang, co2e=True),
+    return t("app.lever_today", lang, in_kommun=in_kommun(name, lang), year=year,
+             tonnes=fmt_tonnes(tonnes, lang, co2e=True),
              pct=fmt_pct(tonnes / total if total > 0 else 0.0, 0, lang))
 
 
@@ -84,14 +85,14 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
         with st.container(key=f"noroom_{lv.id}"):
             st.markdown(f"**{label}**: {ranges.with_unit(lv, lv.min, lang)}",
                         help=lever_help(lv, lang, kommun))
-            st.caption(t("app.range.no_room", lang, kommun=find_kommun(kommun).name) + " "
+            st.caption(t("app.range.no_room", lang, in_kommun=in_kommun(find_kommun(kommun).name, lang)) + " "
                        + ranges.range_text(lv, kommun, lang))
         return
     num = (int(lv.min), int(hi), int(lv.step)) if dec == 0 else (lv.min, hi, lv.step)
     st.slider(label, min_value=num[0], max_value=num[1], step=num[2], help=lever_help(lv, lang, kommun),
               format="%d" if dec == 0 else f"%.{dec}f", **state.bind_lever(lv.id))
     if lv.id in ranges.link_over(kommun):
-        st.caption(t("app.range.link_over_lever", lang, kommun=find_kommun(kommun).name,
+        st.caption(t("app.range.link_over_lever", lang, in_kommun=in_kommun(find_kommun(kommun).name, lang),
                      max=ranges.with_unit(lv, ranges.kommun_bounds(kommun)[lv.id][1], lang)))
     horizon = int(st.session_state["horizon"])
     if lv.ramp.start > horizon:

@@ -23,6 +23,7 @@ from ui.compute import run_for
 from ui.scenario.ranges import kommun_bounds, note_lowered, range_text, with_unit
 from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import policy_label, t
+from ui.text.narrative import in_kommun
 
 PRESET_KEY = "preset_choice"
 #: Session key of the preset last applied.
@@ -130,13 +131,13 @@ def preset_reasons(item: KommunPreset, kommun: str, lang: str) -> list[str]:
         hi = float(b[lv.id][1])
         if rule.kind == "share":
             why = t("app.preset_reason.share", lang, share=fmt_pct(rule.share_pct / 100, 0, lang),
-                    nnm=with_unit(lv, nnm, lang), max=with_unit(lv, hi, lang), kommun=name)
+                    nnm=with_unit(lv, nnm, lang), max=with_unit(lv, hi, lang), in_kommun=in_kommun(name, lang))
         elif rule.kind == "max":
             why = range_text(lv, kommun, lang)
         else:
             why = sc.reasons.get(lv.id, {}).get(lang, "")
             if lv.id in item.lowered:
-                why = (why + " " if why else "") + t("app.preset_reason.lowered", lang, kommun=name,
+                why = (why + " " if why else "") + t("app.preset_reason.lowered", lang, in_kommun=in_kommun(name, lang),
                                                      wanted=with_unit(lv, float(sc.levers[lv.id]), lang),
                                                      max=with_unit(lv, hi, lang))
         lines.append(t("app.preset_reason.line", lang, lever=lv.label[lang], value=with_unit(lv, value, lang),

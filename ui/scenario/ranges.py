@@ -23,6 +23,7 @@ from model.registry import Lever, load_registry
 from ui import state
 from ui.text.fmt import fmt_number
 from ui.text.i18n import t
+from ui.text.narrative import in_kommun
 
 #: Session keys: the link's values above the kommun's maximum (kept, with a notice), whether the
 #: first check of the session has run, and the last lowering (for its note).
@@ -62,14 +63,14 @@ def range_text(lv: Lever, kommun: str, lang: str) -> str:
     name = find_kommun(kommun).name
     caps = lever_capacities(load_profile(kommun))
     if lv.id in caps:
-        return t("app.range.capacity", lang, value=with_unit(lv, hi, lang), kommun=name)
+        return t("app.range.capacity", lang, value=with_unit(lv, hi, lang), in_kommun=in_kommun(name, lang))
     if not lv.range_rules:
         return t("app.range.same_everywhere", lang, low=fmt_number(lv.min, lv.decimals, lang),
                  high=with_unit(lv, lv.max, lang))
     rule = " ".join(r.reason[lang] for r in lv.range_rules)
     assumption = any(r.is_assumption for r in lv.range_rules)
     key = "app.range.rule_assumption" if assumption else "app.range.rule"
-    return t(key, lang, value=with_unit(lv, hi, lang), kommun=name, rule=rule)
+    return t(key, lang, value=with_unit(lv, hi, lang), in_kommun=in_kommun(name, lang), rule=rule)
 
 
 def slider_max(lever_id: str, kommun: str) -> float:

@@ -81,7 +81,8 @@ def verdict(result: ScenarioResult, v: TargetVerdict, lang: str) -> Verdict:
         title = t(f"results.verdict.{status}_span", lang, target=target, **span)
     elif v.id == TRANSPORT_TARGET:
         value, allowed = float(result.by_sector[_TRANSPORT, i]), float(v.allowed_t)
-        lines = (_condition(value <= allowed, "transport" if value <= allowed else "transport_over", lang, value=_tn(value, lang),
+        key = "transport" if value <= allowed else "transport_over"
+        lines = (_condition(value <= allowed, key, lang, value=_tn(value, lang),
                             allowed=_tn(allowed, lang), gap=_tn(max(value - allowed, 0.0), lang)),)
     else:
         gross, net, allowed = float(result.gross[i]), float(result.net[i]), float(v.allowed_t)

@@ -291,6 +291,12 @@ def summary_sentences(result: ScenarioResult, target_id: str, lang: str) -> list
     return out + ([top] if top else [])
 
 
+def in_kommun(name: str, lang: str) -> str:
+    """"i Kiruna", "på Gotland" / "in Kiruna", "on Gotland": the kommun as a place inside a sentence."""
+    key = "results.kommun_fact.in_island_text" if name in ISLANDS else "results.kommun_fact.in_text"
+    return t(key, normalize_lang(lang), kommun=name)
+
+
 def largest_sector(code: str, year: int | None = None) -> tuple[str, float, int]:
     """The sector with the largest share of a kommun's emissions in one inventory year.
 
