@@ -392,3 +392,18 @@ def test_edit_keeps_the_id_and_remove_takes_it_out() -> None:
     at.button(key=f"om_del_{mid}").click().run()
     assert _measures(at) == ()
     assert "Biogasbussar i Enköping" not in _text(at).replace("”Biogasbussar i Enköping” togs bort", "")
+
+
+def test_a_link_on_an_older_release_stays_on_it_until_set_release_none() -> None:
+    """``d`` of the previous SMHI release: the session computes on it, and the link keeps it; the
+    follow-up page's "same levers on the latest data" is ``state.set_release(None)``."""
+    from model.data import list_releases
+    older = min(list_releases(), key=lambda r: r.last_year)
+    at = _app({**encode(default_state()), "d": str(older.last_year)}, open_editor=False)
+    assert at.session_state[ui_state.RELEASE] == older.id
+    assert _params(at)["d"] == str(older.last_year)
+    on_older = _net(at, 2030)
+    at.session_state[ui_state.RELEASE] = None  # what set_release(None) stores
+    at.run()
+    assert _params(at)["d"] == str(max(r.last_year for r in list_releases()))
+    assert _net(at, 2030) != on_older, "the latest release gives other figures"
