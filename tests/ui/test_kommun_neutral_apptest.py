@@ -89,6 +89,8 @@ def kommun_app(request: pytest.FixtureRequest) -> tuple[str, AppTest]:
 def test_scenario_page_and_every_lever_tab(kommun_app: tuple[str, AppTest]) -> None:
     code, at = kommun_app
     assert not at.exception
+    at.session_state["kommun_profile_facts"] = True  # a profile's facts, if the kommun has one
+    at.run()
     texts = [page_text(at)]
     for g in GROUPS:
         open_group(at, g)
@@ -134,6 +136,10 @@ def test_downloads(code: str, lang: str) -> None:
 def test_enkoping_shows_its_own_profile() -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["k"] = "0381"
+    at.run()
+    assert "Om Enköping: lokala fakta ur kommunens profil" in page_text(at)
+    assert "ENA Energi" not in page_text(at), "the profile's expander is lazy: built only when opened"
+    at.session_state["kommun_profile_facts"] = True
     at.run()
     text = page_text(at)
     assert "Om Enköping: lokala fakta ur kommunens profil" in text

@@ -135,6 +135,8 @@ def render_kommun_switch(lang: str) -> None:
                   key="kommun_switch_close")
 
 
+#: Key of the lazy expander with the kommun profile's facts and notes.
+PROFILE_FACTS_KEY = "kommun_profile_facts"
 #: id of the anchor just before the lever tabs, the target of the sidebar's skip link.
 SKIP_TARGET = "spakar"
 
@@ -157,7 +159,12 @@ def render_kommun_facts(kommun: str, lang: str) -> None:
     if not (profile.notes or profile.facts):
         return
     name = find_kommun(kommun).name
-    with st.expander(t("app.profile.title", lang, kommun=name), icon=":material/location_city:"):
+    # Lazy: its 20-odd elements are built and sent only while it is open (a slider move stays cheap).
+    exp = st.expander(t("app.profile.title", lang, kommun=name), icon=":material/location_city:",
+                      key=PROFILE_FACTS_KEY, on_change="rerun")
+    if not exp.open:
+        return
+    with exp:
         for n in profile.notes:
             st.markdown(n.text_sv if lang == "sv" else n.text_en)
             st.caption(t("app.profile.source", lang, source=_source_text(n.source, lang)))
