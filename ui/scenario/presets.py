@@ -69,8 +69,8 @@ def active_preset() -> str | None:
     items = kommun_presets(ss["kommun"])
     # Two presets may set the same values (Enköping's own Klimatkontrakt and the generic one): the one
     # the user chose is named first.
-    chosen = ss.get(CHOSEN)
-    order = ([chosen] if chosen in items else []) + [pid for pid in items if pid != chosen]
+    chosen = str(ss.get(CHOSEN, ""))
+    order: list[str] = ([chosen] if chosen in items else []) + [pid for pid in items if pid != chosen]
     for pid in order:
         item = items[pid]
         want = item.scenario.levers
