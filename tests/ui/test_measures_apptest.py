@@ -136,7 +136,17 @@ def test_add_a_tonne_measure_for_enkoping_cuts_net_2030_by_its_tonnes() -> None:
     assert "Åtgärden ”Biogasbussar i Enköping” lades till." in [s.value for s in at.success]
     assert "Biogasbussar i Enköping" in _text(at)
     assert _params(at).get("om") == encode_measures([m]), "the share link carries the measure"
-    assert "Dina egna åtgärd" in _text(at) or "Din egna åtgärd" in _text(at), "the summary names it"
+    assert "Din egna åtgärd minskar utsläppen med 5 000 ton CO₂e 2030." in _text(at).replace("\u00a0", " ")
+    # The "Åtgärder och aktörer" tab: one waterfall bar for the measure, its tonnes with the kommun.
+    at.session_state["results_tab_0381"] = t("results.tab.measures", "sv")
+    at.session_state["results_waterfall_0381_table"] = True  # its table (a lazy expander)
+    at.run()
+    tables = [d.value for d in at.dataframe]
+    wf = next(df for df in tables if "Steg" in df.columns)
+    row = wf[wf["Steg"] == "Biogasbussar i Enköping"]
+    assert len(row) == 1 and row.iloc[0]["Aktör"] == "Kommunen", wf
+    assert row.iloc[0]["Källa"] == "Kommunens klimatplan (exempel)"
+    assert row.iloc[0]["Förändring (ton CO₂e/år)"].replace("\u00a0", " ") == "−5 000"
 
 
 @needs_model
