@@ -24,6 +24,7 @@ from typing import Any
 from model.baseline import build_context
 from model.data import load_dataset, release_of_link
 from model.kommuner import find_kommun
+from model.measures import OwnMeasure, decode_measures, encode_measures
 from model.registry import Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
 from model.scenario import grid_value
@@ -46,8 +47,12 @@ TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_l
 LEVERS_ADDED_IN: dict[int, set[str]] = {}
 #: Renamed URL keys by version (old -> new); never reuse a key.
 RENAMED_KEYS: dict[int, dict[str, str]] = {}
-RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "embed", "embed_options",
+RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "om", "embed", "embed_options",
             "ws", "present", "role", "dev"}
+#: The own-measures field ``om`` has its own bound (:data:`model.measures.MAX_LINK_CHARS`, 6 000
+#: characters) instead of :data:`MAX_VALUE_CHARS`: it carries whole measures, checked by
+#: :func:`model.measures.decode_measures`.
+MEASURES_KEY = "om"
 # ASCII digits only: str.isdigit() and \d accept "²", "①" and other scripts' digits, which int() refuses
 # or reads as another number. At most 7 + 4 digits, so a value can never overflow or be inf/nan.
 _NUM = re.compile(r"-?[0-9]{1,7}(\.[0-9]{1,4})?", re.ASCII)
@@ -68,6 +73,7 @@ class LinkState:
 
     ``release`` is the SMHI release id the link computes on; None is the latest release
     (a link's ``d`` that names the latest decodes to None, so both give one canonical link).
+    ``measures`` are the own measures the link carries in ``om`` (none without it).
     """
 
     kommun: str
@@ -78,6 +84,7 @@ class LinkState:
     levers: dict[str, float]
     notices: tuple[Notice, ...] = ()
     release: str | None = None
+    measures: tuple[OwnMeasure, ...] = ()
 
 
 def slider_number(lv: Lever, value: float) -> float:
@@ -99,7 +106,14 @@ def _fmt(v: float) -> str:
 
 
 def encode(state: LinkState, reg: Registry | None = None) -> dict[str, str]:
-    """Query parameters for a state (every lever explicit, stable order)."""
+    """Query parameters for a state (every lever explicit, stable order).
+
+    Raises
+    ------
+    model.measures.MeasureError
+        The state's measures do not fit a link (``measure.too_many``, ``measure.link_too_long``);
+        ui/state.py refuses such measures before they reach a state.
+    """
     reg = reg or load_registry()
     inv_p = {v: k for k, v in POLICY_CODES.items()}
     inv_t = {v: k for k, v in TARGET_CODES.items()}
@@ -111,6 +125,8 @@ def encode(state: LinkState, reg: Registry | None = None) -> dict[str, str]:
         out["tr"] = _fmt(t.budget_rate_pct)
     for lv in reg.levers:
         out[lv.url_key] = _fmt(state.levers[lv.id])
+    if state.measures:
+        out[MEASURES_KEY] = encode_measures(state.measures)
     return out
 
 
@@ -229,11 +245,13 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
             notes.append(Notice("link.lever_rounded", {"lever": lv.id, "value": _short(raw), "used": levers[lv.id],
                                                        "step": slider_number(lv, lv.step), "unit": lv.unit}))
     notes.extend(Notice(key, {"levers": ids}) for key, ids in missing.items() if ids)
+    measures, measure_notes = decode_measures(safe.get(MEASURES_KEY), reg.stream_ids)
+    notes.extend(Notice(n.key, dict(n.params)) for n in measure_notes)
     if unknown:
         more = len(unknown) - MAX_UNKNOWN_SHOWN
         names = ", ".join(unknown[:MAX_UNKNOWN_SHOWN]) + (f" (+{more})" if more > 0 else "")
         notes.append(Notice("link.unknown_params", {"names": names}))
-    return LinkState(kommun, lang, policy, horizon, target, levers, tuple(notes), release)
+    return LinkState(kommun, lang, policy, horizon, target, levers, tuple(notes), release, tuple(measures))
 
 
 def _decode_release(d: str | None, notes: list[Notice]) -> str | None:

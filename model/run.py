@@ -17,6 +17,7 @@ from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS, Kommun, load_dataset
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
 from model.kommuner import find_kommun
+from model.measures import engine_effects, measure_attribution, measure_to_dict
 from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value
 from model.subsectors import SUBSECTOR_YEAR, stream_subsectors
@@ -41,8 +42,13 @@ class ScenarioResult:
     removals_by_lever : dict
         Lever id -> (T,) removals, t CO2 per year.
     attribution : dict
-        Lever id -> (T,) contribution to the reduction versus the baseline;
-        gross contributions plus removals sum exactly to ``baseline_gross - net``.
+        Lever id -> (T,) contribution to the reduction versus the baseline, t CO2e per year;
+        lever contributions (removals included) plus :attr:`measure_attribution` sum exactly
+        to ``baseline_gross - net``.
+    measure_attribution : dict
+        Own-measure id -> (T,) its contribution, t CO2e per year (the scenario's measures, in
+        order; empty without measures). Where a lever acts on the same stream the split is the
+        engine's LMDI one, so nothing is counted twice.
     history : dict
         Inventory year -> (9,) SMHI emissions.
     lever_values : dict
@@ -64,10 +70,23 @@ class ScenarioResult:
     lever_values: dict[str, float]
     targets: list[TargetVerdict] = field(default_factory=list)
     context: KommunContext | None = None
+    measure_attribution: dict[str, np.ndarray] = field(default_factory=dict)
 
     def target(self, target_id: str) -> TargetVerdict:
         """Verdict for one target id."""
         return next(t for t in self.targets if t.id == target_id)
+
+    def actor_attribution(self) -> dict[str, np.ndarray]:
+        """Actor id -> (T,) reduction versus the baseline, t CO2e per year: each lever counts for
+        its registry actor and each own measure for its own ``actor``."""
+        reg = load_registry()
+        out: dict[str, np.ndarray] = {}
+        by_actor = [(reg.lever(lid).actor, s) for lid, s in self.attribution.items()]
+        by_actor += [(m.actor, self.measure_attribution[m.id]) for m in self.scenario.measures
+                     if m.id in self.measure_attribution]
+        for actor, series in by_actor:
+            out[actor] = out.get(actor, np.zeros(len(self.years))) + series
+        return out
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready summary (the CLI's ``--format json``)."""
@@ -84,6 +103,9 @@ class ScenarioResult:
             "baseline_gross": r(self.baseline_gross),
             "levers": self.lever_values,
             "attribution": {k: r(v) for k, v in self.attribution.items()},
+            "measures": [{**measure_to_dict(m), "attribution": r(self.measure_attribution[m.id])}
+                         for m in self.scenario.measures if m.id in self.measure_attribution],
+            "data_release": self.context.release if self.context is not None else None,
             "targets": [t.to_dict() for t in self.targets],
             "streams": self.streams_dict(),
         }
@@ -146,14 +168,16 @@ def run_scenario(scenario: Scenario, kommun: str | None = None) -> ScenarioResul
 def _run_cached(ctx: KommunContext, values: tuple[float, ...], scenario: Scenario) -> ScenarioResult:
     reg = load_registry()
     vals = np.array(values)
-    fx = lever_effects(ctx, vals, reg)
+    n_levers = len(reg.levers)
     base = _baseline(ctx)
+    # Own measures enter as extra levers of index n_levers + m (model.measures.with_measures).
+    fx = engine_effects(scenario.measures, ctx, base, lever_effects(ctx, vals, reg), n_levers)
     streams = apply_levers(base, fx)
     by_sector = sector_totals(streams, ctx)[:, 0, :]
     base_sector = sector_totals(base, ctx)[:, 0, :]
     rem = removals(fx, 1)[0]
     gross = by_sector.sum(axis=0)
-    attr = attribution(base, fx, len(reg.levers))
+    attr = attribution(base, fx, n_levers + len(scenario.measures))
     rem_by = {reg.lever_ids[li]: fx.removal_t[i] for i, li in enumerate(fx.removal_lever)}
     for lid, series in rem_by.items():
         attr[reg.lever_ids.index(lid)] += series
@@ -168,7 +192,8 @@ def _run_cached(ctx: KommunContext, values: tuple[float, ...], scenario: Scenari
         removals=rem, net=gross - rem, removals_by_lever=rem_by,
         attribution={lid: attr[i] for i, lid in enumerate(reg.lever_ids)}, history=history,
         lever_values={lid: float(vals[i]) for i, lid in enumerate(reg.lever_ids)},
-        targets=targets, context=ctx)
+        targets=targets, context=ctx,
+        measure_attribution=measure_attribution(attr, scenario.measures, n_levers))
 
 
 @lru_cache(maxsize=64)

@@ -22,6 +22,7 @@ from typing import Any
 import tomli_w
 
 from model.data import list_releases, load_dataset
+from model.measures import MeasureError, OwnMeasure, check_measure_list, measure_from_dict, measure_to_dict
 from model.registry import POLICIES, Lever, Registry, load_registry
 from model.targets import TARGET_IDS, TargetSpec, base_years
 
@@ -34,7 +35,7 @@ MAX_DEPTH = 4
 MAX_TEXT_NESTING = 32
 HORIZONS = (2030, 2045)
 TARGET_YEARS = (2030, 2035, 2040, 2045)
-TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target"}
+TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target", "measure"}
 SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun", "release"}
 TARGET_KEYS = {"selected", "year", "base_year", "max_gross_pct", "budget_rate_pct"}
 #: A value this close to a grid step (in steps) is float noise of ``min + k * step``, not a user's value.
@@ -46,7 +47,8 @@ _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 ALLOWED: dict[str, tuple[str, str]] = {
     "too_big": ("högst {max} byte", "at most {max} bytes"),
     "encoding": ("UTF-8-kodad TOML-text", "UTF-8 encoded TOML text"),
-    "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})", "valid TOML (error at line {line}, column {column})"),
+    "syntax": ("giltig TOML (fel på rad {line}, kolumn {column})",
+               "valid TOML (error at line {line}, column {column})"),
     "too_deep": ("högst {max} nivåer av tabeller, listor och punktade nycklar",
                  "at most {max} levels of tables, arrays and dotted keys"),
     "missing_file": ("en befintlig .toml-fil", "an existing .toml file"),
@@ -111,13 +113,24 @@ class ScenarioFileError(ValueError):
         super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {self.allowed} "
                          f"(field '{field}' has value {shown}; allowed: {self.allowed_en})")
 
+    @classmethod
+    def from_measure(cls, exc: MeasureError) -> ScenarioFileError:
+        """The file error for an invalid ``[[measure]]``: the measure's own key (``measure.<kind>``)
+        and parameters, so the dashboard words it like the measure editor does."""
+        err = cls.__new__(cls)
+        err.field, err.value, err.key, err.params = exc.field, exc.value, exc.key, dict(exc.params)
+        err.allowed, err.allowed_en = exc.allowed, exc.allowed_en
+        ValueError.__init__(err, f"{exc.message_sv} ({exc.message})")
+        return err
+
 
 @dataclass(frozen=True)
 class Scenario:
     """One scenario. ``levers`` maps lever id -> value in the lever's unit.
 
     ``release`` is the SMHI release id the scenario computes on (``"smhi-2023"``); None is the
-    latest release.
+    latest release. ``measures`` are the kommun's or the user's own measures
+    (:class:`model.measures.OwnMeasure`), applied after the levers.
     """
 
     levers: dict[str, float] = field(default_factory=dict)
@@ -130,6 +143,7 @@ class Scenario:
     description: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, dict[str, str]] = field(default_factory=dict)
     release: str | None = None
+    measures: tuple[OwnMeasure, ...] = ()
 
 
 def _number(path: str, value: Any, lo: float, hi: float, unit: str = "") -> float:
@@ -284,10 +298,23 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
             raise ScenarioFileError(f"reasons.{k}", k, "unknown_lever", allowed=", ".join(reg.lever_ids))
         reasons[k] = _texts(f"reasons.{k}", v)
     target = _target(raw.get("target", {}), release)
+    measures = _measures(raw.get("measure", []), reg)
     return Scenario(levers=levers, kommun=kommun, national_policy=policy, horizon=int(horizon),
                     target=target, id=sid, name=_texts("scenario.name", meta.get("name", sid)),
                     description=_texts("scenario.description", meta.get("description", "")),
-                    reasons=reasons, release=release)
+                    reasons=reasons, release=release, measures=measures)
+
+
+def _measures(raw: Any, reg: Registry) -> tuple[OwnMeasure, ...]:
+    """``[[measure]]`` tables, each validated by :func:`model.measures.measure_from_dict`."""
+    if not isinstance(raw, list):
+        raise ScenarioFileError("measure", raw, "not_table", name="[[measure]]")
+    try:
+        out = tuple(measure_from_dict(m, f"measure[{i}]", reg.stream_ids) for i, m in enumerate(raw))
+        check_measure_list(out)
+    except MeasureError as exc:
+        raise ScenarioFileError.from_measure(exc) from exc
+    return out
 
 
 def _target(raw: Any, release: str | None = None) -> TargetSpec:
@@ -391,6 +418,8 @@ def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
                            "target": tgt}
     if sc.reasons:
         out["reasons"] = sc.reasons
+    if sc.measures:
+        out["measure"] = [measure_to_dict(m) for m in sc.measures]
     return out
 
 

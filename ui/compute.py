@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from model.codec import decode, encode
+from model.measures import OwnMeasure
 from model.run import ScenarioResult, run_scenario
 from model.scenario import Scenario
 from model.targets import TargetSpec
@@ -38,7 +39,8 @@ def memo(result: ScenarioResult, key: Hashable, build: Callable[[], _T]) -> _T:
 def _run(key: tuple[tuple[str, str], ...]) -> ScenarioResult:
     link = decode(dict(key))
     sc = Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
-                  horizon=link.horizon, target=link.target, id="dashboard", release=link.release)
+                  horizon=link.horizon, target=link.target, id="dashboard", release=link.release,
+                  measures=link.measures)
     return run_scenario(sc)
 
 
@@ -54,11 +56,13 @@ def run_link(params: dict[str, str]) -> ScenarioResult:
 
 
 def run_for(kommun: str, levers: dict[str, float], policy: str, horizon: int,
-            target: TargetSpec, release: str | None = None) -> ScenarioResult:
+            target: TargetSpec, release: str | None = None,
+            measures: tuple[OwnMeasure, ...] = ()) -> ScenarioResult:
     """Convenience wrapper building the canonical parameters first.
 
-    ``release`` is the SMHI release id (None: the latest).
+    ``release`` is the SMHI release id (None: the latest); ``measures`` the own measures.
     """
     from model.codec import LinkState
 
-    return run_link(encode(LinkState(kommun, "sv", policy, horizon, target, levers, release=release)))
+    return run_link(encode(LinkState(kommun, "sv", policy, horizon, target, levers, release=release,
+                                     measures=tuple(measures))))

@@ -1,0 +1,126 @@
+"""Own measures through the model: scenario files, share links, run_scenario (issue 13 item 6, model side)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from model.codec import LinkState, decode, encode
+from model.measures import MAX_LINK_CHARS, OwnMeasure, encode_measures, measure_from_dict
+from model.registry import load_registry
+from model.run import run_scenario
+from model.scenario import Scenario, ScenarioFileError, dumps_scenario, loads_scenario
+from ui.compute import run_link
+
+
+def measure(**changes: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "id": "biogas", "name": {"sv": "Biogasanläggning", "en": "Biogas plant"}, "stream": "cars",
+        "unit": "t", "effect": 2000.0, "start": 2025, "full": 2028, "actor": "kommun",
+        "cost_sek_per_t": [800.0, 1600.0], "uncertainty": [0.5, 1.5],
+        "source": {"sv": "Antagande för testet", "en": "Assumption for the test", "assumption": True}}
+    raw.update(changes)
+    return raw
+
+
+M1 = measure_from_dict(measure())
+M2 = measure_from_dict(measure(id="heat", stream=None, sector="El och fjärrvärme", unit="pct", effect=30.0,
+                               actor="business", cost_sek_per_t=None))
+
+
+def _toml_measure(m: dict[str, Any]) -> str:
+    return ('[[measure]]\nid = "biogas"\nname = { sv = "Biogas", en = "Biogas" }\nstream = "cars"\n'
+            'unit = "t"\neffect = 2000\nstart = 2025\nfull = 2028\nactor = "kommun"\n'
+            f'source = {{ sv = "s", en = "s" }}\n{m.get("extra", "")}')
+
+
+def test_scenario_file_reads_and_writes_measures() -> None:
+    sc = loads_scenario('format_version = 1\n[scenario]\nkommun = "0381"\n' + _toml_measure({}))
+    assert len(sc.measures) == 1 and sc.measures[0].id == "biogas" and sc.measures[0].effect == 2000.0
+    both = Scenario(kommun="0381", measures=(M1, M2))
+    assert loads_scenario(dumps_scenario(both)).measures == (M1, M2)
+
+
+def test_bad_measure_in_a_file_names_the_field_with_the_measure_key() -> None:
+    with pytest.raises(ScenarioFileError) as err:
+        loads_scenario("format_version = 1\n" + _toml_measure({"extra": 'shape = "zigzag"\n'}))
+    assert err.value.key == "measure.choice" and err.value.field == "measure[0].shape"
+    assert "zigzag" in err.value.params["value"] and "\n" not in str(err.value)
+    with pytest.raises(ScenarioFileError) as err:
+        loads_scenario('format_version = 1\nmeasure = "x"\n')
+    assert err.value.key == "scenario_file.not_table"
+    twice = "format_version = 1\n" + _toml_measure({}) + _toml_measure({})
+    with pytest.raises(ScenarioFileError) as err:
+        loads_scenario(twice)
+    assert err.value.key == "measure.duplicate"
+
+
+def test_measures_cut_emissions_and_are_attributed() -> None:
+    plain = run_scenario(Scenario(kommun="0381"))
+    res = run_scenario(Scenario(kommun="0381", levers={"ev_cars": 90.0}, measures=(M1, M2)))
+    assert set(res.measure_attribution) == {"biogas", "heat"}
+    i = list(res.years).index(2030)
+    assert res.measure_attribution["biogas"][i] > 0 and res.measure_attribution["heat"][i] > 0
+    assert res.gross[i] < plain.gross[i]
+    # Lever contributions (removals included) + measures sum exactly to baseline - net.
+    total = sum(res.attribution.values()) + sum(res.measure_attribution.values())
+    np.testing.assert_allclose(total, res.baseline_gross - res.net, rtol=1e-9, atol=1e-6)
+    # A tonne measure alone delivers its tonnes at full effect (cars hold far more than 2 000 t).
+    alone = run_scenario(Scenario(kommun="0381", measures=(M1,)))
+    assert alone.measure_attribution["biogas"][i] == pytest.approx(2000.0)
+    assert plain.gross[i] - alone.gross[i] == pytest.approx(2000.0)
+
+
+def test_json_and_actor_split_count_measures() -> None:
+    res = run_scenario(Scenario(kommun="0381", measures=(M1, M2)))
+    js = res.to_json_dict()
+    assert [m["id"] for m in js["measures"]] == ["biogas", "heat"]
+    assert js["measures"][0]["actor"] == "kommun" and len(js["measures"][0]["attribution"]) == len(res.years)
+    assert js["data_release"] == "smhi-2024"
+    actors = res.actor_attribution()
+    i = list(res.years).index(2030)
+    reg = load_registry()
+    levers_business = sum(s[i] for lid, s in res.attribution.items() if reg.lever(lid).actor == "business")
+    assert actors["business"][i] == pytest.approx(levers_business + res.measure_attribution["heat"][i])
+    np.testing.assert_allclose(sum(actors.values()), res.baseline_gross - res.net, rtol=1e-9, atol=1e-6)
+
+
+def test_no_measures_changes_nothing() -> None:
+    a = run_scenario(Scenario(kommun="0381", levers={"ev_cars": 90.0}))
+    b = run_scenario(Scenario(kommun="0381", levers={"ev_cars": 90.0}, measures=()))
+    np.testing.assert_array_equal(a.net, b.net)
+    assert a.measure_attribution == {} and a.to_json_dict()["measures"] == []
+
+
+def test_link_carries_measures_in_om() -> None:
+    base = decode({"k": "0381"})
+    state = LinkState(base.kommun, "sv", base.policy, base.horizon, base.target, base.levers, measures=(M1, M2))
+    params = encode(state)
+    assert params["om"] == encode_measures((M1, M2))
+    back = decode(params)
+    assert back.measures == (M1, M2) and back.notices == ()
+    assert "om" not in encode(base) and decode(encode(base)).measures == ()
+    res = run_link(params)
+    assert set(res.measure_attribution) == {"biogas", "heat"}
+    assert run_link(encode(base)).measure_attribution == {}
+
+
+@pytest.mark.parametrize("om", ["x", "1.", "1.!!!", "9.abc", "1." + "A" * (MAX_LINK_CHARS + 10),
+                                "1.eJzLSM3JyQcABiwCFQ"])
+def test_hostile_om_gives_notices_never_an_exception(om: str) -> None:
+    params = encode(decode({"k": "0381"}))
+    params["om"] = om
+    state = decode(params)
+    keys = {n.key for n in state.notices}
+    assert keys and all(k.startswith("measures.") for k in keys), keys
+    assert "link.unreadable" not in keys and state.measures == ()
+
+
+def test_om_longer_than_a_lever_value_is_read() -> None:
+    # An om value is far longer than MAX_VALUE_CHARS (40) and must still be read.
+    many = tuple(measure_from_dict(measure(id=f"m{i}", effect=100.0 + i)) for i in range(8))
+    params = encode(LinkState("0381", "sv", "current_law", 2030, decode({}).target, decode({}).levers, measures=many))
+    assert len(params["om"]) > 40
+    assert decode(params).measures == many
+    assert isinstance(many[0], OwnMeasure)
