@@ -157,13 +157,16 @@ def generic_presets(reg: Registry | None = None) -> dict[str, Preset]:
 
 
 def profile_presets(profile: Profile) -> dict[str, Preset]:
-    """A kommun profile's own presets (fixed values, held within the kommun's range)."""
+    """A kommun profile's own presets (fixed values, held within the kommun's range), with the profile's
+    own measures each names."""
     out = {}
     for pp in profile.presets:
+        # The profile's own measures the preset names (validated on load: every id exists).
+        own = tuple(m for m in profile.measures if m.id in pp.measures)
         sc = Scenario(levers=dict(pp.levers), national_policy=pp.national_policy, id=pp.id,
                       name={"sv": pp.name_sv, "en": pp.name_en},
                       description={"sv": pp.description_sv, "en": pp.description_en},
-                      reasons={lid: {"sv": sv, "en": en} for lid, sv, en in pp.reasons})
+                      reasons={lid: {"sv": sv, "en": en} for lid, sv, en in pp.reasons}, measures=own)
         out[pp.id] = Preset(sc, PresetRule("fixed"), own=True, source=f"kommuner/{profile.code}.toml")
     return out
 

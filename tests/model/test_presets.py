@@ -161,3 +161,18 @@ def test_bad_rule_files_are_refused_with_the_field_named(tmp_path: Path, rule: s
 def test_preset_id_is_the_file_stem() -> None:
     p = Preset(Scenario(id="abc"), PresetRule("nnm"))
     assert p.id == "abc"
+
+
+def test_a_profile_preset_brings_the_measures_it_names() -> None:
+    from dataclasses import replace as dc_replace
+
+    from model.profiles import ProfilePreset
+
+    prof = load_profile("0980")
+    assert prof.measures, "Gotland's profile has an own measure (kommuner/0980.toml)"
+    m = prof.measures[0]
+    pp = ProfilePreset("x", "X", "X", "d", "d", "current_law", (), (), (m.id,))
+    got = profile_presets(dc_replace(prof, presets=(pp,)))["x"].scenario
+    assert got.measures == (m,)
+    pp_none = dc_replace(pp, measures=())
+    assert profile_presets(dc_replace(prof, presets=(pp_none,)))["x"].scenario.measures == ()
