@@ -54,12 +54,19 @@ LANGS = ("sv", "en")
 DEFAULT_LANG = "sv"
 
 # Mirrors the server-side choice in the browser; a fixed string (no user input is interpolated).
+# Also: Streamlit pushes a history entry each time the app rewrites its query string (the share
+# link follows every slider), so Back needed many presses with no visible change. A push that
+# keeps the page's path replaces the entry instead; a page switch still pushes, so Back goes to
+# the previous page and then out of the app.
 _SYNC_SCRIPT = (
-    b"<script>(function(){var d=document.documentElement,h=window.history;"
+    b"<script>(function(){var d=document.documentElement,h=window.history,"
+    b"push=h.pushState,rep=h.replaceState;"
     b"function f(){var l=(new URLSearchParams(location.search).get('lang')||'').toLowerCase();"
     b"d.lang=l==='en'?'en':'sv';}"
-    b"['pushState','replaceState'].forEach(function(m){var o=h[m];"
-    b"h[m]=function(){var r=o.apply(this,arguments);f();return r;};});"
+    b"h.pushState=function(s,t,u){var same=false;"
+    b"try{same=u!=null&&new URL(String(u),location.href).pathname===location.pathname;}catch(e){}"
+    b"var r=(same?rep:push).apply(this,arguments);f();return r;};"
+    b"h.replaceState=function(){var r=rep.apply(this,arguments);f();return r;};"
     b"window.addEventListener('popstate',f);f();})();</script>"
 )
 #: Swedish for Streamlit's own English labels (tooltips, screen-reader labels, uploader); a fixed file.
