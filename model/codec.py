@@ -11,7 +11,7 @@ default. Notices carry an i18n key and parameters; the UI words them.
 
 Example::
 
-    ?v=1&m=2026.11.1&d=2024&k=0381&lang=sv&np=cl&h=2030&mt=kn&ty=2030&tb=1990&tp=20&ev=80&vkm=10...
+    ?v=2&m=2026.12.1&d=2024&k=0381&lang=sv&np=cl&h=2030&mt=kn&ty=2030&tb=1990&tp=20&ev=80&vkm=10...
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from model.run import DEFAULT_KOMMUN, MODEL_VERSION
 from model.scenario import grid_value
 from model.targets import TargetSpec, base_years
 
-LINK_VERSION = 1
+#: 2: ten levers added (registry field ``added_in_link = 2``) and the own-measures field ``om``.
+LINK_VERSION = 2
 MAX_VALUE_CHARS = 40
 #: Fields a link may have. A complete link has 30 (12 settings, 18 levers); Klimatvägar's own fields
 #: are always read, wherever they stand, and a longer link gets one notice naming this limit.
@@ -43,8 +44,18 @@ TARGET_YEARS = (2030, 2035, 2040, 2045)
 POLICY_CODES = {"cl": "current_law", "10": "rp10_2025", "og": "original_2030"}
 TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_law",
                 "nt": "national_transport_2030", "n45": "national_2045"}
-#: Levers added after a link version: {version: set of url keys new in that version}.
-LEVERS_ADDED_IN: dict[int, set[str]] = {}
+
+def levers_added_in(reg: Registry | None = None) -> dict[int, set[str]]:
+    """Levers added after the first link version: {version: url keys new in it}.
+
+    From each lever's ``added_in_link`` in model/registry.toml, the one home for that fact.
+    """
+    out: dict[int, set[str]] = {}
+    for lv in (reg or load_registry()).levers:
+        if lv.added_in_link > 1:
+            out.setdefault(lv.added_in_link, set()).add(lv.url_key)
+    return out
+
 #: Renamed URL keys by version (old -> new); never reuse a key.
 RENAMED_KEYS: dict[int, dict[str, str]] = {}
 RESERVED = {"v", "m", "d", "k", "lang", "np", "h", "mt", "ty", "tb", "tp", "tr", "om", "embed", "embed_options",
@@ -225,7 +236,8 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
 
     base = default_state(kommun, lang, reg)
     levers = dict(base.levers)
-    added_later = set().union(*(LEVERS_ADDED_IN.get(v, set()) for v in range(version + 1, LINK_VERSION + 1)))
+    added_in = levers_added_in(reg)
+    added_later = set().union(*(added_in.get(v, set()) for v in range(version + 1, LINK_VERSION + 1)))
     missing: dict[str, list[str]] = {"link.levers_added": [], "link.levers_missing": []}
     for lv in reg.levers:
         raw = safe.get(lv.url_key)

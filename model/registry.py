@@ -109,6 +109,9 @@ class Lever:
     electric_km_share: float | str = 1.0
     #: Every rule bounds the lever in a kommun; the lowest one applies (empty: the absolute max).
     range_rules: tuple[RangeRule, ...] = ()
+    #: The share-link format version (``v``) that first carried the lever: a link of an older
+    #: version lacks it because it did not exist (``link.levers_added``), not by mistake.
+    added_in_link: int = 1
 
     @property
     def is_assumption(self) -> bool:
@@ -250,6 +253,9 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
                                 or isinstance(e_km, (int, float)) and 0 < e_km <= 1):
         raise RegistryError(f"{where}: electric_km_share {e_km!r} måste vara i (0, 1] eller data:<nyckel>")
     cost = raw.get("cost_sek_per_t")
+    added = raw.get("added_in_link", 1)
+    if type(added) is not int or added < 1:
+        raise RegistryError(f"{where}: added_in_link {added!r} måste vara ett heltal ≥ 1")
     return Lever(
         id=raw["id"], url_key=_need(raw, "url_key", where), group=raw["group"],
         label=dict(raw["label"]), help=dict(raw["help"]), unit=_need(raw, "unit", where),
@@ -261,7 +267,7 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         initial_fleet_fallback=raw.get("initial_fleet_fallback"), t_per_unit=raw.get("t_per_unit"),
         cost_sek_per_t=_triple(cost, where + " cost") if cost is not None else None,
         cost_source=raw.get("cost_source"), electric_km_share=e_km,
-        range_rules=_parse_range_rules(raw.get("range_rule"), where, stream_ids),
+        range_rules=_parse_range_rules(raw.get("range_rule"), where, stream_ids), added_in_link=added,
     )
 
 

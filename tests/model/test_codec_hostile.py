@@ -46,7 +46,7 @@ CASES: list[tuple[str, dict[str, Any], set[str], dict[str, Any]]] = [
     ("v_fullwidth_one", {"v": "１"}, {"link.bad_version"}, {}),
     ("v_zero", {"v": "0"}, {"link.bad_version"}, {}),
     ("v_negative", {"v": "-1"}, {"link.bad_version"}, {}),
-    ("v_future", {"v": "2"}, {"link.bad_version"}, {}),
+    ("v_future", {"v": "3"}, {"link.bad_version"}, {}),
     ("v_float", {"v": "1.0"}, {"link.bad_version"}, {}),
     ("v_empty", {"v": ""}, {"link.bad_version"}, {}),
     ("v_space", {"v": " 1"}, {"link.bad_version"}, {}),

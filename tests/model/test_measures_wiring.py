@@ -124,3 +124,53 @@ def test_om_longer_than_a_lever_value_is_read() -> None:
     assert len(params["om"]) > 40
     assert decode(params).measures == many
     assert isinstance(many[0], OwnMeasure)
+
+
+# ---------------------------------------------------------------- link format version 2 (issue 13, lever versions)
+def test_levers_added_in_comes_from_the_registry() -> None:
+    from model.codec import LINK_VERSION, levers_added_in
+
+    reg = load_registry()
+    added = levers_added_in(reg)
+    assert LINK_VERSION == 2
+    assert added == {2: {"sjo", "fly", "mil", "utr", "abm", "ajs", "lok", "dep", "ind", "ccs"}}
+    assert max(lv.added_in_link for lv in reg.levers) <= LINK_VERSION
+
+
+def _without_new_levers(v: str) -> dict[str, str]:
+    params = encode(decode({"k": "0381"}))
+    for key in levers_new():
+        params.pop(key)
+    params["v"] = v
+    return params
+
+
+def levers_new() -> set[str]:
+    from model.codec import levers_added_in
+
+    return levers_added_in()[2]
+
+
+def test_v1_link_without_the_new_levers_says_they_were_added() -> None:
+    state = decode(_without_new_levers("1"))
+    notes = {n.key: n.params for n in state.notices}
+    assert "link.levers_missing" not in notes
+    assert len(notes["link.levers_added"]["levers"]) == 10
+
+
+def test_v2_link_without_them_says_they_are_missing() -> None:
+    state = decode(_without_new_levers("2"))
+    notes = {n.key: n.params for n in state.notices}
+    assert "link.levers_added" not in notes
+    assert len(notes["link.levers_missing"]["levers"]) == 10
+
+
+def test_registry_refuses_a_bad_added_in_link() -> None:
+    import tomllib
+
+    from model.registry import REGISTRY_PATH, RegistryError, parse_registry
+
+    raw = tomllib.loads(REGISTRY_PATH.read_text(encoding="utf-8"))
+    raw["lever"][0]["added_in_link"] = 0
+    with pytest.raises(RegistryError, match="added_in_link"):
+        parse_registry(raw)
