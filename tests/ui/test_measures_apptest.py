@@ -417,3 +417,19 @@ def test_a_link_on_an_older_release_stays_on_it_until_set_release_none() -> None
     at.run()
     assert _params(at)["d"] == str(max(r.last_year for r in list_releases()))
     assert _net(at, 2030) != on_older, "the latest release gives other figures"
+
+
+@needs_model
+def test_jamfor_names_the_measures_of_a_pasted_link() -> None:
+    m = OwnMeasure("biogas", "Biogasbussar", "Biogas buses", "cars", None, "t", 5000.0, 2025, 2030, "linear",
+                   "kommun", SourceRef("Plan", "Plan"))
+    query = "&".join(f"{k}={v}" for k, v in {**encode(default_state()), "om": encode_measures([m])}.items())
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("views/jamfor.py").run()
+    at.text_input(key="cmp_link").input("https://klimat.example.se/?" + query)
+    at.button(key="cmp_add_link").click().run()
+    assert not at.exception, at.exception
+    assert "Scenariot har 1 egen åtgärd: Biogasbussar." in _plain(" ".join(i.value for i in at.info))
+    (item,) = at.session_state["cmp_items"]
+    from ui.compare.sources import item_measures
+    assert item_measures(item) == (m,)
