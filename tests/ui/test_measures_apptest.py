@@ -433,3 +433,26 @@ def test_jamfor_names_the_measures_of_a_pasted_link() -> None:
     (item,) = at.session_state["cmp_items"]
     from ui.compare.sources import item_measures
     assert item_measures(item) == (m,)
+
+
+@needs_model
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_exports_list_the_measures_with_their_source(lang: str) -> None:
+    import dataclasses
+
+    from ui.exports.brief_text import _brief
+    from ui.exports.tables import measures_table, readme_info
+    m = OwnMeasure("ccs", "CCS vid verket", "CCS at the works", None, INDUSTRY, "pct", 10.0, 2026, 2030, "linear",
+                   "business", SourceRef("Antagande: en tiondel", "Assumption: a tenth", assumption=True), (800.0, 1500.0))
+    sc = dataclasses.replace(baseline_scenario("2584"), measures=(m,))
+    r = run_scenario(sc)
+    i = list(r.years).index(2030)
+    expected = 0.10 * float(r.baseline_by_sector[SECTORS.index(INDUSTRY), i])
+    df = measures_table(r, lang)
+    assert len(df) == 1 and df.iloc[0, 0] == m.name(lang)
+    assert df.iloc[0][t("measures.export.reduction", lang, year=2030)] == pytest.approx(expected, abs=0.01)
+    assert df.iloc[0][t("measures.export.source", lang)].startswith(t("measures.editor.assumption", lang, source="")[:5])
+    assert m.name(lang) in readme_info(r, lang)[t("measures.export.readme", lang)]
+    brief = _brief(r, lang, "", None, None, chart_scale=1)
+    assert any(m.name(lang) in row[0] for row in brief.measures), brief.measures
+    assert any(m.name(lang) in a and ("Antagande" in a or "Assumption" in a) for a in brief.assumptions)
