@@ -10,17 +10,22 @@ Sampled inputs:
 * population growth: triangular(g - u, g, g + u), u from the registry
   parameter ``population_growth_uncertainty_pp``;
 * sector trends: the fitted rate times triangular(1 - v, 1, 1 + v), v =
-  ``trend_uncertainty``.
+  ``trend_uncertainty``;
+* own measures (:mod:`model.measures`): each measure's effect times triangular(low, 1, high)
+  from its stated ``uncertainty``, drawn from a random stream of its own so that adding a
+  measure never changes the levers' draws.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from model.baseline import KommunContext
-from model.engine import apply_levers, baseline_streams, lever_effects, removals
+from model.engine import LeverEffects, apply_levers, baseline_streams, lever_effects, removals
+from model.measures import OwnMeasure, engine_effects, extend_effectiveness
 from model.registry import Registry, load_registry
 
 QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)
@@ -67,19 +72,39 @@ def _cached_baseline(ctx: KommunContext, samples: Samples) -> np.ndarray:
     return out
 
 
-def evaluate_samples(ctx: KommunContext, values: np.ndarray, samples: Samples,
-                     reg: Registry | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Gross and net emissions (N, T), t CO2e per year, for every sample.
+def scenario_effects(ctx: KommunContext, values: np.ndarray, measures: Sequence[OwnMeasure] = (),
+                     reg: Registry | None = None) -> LeverEffects:
+    """Lever effects (L,) with the own measures appended as levers ``L + m``.
 
-    The sampled baseline is cached per (context, samples), so only the lever
-    part is recomputed when lever values change.
+    A measure's reduction is its share of the deterministic baseline (as in
+    :func:`model.run.run_scenario`), so on a sampled baseline it scales with the sample.
     """
     reg = reg or load_registry()
     fx = lever_effects(ctx, values, reg)
+    return engine_effects(measures, ctx, baseline_streams(ctx), fx, len(reg.levers)) if measures else fx
+
+
+def sample_effectiveness(samples: Samples, measures: Sequence[OwnMeasure] = ()) -> np.ndarray:
+    """Effectiveness draws (N, L + M): the levers' (unchanged) and one column per measure."""
+    return extend_effectiveness(samples.eff, measures, samples.seed)
+
+
+def evaluate_samples(ctx: KommunContext, values: np.ndarray, samples: Samples,
+                     reg: Registry | None = None,
+                     measures: Sequence[OwnMeasure] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Gross and net emissions (N, T), t CO2e per year, for every sample.
+
+    The sampled baseline is cached per (context, samples), so only the lever
+    part is recomputed when lever values change. ``measures`` are the scenario's own
+    measures, each with its stated uncertainty (:func:`sample_effectiveness`).
+    """
+    reg = reg or load_registry()
+    fx = scenario_effects(ctx, values, measures, reg)
+    eff = sample_effectiveness(samples, measures)
     base = _cached_baseline(ctx, samples)
-    streams = apply_levers(base, fx, samples.eff)
+    streams = apply_levers(base, fx, eff)
     gross = streams.sum(axis=0)
-    return gross, gross - removals(fx, gross.shape[0], samples.eff)
+    return gross, gross - removals(fx, gross.shape[0], eff)
 
 
 def fan(values: np.ndarray) -> np.ndarray:
