@@ -66,6 +66,7 @@ PAGES: list[tuple[str, str, Callable[[Any], None] | None]] = [
     (t("page.what_it_takes", "sv"), "/what-it-takes", _prepare_optimiser),
     (t("page.workshop", "sv"), "/ws", None),
     (t("page.data_method", "sv"), "/data-och-metod", None),
+    (t("page.followup", "sv"), "/uppfoljning", None),
 ]
 
 
