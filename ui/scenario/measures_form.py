@@ -45,7 +45,7 @@ def _targets() -> list[str]:
 
 
 def options(field: str) -> list[str]:
-    return {"target": _targets(), "unit": ["t", "pct"], "shape": [s for s in RAMP_SHAPES if s != "stock"],
+    return {"target": _targets(), "unit": ["t", "pct"], "shape": list(RAMP_SHAPES),
             "actor": list(ACTOR_IDS)}[field]
 
 
@@ -84,7 +84,7 @@ def _draft_of(m: OwnMeasure) -> dict[str, Any]:
     return {"name_sv": m.name_sv, "name_en": "" if m.name_en == m.name_sv else m.name_en,
             "target": m.stream if m.stream is not None else "@" + str(m.sector), "unit": m.unit,
             "effect": _num_text(m.effect), "start": m.start, "full": m.full,
-            "shape": m.shape if m.shape in options("shape") else "linear", "actor": m.actor,
+            "shape": m.shape, "actor": m.actor,
             "cost_lo": "" if cost is None else _num_text(cost[0]),
             "cost_hi": "" if cost is None else _num_text(cost[1]),
             "unc_lo": round(m.uncertainty[0] * 100, 6), "unc_hi": round(m.uncertainty[1] * 100, 6),
