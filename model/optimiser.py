@@ -18,6 +18,11 @@ Cost = registry mode cost (SEK per t CO2e) x tonnes in the target year: gross re
 counted *sequentially* in order of cost from "no new measures" (each lever after the cheaper ones, as in
 the MACC). Levers without a registry cost get an assumed one (default: median of the registry's modes).
 
+The scenario's own measures (:mod:`model.measures`) are fixed: they stay as they are, the levers are
+linearised around the streams after them, and their tonnes and cost (the mean of a measure's cost range
+times its abatement in the target year; no cost when it has no range) are reported beside the levers'.
+They are not offered as options to switch on or off.
+
 The linearised problem and the solver steps are in :mod:`model.optimiser_milp`.
 """
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from model.data import SECTORS
+from model.measures import OwnMeasure, measure_from_dict, measure_to_dict
 from model.optimiser_milp import NEAR_T, NEUTRAL, TOL_T, W_COST, Problem, assess, prune, repair, solve
 from model.run import run_scenario
 from model.scenario import Scenario
@@ -64,6 +70,13 @@ class OptimiserResult:
         Removals in ``target_year``, t CO2.
     iterations : int
         Linearise-solve-verify rounds.
+    release : str or None
+        SMHI release id the scenario computes on (None: the latest).
+    measures : tuple of dict
+        The scenario's own measures (fixed), as :func:`model.measures.measure_to_dict` mappings.
+    measure_abatement_t, measure_cost_sek_per_year : dict
+        Per own measure: its contribution in ``target_year`` (t CO2e) and, for a measure with a cost
+        range, the mean of the range times that contribution (SEK per year). Not in the totals.
     messages : tuple
         Ids for the UI: feasible | infeasible, already_met, cost_cap_binding, cap_below_locked,
         assumed_costs, path_last_year, cumulative_not_met, horizon_extended.
@@ -92,6 +105,10 @@ class OptimiserResult:
     removals_t: float
     iterations: int
     messages: tuple[str, ...] = field(default_factory=tuple)
+    release: str | None = None
+    measures: tuple[dict[str, Any], ...] = ()
+    measure_abatement_t: dict[str, float] = field(default_factory=dict)
+    measure_cost_sek_per_year: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, picklable and JSON-ready mapping (for session state and exports)."""
@@ -102,14 +119,19 @@ class OptimiserResult:
         """Inverse of :meth:`to_dict`."""
         d = dict(raw)
         d["target"] = TargetSpec(**d["target"])
-        for k in ("locked", "cost_assumed", "cost_is_assumption", "messages"):
-            d[k] = tuple(d[k])
+        for k in ("locked", "cost_assumed", "cost_is_assumption", "messages", "measures"):
+            d[k] = tuple(d.get(k, ()))
         return cls(**d)
 
+    def own_measures(self) -> tuple[OwnMeasure, ...]:
+        """The fixed own measures as :class:`model.measures.OwnMeasure` objects."""
+        return tuple(measure_from_dict(m, f"measure[{i}]") for i, m in enumerate(self.measures))
+
     def scenario(self) -> Scenario:
-        """The suggested settings as a model scenario."""
+        """The suggested settings as a model scenario (own measures and release kept)."""
         return Scenario(levers=dict(self.levers), kommun=self.kommun, national_policy=self.policy,
-                        horizon=self.horizon, target=self.target, id="optimiser")
+                        horizon=self.horizon, target=self.target, id="optimiser", release=self.release,
+                        measures=self.own_measures())
 
 
 def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[str, float] | None = None,
@@ -121,7 +143,8 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
     Parameters
     ----------
     scenario : Scenario
-        Kommun, national policy, horizon and target; its lever values are not used.
+        Kommun, national policy, horizon, target, release and own measures (kept fixed); its lever
+        values are not used.
     kommun : str, optional
         Code or name; overrides the scenario's kommun.
     locked : mapping, optional
@@ -183,7 +206,11 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         cost_sek_per_t={lid: float(c) for lid, c in zip(ids, p.cost, strict=False)},
         cost_assumed=p.assumed, cost_is_assumption=p.assumption,
         residual_by_sector={s: float(v) for s, v in zip(SECTORS, res.by_sector[:, p.ti], strict=False) if v > 0.5},
-        removals_t=float(res.removals[p.ti]), iterations=iters, messages=tuple(msgs))
+        removals_t=float(res.removals[p.ti]), iterations=iters, messages=tuple(msgs),
+        release=p.sc.release, measures=tuple(measure_to_dict(m) for m in p.sc.measures),
+        measure_abatement_t={m.id: float(res.measure_attribution[m.id][p.ti]) for m in p.sc.measures},
+        measure_cost_sek_per_year={m.id: float(np.mean(m.cost_sek_per_t) * res.measure_attribution[m.id][p.ti])
+                                   for m in p.sc.measures if m.cost_sek_per_t is not None})
 
 
 def macc(item: OptimiserResult | Scenario, kommun: str | None = None) -> list[tuple[str, float, float]]:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from model.baseline import build_context, lever_bounds
+from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS
-from model.engine import apply_levers, lever_effects, removals
+from model.engine import LeverEffects, apply_levers, lever_effects, removals
+from model.measures import engine_effects
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
 from model.scenario import Scenario, check_lever_value
@@ -34,8 +35,9 @@ class Problem:
                  assumed_cost: float | None, capacities: Mapping[str, float] | None = None) -> None:
         reg = self.reg = load_registry()
         self.messages: list[str] = []
-        sc = replace(scenario, kommun=resolve_kommun(scenario, kommun).code, levers={})
-        self.lo = build_context(sc.kommun, sc.national_policy, sc.horizon).nnm.copy()
+        code = resolve_kommun(scenario, kommun).code
+        sc = replace(scenario, kommun=code, levers={})
+        self.lo = build_context(code, sc.national_policy, sc.horizon, sc.release).nnm.copy()
         for lid, v in locked.items():
             self.lo[reg.lever_ids.index(lid)] = check_lever_value(reg, lid, v, f"locked.{lid}")
         verdict = run_scenario(replace(sc, levers=self.as_dict(self.lo))).target(sc.target.selected)
@@ -43,8 +45,10 @@ class Problem:
             sc = replace(sc, horizon=2045)
             self.messages.append("horizon_extended")
             verdict = run_scenario(replace(sc, levers=self.as_dict(self.lo))).target(sc.target.selected)
-        ctx = self.ctx = build_context(sc.kommun, sc.national_policy, sc.horizon)
-        self.sc, self.year, self.base = sc, int(verdict.year), _baseline(ctx)
+        ctx = self.ctx = build_context(code, sc.national_policy, sc.horizon, sc.release)
+        # Own measures are fixed: the levers are linearised around the streams after them, which is
+        # exact because the engine combines levers and measures multiplicatively.
+        self.sc, self.year, self.base = sc, int(verdict.year), _after_measures(sc, ctx, len(reg.levers))
         self.ti = int(np.flatnonzero(ctx.years == self.year)[0])
         self.tmask = ctx.stream_sector == SECTORS.index("Transporter")
         rows = {"neutral": ([[1.0, 0, 0], [1.0, 0, -1.0]], [verdict.allowed_t, 0.0]),
@@ -96,6 +100,17 @@ class Problem:
                 cur = self.levels(y)
                 out[i], prev = prev - cur, cur
         return out
+
+
+def _after_measures(sc: Scenario, ctx: KommunContext, n_levers: int) -> np.ndarray:
+    """The deterministic baseline streams (S, 1, T) with the scenario's own measures applied."""
+    base = _baseline(ctx)
+    if not sc.measures:
+        return base
+    t = len(ctx.years)
+    none = LeverEffects(np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros((0, t)),
+                        np.zeros(0, dtype=int), np.zeros((0, t)))
+    return apply_levers(base, engine_effects(sc.measures, ctx, base, none, n_levers))
 
 
 @dataclass

@@ -204,3 +204,25 @@ def test_monte_carlo_with_measures() -> None:
     det = run_scenario(Scenario(kommun="0381", levers={"ev_cars": 90.0}, measures=exact))
     np.testing.assert_allclose(g[0], det.gross, rtol=1e-9)
     np.testing.assert_allclose(n[1], det.net, rtol=1e-9)
+
+
+# ---------------------------------------------------------------- optimiser with fixed own measures
+def test_optimiser_keeps_measures_fixed_and_needs_less() -> None:
+    from model.optimiser import OptimiserResult, optimise
+
+    big = measure_from_dict(measure(id="ccs", stream=None, sector="El och fjärrvärme", unit="pct", effect=100.0,
+                                    start=2025, full=2027, actor="business", cost_sek_per_t=[1000.0, 2000.0]))
+    without = optimise(Scenario(kommun="0381"))
+    with_m = optimise(Scenario(kommun="0381", measures=(big,)))
+    assert with_m.start_gap_t < without.start_gap_t
+    assert with_m.total_cost_sek_per_year <= without.total_cost_sek_per_year + 1.0
+    # The suggestion keeps the measure; verified in the full engine, its gap is the reported one.
+    sc = with_m.scenario()
+    assert sc.measures == (big,)
+    res = run_scenario(sc)
+    assert res.target(sc.target.selected).gap_t == pytest.approx(with_m.gap_t, abs=1e-6)
+    year = list(res.years).index(with_m.target_year)
+    assert with_m.measure_abatement_t["ccs"] == pytest.approx(res.measure_attribution["ccs"][year])
+    assert with_m.measure_cost_sek_per_year["ccs"] == pytest.approx(1500.0 * with_m.measure_abatement_t["ccs"])
+    assert OptimiserResult.from_dict(with_m.to_dict()) == with_m
+    assert without.measures == () and without.measure_abatement_t == {}
