@@ -262,3 +262,21 @@ def test_spec_validate(spec: TargetSpec, field: str) -> None:
     with pytest.raises(ValueError, match=field.replace(".", r"\.")):
         spec.validate(tuple(_HISTORY_ROWS))
     TargetSpec().validate(tuple(_HISTORY_ROWS))
+
+
+def test_kommun_budget_rate_comes_from_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enköping's 13 % a year is its profile's budget_rate target; a kommun without one gets the default."""
+    import model.profiles as profiles
+    from model.targets import KOMMUN_BUDGET_RATES, kommun_budget_rate
+
+    sv, en = kommun_budget_rate("0381"), kommun_budget_rate("0381", "en")
+    assert sv is not None and en is not None and sv[0] == en[0] == 13.0
+    assert "enkoping.se" in en[1] and "municipality" in en[1] and "kommun" in sv[1]
+    assert kommun_budget_rate("0980") is None  # Gotland's target is a neutrality target
+    assert dict(KOMMUN_BUDGET_RATES) == {"0381": kommun_budget_rate("0381")}
+    assert budget_rate_for("1480", TargetSpec(), "en")[1].startswith("assumption: a typical rate")
+    # A profile edited to another rate changes the verdict's rate: the profile is the one home.
+    text = (profiles.PROFILE_DIR / "0381.toml").read_text(encoding="utf-8").replace("rate_pct = 13.0", "rate_pct = 9.5")
+    (tmp_path / "0381.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(profiles, "PROFILE_DIR", tmp_path)
+    assert budget_rate_for("0381", TargetSpec())[0] == 9.5
