@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from model.data import SECTORS
+from model.data import SECTORS, ModelInputError
 
 TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045")
 #: Latest year a target may be measured against: the range the sidebar has always offered (a design
@@ -65,17 +65,27 @@ class TargetSpec:
     budget_rate_pct: float | None = None  # None = kommun default
 
     def validate(self, inventory_years: tuple[int, ...]) -> None:
-        """Raise ValueError naming the bad field, its value and what is allowed."""
-        if self.selected not in TARGET_IDS:
-            raise ValueError(f"target.selected={self.selected!r}; tillåtet: {', '.join(TARGET_IDS)}")
-        if self.year not in (2030, 2035, 2040, 2045):
-            raise ValueError(f"target.year={self.year!r}; tillåtet: 2030, 2035, 2040, 2045")
-        if self.base_year not in base_years(inventory_years):
-            raise ValueError(f"target.base_year={self.base_year!r}; tillåtet: {base_years(inventory_years)}")
-        if not 0 <= self.max_gross_pct <= 100:
-            raise ValueError(f"target.max_gross_pct={self.max_gross_pct!r}; tillåtet: 0–100")
-        if self.budget_rate_pct is not None and not 0.5 <= self.budget_rate_pct <= 50:
-            raise ValueError(f"target.budget_rate_pct={self.budget_rate_pct!r}; tillåtet: 0,5–50")
+        """Check every field.
+
+        Raises
+        ------
+        model.data.ModelInputError
+            ``model.bad_target`` with ``field``, ``value`` and ``allowed`` (a ValueError; the
+            message is an English default, the UI words the key).
+        """
+        years = (2030, 2035, 2040, 2045)
+        checks = (("selected", self.selected in TARGET_IDS, ", ".join(TARGET_IDS)),
+                  ("year", self.year in years, ", ".join(map(str, years))),
+                  ("base_year", self.base_year in base_years(inventory_years),
+                   ", ".join(map(str, base_years(inventory_years)))),
+                  ("max_gross_pct", 0 <= self.max_gross_pct <= 100, "0–100 %"),
+                  ("budget_rate_pct", self.budget_rate_pct is None or 0.5 <= self.budget_rate_pct <= 50,
+                   "0.5–50 % per year"))
+        for name, ok, allowed in checks:
+            if not ok:
+                value = getattr(self, name)
+                raise ModelInputError("model.bad_target", f"target.{name}={value!r}; allowed: {allowed}",
+                                      field=f"target.{name}", value=repr(value)[:40], allowed=allowed)
 
 
 @dataclass(frozen=True)

@@ -259,8 +259,11 @@ def test_verdicts_serialise_to_json() -> None:
     (TargetSpec(budget_rate_pct=0.1), "target.budget_rate_pct"),
 ])
 def test_spec_validate(spec: TargetSpec, field: str) -> None:
-    with pytest.raises(ValueError, match=field.replace(".", r"\.")):
+    with pytest.raises(ValueError, match=field.replace(".", r"\.")) as err:
         spec.validate(tuple(_HISTORY_ROWS))
+    # A message key and parameters for the UI, an English default text (issue 12 item 2).
+    assert getattr(err.value, "key", None) == "model.bad_target" and err.value.params["field"] == field
+    assert "tillåtet" not in str(err.value) and "allowed" in str(err.value)
     TargetSpec().validate(tuple(_HISTORY_ROWS))
 
 
