@@ -43,11 +43,14 @@ def test_declared_years_are_the_years_in_the_file(src: DataSource) -> None:
 @pytest.mark.parametrize("src", SOURCES, ids=ids)
 def test_coverage_matches_the_kommuner_in_the_file(src: DataSource) -> None:
     df = _read(src)
-    expected = {"All 290 municipalities": 290, "Enköping, Uppsala, Lund and Umeå": 4, "Enköping": 1}
+    expected = {"All 290 municipalities": 290, "Enköping, Uppsala, Lund and Umeå": 4, "Enköping": 1,
+                "All 290 municipalities and Sweden (code 00)": 291}
     if "kommun_code" not in df.columns:
         assert src.coverage.en not in expected
         return
     assert df["kommun_code"].nunique() == expected[src.coverage.en]
+    if expected[src.coverage.en] == 291:
+        assert "00" in set(df["kommun_code"])
     if expected[src.coverage.en] == 1:
         assert set(df["kommun_code"]) == {"0381"}
 
@@ -95,7 +98,7 @@ def test_unknown_file_raises() -> None:
 
 def test_smhi_files_carry_the_release_caveat() -> None:
     smhi = [s for s in SOURCES if s.producer == "SMHI"]
-    assert len(smhi) == 6
+    assert len(smhi) == 7
     assert all("utgåv" in s.caveat_text("sv") for s in smhi)
     assert "LULUCF" in source_for("kommuner_emissions_by_sector.csv").caveat_text("en")
 
