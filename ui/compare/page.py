@@ -20,8 +20,9 @@ from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state
 from ui.compare.sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
                                 UPLOAD_N, Item, item_from_params, item_from_scenario, parse_link,
-                                remove_item, sources_panel)
+                                item_measures, remove_item, sources_panel)
 from ui.compute import run_for
+from ui.scenario.presets import kommun_presets
 from ui.text.fmt import MISSING, fmt_number, fmt_signed_pct
 from ui.text.i18n import policy_label, sector_label, t, target_label
 from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
@@ -40,13 +41,20 @@ def run_item(item: Item) -> ScenarioResult:
     ss = st.session_state
     if item["source"] == "current":
         kommun, policy, levers = ss["kommun"], ss["policy"], state.levers()
+        measures, release = state.measures(), state.release()
     else:
         kommun, policy, levers = item["kommun"] or ss["kommun"], item["policy"], item["levers"]
+        measures, release = item_measures(item), item.get("release")
+        pid = item["uid"].removeprefix("preset:")
+        if item["source"] == "preset" and item["kommun"] is None and pid in (kp := kommun_presets(kommun)):
+            # The preset's rule evaluated for the kommun it now follows (its range, its levers).
+            sc = kp[pid].scenario
+            policy, levers, measures = sc.national_policy, dict(sc.levers), tuple(sc.measures)
     horizon = int(ss["horizon"])
-    ctx = build_context(kommun, policy, horizon)
+    ctx = build_context(kommun, policy, horizon, release=release)
     full = {lid: float(ctx.nnm[i]) for i, lid in enumerate(load_registry().lever_ids)}
     full.update(levers)
-    return run_for(kommun, full, policy, horizon, state.target_spec())
+    return run_for(kommun, full, policy, horizon, state.target_spec(), release=release, measures=measures)
 
 
 def _names(items: list[Item], lang: str) -> list[str]:

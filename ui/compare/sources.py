@@ -29,7 +29,7 @@ from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_sc
 from ui import state
 from ui.notices import message_params, show_notices
 from ui.render import safe_text
-from ui.scenario.levers import presets
+from ui.scenario.presets import kommun_presets
 from ui.scenario.measures import is_measure_notice, show_measure_notices
 from ui.text.i18n import normalize_lang, t
 
@@ -60,7 +60,7 @@ def item_from_scenario(sc: Scenario, source: str, uid: str, fallback_name: str =
                  sc.name.get(lg) or sc.id)[:60] for lg in ("sv", "en")}
     return {"uid": uid, "source": source, "name": name, "kommun": sc.kommun,
             "policy": sc.national_policy, "levers": {k: float(v) for k, v in sc.levers.items()},
-            "measures": measure_dicts(getattr(sc, "measures", None))}
+            "measures": measure_dicts(getattr(sc, "measures", None)), "release": sc.release}
 
 
 def measure_dicts(measures: Sequence[OwnMeasure] | None) -> list[dict[str, Any]]:
@@ -89,7 +89,9 @@ def item_from_params(params: Mapping[str, Any], source: str, uid_prefix: str,
     item = {"uid": _uid(uid_prefix, repr(sorted(canon.items()))), "source": source,
             "name": {lg: str(name.get(lg) or name.get("sv") or "?")[:60] for lg in ("sv", "en")},
             "kommun": link.kommun if own else None, "policy": link.policy, "levers": dict(link.levers),
-            "measures": measure_dicts(getattr(link, "measures", None))}
+            "measures": measure_dicts(getattr(link, "measures", None)),
+            # A link made on an older SMHI release is compared on that release, as it was shared.
+            "release": link.release}
     return item, list(link.notices)
 
 
@@ -160,7 +162,13 @@ def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
 
 
 def _add_preset(pid: str) -> None:
-    _add(item_from_scenario(presets()[pid], "preset", f"preset:{pid}"))
+    # A generic preset follows the sidebar's kommun: the page evaluates its rule for that kommun when it
+    # runs the item (run_item). A kommun profile's own preset stays with its kommun.
+    kp = kommun_presets(st.session_state["kommun"])[pid]
+    item = item_from_scenario(kp.scenario, "preset", f"preset:{pid}")
+    if not kp.preset.own:
+        item["kommun"] = None
+    _add(item)
 
 
 def _add_current() -> None:
@@ -238,12 +246,14 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
     ss = st.session_state
     with st.container(border=True):
         st.markdown(f"**{t('compare.add_title', lang, max=MAX_ITEMS)}**")
-        cols = st.columns(len(presets()) + 1)
-        cols[0].button(t("compare.add_current", lang), key="cmp_add_current", on_click=_add_current,
-                       icon=":material/tune:", help=t("compare.add_current_help", lang), width="stretch")
-        for col, (pid, sc) in zip(cols[1:], presets().items()):
-            col.button(sc.name.get(lang, pid), key=f"cmp_add_preset_{pid}", on_click=_add_preset, args=(pid,),
-                       icon=":material/add:", help=sc.description.get(lang) or None, width="stretch")
+        with st.container(horizontal=True):
+            # A row that wraps: the generic presets plus the kommun profile's own.
+            st.button(t("compare.add_current", lang), key="cmp_add_current", on_click=_add_current,
+                      icon=":material/tune:", help=t("compare.add_current_help", lang))
+            for pid, kp in kommun_presets(ss["kommun"]).items():
+                sc = kp.scenario
+                st.button(sc.name.get(lang, pid), key=f"cmp_add_preset_{pid}", on_click=_add_preset, args=(pid,),
+                          icon=":material/add:", help=sc.description.get(lang) or None)
         c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
         c1.text_input(t("compare.link_label", lang), key="cmp_link", max_chars=MAX_LINK_CHARS,
                       placeholder="https://…/?v=1&k=0381&…", help=t("compare.link_help", lang))
