@@ -1,5 +1,8 @@
 """Command line: ``python -m model run FILE``, ``python -m model levers`` and ``python -m model data …``.
 
+``levers [--kommun K] [--format table|json]`` lists every lever with the range it has in the kommun
+(Enköping by default; :func:`model.run.levers_for`).
+
 ``data import FILE`` validates a new SMHI release and writes it into ``data/releases/``
 (:mod:`model.data_cli`); ``data list`` lists the stored releases.
 
@@ -13,13 +16,14 @@ import json
 import sys
 from dataclasses import replace
 
-from model.data import SECTORS, DataValidationError
+from model import iamc
+from model.csvio import DataValidationError
+from model.data import SECTORS
+from model.data_cli import add_data_parser, data_main
 from model.kommuner import UnknownKommunError
 from model.registry import load_registry
-from model import iamc
-from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, run_scenario
+from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, levers_for, run_scenario
 from model.scenario import ScenarioFileError, load_scenario
-from model.data_cli import add_data_parser, data_main
 
 
 def _table(res: ScenarioResult) -> str:
@@ -56,14 +60,16 @@ def _csv(res: ScenarioResult) -> str:
     return iamc.to_csv(results)
 
 
-def _levers() -> str:
+def _levers(kommun: str | None = None) -> str:
     reg = load_registry()
+    # With --kommun the max column is that kommun's reach (range rules), else the registry's.
+    reach = {r["id"]: r["max"] for r in levers_for(kommun)} if kommun is not None else {}
     # Column as wide as the longest id plus a gap, so a long id never runs into its URL key.
     w = max(len(lv.id) for lv in reg.levers) + 2
     lines = [f"{'id':<{w}}{'url':<6}{'enhet':<8}{'min':>7}{'max':>7}{'steg':>7}  {'aktör':<10} etikett / källa"]
     for lv in reg.levers:
-        lines.append(f"{lv.id:<{w}}{lv.url_key:<6}{lv.unit:<8}{lv.min:>7g}{lv.max:>7g}{lv.step:>7g}  "
-                     f"{lv.actor:<10} {lv.label['sv']}")
+        lines.append(f"{lv.id:<{w}}{lv.url_key:<6}{lv.unit:<8}{lv.min:>7g}{reach.get(lv.id, lv.max):>7g}"
+                     f"{lv.step:>7g}  {lv.actor:<10} {lv.label['sv']}")
         lines.append(f"{'':<{w + 45}}källa: {'ANTAGANDE' if lv.is_assumption else lv.source}")
     return "\n".join(lines)
 
@@ -92,18 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--kommun", help="kommunnamn eller kod, t.ex. Enköping eller 0381")
     run.add_argument("--horizon", type=int, choices=(2030, 2045))
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub.add_parser("levers", help="lista spakregistret")
+    levers = sub.add_parser("levers", help="lista spakregistret")
+    levers.add_argument("--kommun", help="kommunnamn eller kod: spakarnas räckvidd där (standard Enköping)")
+    levers.add_argument("--format", choices=("table", "json"), default="table")
     add_data_parser(sub)
     args = parser.parse_args(argv)
     if args.cmd == "data":
         return data_main(args)
     try:
-        if args.cmd == "levers":
-            print(_levers())
-            return 0
         if args.kommun is not None and not args.kommun.strip():
             return _fail("--kommun är tomt; ange ett kommunnamn eller en kod, t.ex. Enköping eller 0381 "
                          "(--kommun is empty; give a kommun name or code)")
+        if args.cmd == "levers":
+            if args.format == "json":
+                json.dump(levers_for(args.kommun), sys.stdout, ensure_ascii=False, indent=1)
+                sys.stdout.write("\n")
+            else:
+                print(_levers(args.kommun))
+            return 0
         sc = load_scenario(args.file)
         if args.horizon:
             sc = replace(sc, horizon=args.horizon)

@@ -44,6 +44,10 @@ COMMANDS: dict[str, list[str]] = {
     "json_code": ["run", PRESET, "--kommun", "1480", "--format", "json"],
     "json_2045": ["run", "scenarios/hog_ambition.toml", "--kommun", "381", "--horizon", "2045", "--format", "json"],
     "levers": ["levers"],
+    "levers_json": ["levers", "--kommun", "Arjeplog", "--format", "json"],
+    "levers_table_kommun": ["levers", "--kommun", "2506"],
+    "bad_levers_kommun": ["levers", "--kommun", "Atlantis", "--format", "json"],
+    "bad_levers_format": ["levers", "--format", "xml"],
     "bad_kommun": ["run", PRESET, "--kommun", "Atlantis"],
     "bad_missing_file": ["run", "scenarios/finns_inte.toml"],
     "bad_malformed_file": ["run", "{bad}"],
@@ -143,7 +147,7 @@ def test_csv(outputs: dict, name: str, region: str) -> None:
     assert text.splitlines()[0] == ",".join(CSV_HEADER)
     rows = [r for r in csv.reader(io.StringIO(text)) if r]
     assert rows[0] == CSV_HEADER and all(len(r) == len(CSV_HEADER) for r in rows)
-    body = [dict(zip(CSV_HEADER, r)) for r in rows[1:]]
+    body = [dict(zip(CSV_HEADER, r, strict=True)) for r in rows[1:]]
     assert {r["region"] for r in body} == {region}
     assert {r["scenario"] for r in body} == {"klimatkontrakt", "baseline"}
     assert {r["unit"] for r in body} == {"kt CO2-equiv/yr", "kt CO2/yr"}
@@ -151,7 +155,7 @@ def test_csv(outputs: dict, name: str, region: str) -> None:
     assert years == list(range(2024, 2031))
     keys = [(r["scenario"], r["variable"], int(r["year"])) for r in body]
     assert len(keys) == len(set(keys)), "one value per scenario, variable and year"
-    values = {k: float(r["value"]) for k, r in zip(keys, body)}
+    values = {k: float(r["value"]) for k, r in zip(keys, body, strict=True)}
     assert all(np.isfinite(v) for v in values.values())
     # The total is the gross of the same run, in kt; the baseline scenario is the run's baseline.
     code = region[-5:-1]
@@ -193,6 +197,34 @@ def test_levers(outputs: dict) -> None:
     text = _ok(outputs, "levers")
     listed = {line.split()[0] for line in text.splitlines()[1:] if line and not line.startswith(" ")}
     assert listed == set(load_registry().lever_ids)
+
+
+def test_levers_json_for_a_kommun(outputs: dict) -> None:
+    from model.run import levers_for
+
+    got = json.loads(_ok(outputs, "levers_json"))
+    assert got == json.loads(json.dumps(levers_for("2506")))
+    assert [r["id"] for r in got] == list(load_registry().lever_ids)
+    assert {"id", "url_key", "unit", "min", "max", "step", "nnm", "group"} <= set(got[0])
+    # Arjeplog's removals are capped by its own data, below the registry's absolute maximum.
+    beccs = next(r for r in got if r["id"] == "beccs")
+    assert beccs["max"] < beccs["absolute_max"]
+
+
+def test_levers_table_for_a_kommun_shows_its_reach(outputs: dict) -> None:
+    from model.run import levers_for
+
+    text = _ok(outputs, "levers_table_kommun")
+    beccs = next(r for r in levers_for("2506") if r["id"] == "beccs")
+    line = next(x for x in text.splitlines() if x.startswith("beccs "))
+    assert f"{beccs['max']:g}" in line.split()
+
+
+@pytest.mark.parametrize("name", ["bad_levers_kommun", "bad_levers_format"])
+def test_levers_bad_arguments(outputs: dict, name: str) -> None:
+    res = outputs[name]
+    assert res.returncode == 2 and res.stdout == "" and "Traceback" not in res.stderr
+    assert res.stderr.startswith("fel:")
 
 
 # --------------------------------------------------------------------------- bad arguments
