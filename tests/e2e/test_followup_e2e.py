@@ -2,25 +2,19 @@
 latest data, then the Uppföljning page and its one-page PDF report."""
 from __future__ import annotations
 
-import dataclasses
 import io
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from model.codec import LinkState, default_state, encode
+from model.codec import default_state, encode
 from tests.e2e.pagehelpers import APP_TIMEOUT_MS, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-#: The banner needs the link's ``d`` kept in the session (LinkState.release, model/codec.py); until
-#: that lands a d=2023 link opens on the latest release and the first half cannot pass. Strict: the
-#: moment the field exists this test must pass.
-_WIRED = "release" in {f.name for f in dataclasses.fields(LinkState)}
 
 
-@pytest.mark.xfail(not _WIRED, reason="model/codec.py has no LinkState.release yet", strict=True)
 def test_d2023_link_banner_latest_button_and_followup_pdf(cold_server: str, browser: Any) -> None:
     from pypdf import PdfReader
 

@@ -17,12 +17,6 @@ from ui.text.i18n import t
 pytestmark = pytest.mark.e2e
 
 
-def _wired() -> bool:
-    import dataclasses
-
-    from model.codec import LinkState
-    return "measures" in {f.name for f in dataclasses.fields(LinkState)}
-
 METRIC = "[data-testid='stMetricValue']"
 NAME = "Biogasbussar i Enköping"
 
@@ -35,7 +29,6 @@ def _open_editor(page: Any) -> Any:
     return form
 
 
-@pytest.mark.skipif(not _wired(), reason="LinkState.measures (the link's 'om') is not in the model yet")
 def test_add_a_measure_and_open_the_share_link_cold(page: Any, browser: Any,
                                                     browser_context_args: dict[str, Any],
                                                     shot: Callable[..., Any]) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.codec import LinkState, Notice, default_state, encode
+from model.codec import Notice, default_state, encode
 from model.followup import scenario_of_link
 from model.scenario import dumps_scenario
 
@@ -179,10 +179,8 @@ def test_workshop_submission_is_followed_up(store):
     assert "inget har mätts sedan dess ännu" in text and "Kiruna: planerat och uppmätt 2024" in text
 
 
-_WIRED = "release" in {f.name for f in dataclasses.fields(LinkState)}
 
 
-@pytest.mark.xfail(not _WIRED, reason="model/codec.py has no LinkState.release yet", strict=True)
 def test_d2023_link_opens_on_its_release_and_is_followed_up_as_current():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in encode(default_state("0381")).items():
@@ -197,7 +195,6 @@ def test_d2023_link_opens_on_its_release_and_is_followed_up_as_current():
     assert "Transporterna ökade 20\u00a0% i stället för att minska 1\u00a0% som planerat." in text
 
 
-@pytest.mark.xfail(not _WIRED, reason="model/scenario.py has no Scenario.release yet", strict=True)
 def test_scenario_file_that_names_its_release():
     at = _open("0381", "sv")
     at.radio(key="fu_source.sv").set_value("file").run()

@@ -34,21 +34,6 @@ from ui.text.i18n import t
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def _wired() -> bool:
-    """The model side of own measures is on main: scenarios, links and results carry them."""
-    import dataclasses
-
-    from model.codec import LinkState
-    from model.run import ScenarioResult
-    from model.scenario import Scenario
-    return all("measures" in {f.name for f in dataclasses.fields(c)} for c in (Scenario, LinkState)) and \
-        "measure_attribution" in {f.name for f in dataclasses.fields(ScenarioResult)}
-
-
-#: Tests of figures and links need the engine and codec hooks (model/run.py, model/codec.py), which
-#: another engineer was adding when these were written; they run by themselves once those exist.
-needs_model = pytest.mark.skipif(not _wired(), reason="Scenario/LinkState.measures and "
-                                 "ScenarioResult.measure_attribution are not in the model yet")
 TIMEOUT = 60
 INDUSTRY = "Industri (energi + processer)"
 
@@ -124,7 +109,6 @@ BIOGAS = {"name_sv": "Biogasbussar i Enköping", "target": "cars", "unit": "t", 
           "start": 2025, "full": 2030, "src_sv": "Kommunens klimatplan (exempel)"}
 
 
-@needs_model
 def test_add_a_tonne_measure_for_enkoping_cuts_net_2030_by_its_tonnes() -> None:
     at = _app()
     before = _net(at)
@@ -149,7 +133,6 @@ def test_add_a_tonne_measure_for_enkoping_cuts_net_2030_by_its_tonnes() -> None:
     assert row.iloc[0]["Förändring (ton CO₂e/år)"].replace("\u00a0", " ") == "−5 000"
 
 
-@needs_model
 def test_a_percent_measure_on_kirunas_industry_cuts_that_share_of_its_baseline() -> None:
     at = _app({"k": "2584"})
     before = _net(at)
@@ -164,7 +147,6 @@ def test_a_percent_measure_on_kirunas_industry_cuts_that_share_of_its_baseline()
     assert before - _net(at) == pytest.approx(expected, rel=1e-6)
 
 
-@needs_model
 def test_edit_and_remove() -> None:
     at = _app()
     before = _net(at)
@@ -196,7 +178,6 @@ def test_a_bad_value_is_named_under_its_field_in_the_users_language(lang: str, e
     assert t("measures.field.start", lang) in _errors(at)
 
 
-@needs_model
 def test_a_link_with_om_restores_the_measures() -> None:
     m = OwnMeasure("biogas", "Biogas", "Biogas", "cars", None, "t", 5000.0, 2025, 2030, "linear", "kommun",
                    SourceRef("Plan", "Plan"))
@@ -209,7 +190,6 @@ def test_a_link_with_om_restores_the_measures() -> None:
     assert "Biogas" in _text(at)
 
 
-@needs_model
 @pytest.mark.parametrize("om,words", [
     ("1.!!!", "gick inte att läsa"),
     ("9.eJyLjgUAARUAuQ", "formatversion 9"),
@@ -224,7 +204,6 @@ def test_a_hostile_om_gives_a_notice_and_no_measures(om: str, words: str) -> Non
     assert at.metric, "the page still shows figures"
 
 
-@needs_model
 def test_an_invalid_measure_in_a_link_is_named() -> None:
     """A well-formed ``om`` whose measure has 250 %: that measure is dropped with a notice naming it."""
     ok = OwnMeasure("x", "X", "X", "cars", None, "pct", 100.0, 2025, 2030, "linear", "kommun", SourceRef("s", "s"))
@@ -293,7 +272,6 @@ def test_language_switch_keeps_the_measures() -> None:
     assert at.selectbox(key=F + "target.en").value == "cars", "the English form shows the same choice"
 
 
-@needs_model
 def test_profile_measures_can_be_switched_on() -> None:
     code = "0481"
     pm = load_profile(code).measures[0]
@@ -330,7 +308,6 @@ def test_a_kommun_change_drops_them_and_keep_brings_them_back() -> None:
     assert _measures(at) == kept
 
 
-@needs_model
 def test_share_link_of_the_page_opens_the_same_figures() -> None:
     at = _app()
     _fill(at, **BIOGAS)
@@ -419,7 +396,6 @@ def test_a_link_on_an_older_release_stays_on_it_until_set_release_none() -> None
     assert _net(at, 2030) != on_older, "the latest release gives other figures"
 
 
-@needs_model
 def test_jamfor_names_the_measures_of_a_pasted_link() -> None:
     m = OwnMeasure("biogas", "Biogasbussar", "Biogas buses", "cars", None, "t", 5000.0, 2025, 2030, "linear",
                    "kommun", SourceRef("Plan", "Plan"))
@@ -435,7 +411,6 @@ def test_jamfor_names_the_measures_of_a_pasted_link() -> None:
     assert item_measures(item) == (m,)
 
 
-@needs_model
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_exports_list_the_measures_with_their_source(lang: str) -> None:
     import dataclasses
