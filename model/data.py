@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.csvio import DataValidationError, numeric as _numeric, read_csv as _read_csv
+from model.csvio import DataValidationError
+from model.csvio import numeric as _numeric
+from model.csvio import read_csv as _read_csv
 from model.csvio import require_columns as _require_columns
 from model.releases import LinkRelease, Release, get_release, read_index, release_for_link, sha256_of
 
@@ -180,13 +182,15 @@ def _check_totals(data_dir: Path, kommuner: tuple[Kommun, ...], years: tuple[int
     _require_columns(df, name, ("kommun_code", "year", "tonnes", "data_release", "scope"))
     idx = {k.code: i for i, k in enumerate(kommuner)}
     latest = (df["data_release"] == label) & df["scope"].str.startswith("GHG")
-    for row, rec in df[latest].iterrows():
+    # Positions, not index labels: read_csv's RangeIndex gives row = position, typed as int.
+    for row in np.flatnonzero(latest.to_numpy()).tolist():
+        rec = df.iloc[row]
         if rec["kommun_code"] not in idx or int(rec["year"]) not in years:
-            raise DataValidationError(name, int(row) + 2, f"okänd kommun/år {rec['kommun_code']} {rec['year']}")
+            raise DataValidationError(name, row + 2, f"okänd kommun/år {rec['kommun_code']} {rec['year']}")
         total = float(arr[idx[rec["kommun_code"]], years.index(int(rec["year"]))].sum())
         if abs(total - float(rec["tonnes"])) > SUM_TOLERANCE_T:
             raise DataValidationError(
-                name, int(row) + 2,
+                name, row + 2,
                 f"sektorsumman {total:.1f} t avviker från totalen {float(rec['tonnes']):.1f} t")
 
 
@@ -199,7 +203,7 @@ def _load_national(data_dir: Path, years: tuple[int, ...],
         i = int(np.flatnonzero(tonnes < 0)[0])
         raise DataValidationError(name, i + 2, f"negativt utsläpp {tonnes[i]} t")
     out = np.full((len(years), len(SECTORS)), np.nan)
-    for i, (y, s) in enumerate(zip(df["year"].astype(int), df["sector"])):
+    for i, (y, s) in enumerate(zip(df["year"].astype(int), df["sector"], strict=True)):
         if s not in SECTORS or y not in years:
             raise DataValidationError(name, i + 2, f"okänd sektor/år {s!r} {y}")
         out[years.index(y), SECTORS.index(s)] = tonnes[i]

@@ -19,8 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from model.data import N_KOMMUNER, SECTORS, SUM_TOLERANCE_T, Kommun, load_dataset
-from model.releases import (INDEX, MANIFEST, RELEASES, Release, index_toml, manifest_toml, read_index,
-                            sha256_of, valid_release_id)
+from model.releases import (
+    INDEX,
+    MANIFEST,
+    RELEASES,
+    Release,
+    index_toml,
+    manifest_toml,
+    read_index,
+    sha256_of,
+    valid_release_id,
+)
 from model.smhi_import import COLUMNS, ImportFileError, ParsedRelease
 
 DATA_NAME = "emissions_by_sector.csv"
@@ -80,22 +89,26 @@ def validate(parsed: ParsedRelease, file: str, kommuner: tuple[Kommun, ...]) -> 
     bad = ~df["kommun_code"].isin(by_code)
     if bad.any():
         r = df[bad].iloc[0]
-        raise _fail(file, r["line"], f"okänd kommunkod {r['kommun_code']!r}", f"unknown kommun code {r['kommun_code']!r}")
+        raise _fail(file, r["line"], f"okänd kommunkod {r['kommun_code']!r}",
+                    f"unknown kommun code {r['kommun_code']!r}")
     name_ok = df["kommun"] == df["kommun_code"].map(lambda c: by_code[c].name)
     lan_ok = (df["lan"] == "") | (df["lan"] == df["kommun_code"].map(lambda c: by_code[c].lan))
     if not (name_ok & lan_ok).all():
         r = df[~(name_ok & lan_ok)].iloc[0]
         k = by_code[r["kommun_code"]]
-        raise _fail(file, r["line"], f"{r['kommun_code']} är {k.name} i {k.lan}, filen säger {r['kommun']} i {r['lan']}",
+        raise _fail(file, r["line"],
+                    f"{r['kommun_code']} är {k.name} i {k.lan}, filen säger {r['kommun']} i {r['lan']}",
                     f"{r['kommun_code']} is {k.name} in {k.lan}, the file says {r['kommun']} in {r['lan']}")
     key = ["kommun_code", "year", "sector"]
     dup = df.duplicated(key, keep="first")
     if dup.any():
         r = df[dup].iloc[0]
         first = df[(df[key] == r[key]).all(axis=1)]["line"].iloc[0]
-        raise _fail(file, r["line"], f"dubblerad rad: {r['kommun']} {r['year']} {r['sector']} finns redan på rad {first}",
+        raise _fail(file, r["line"],
+                    f"dubblerad rad: {r['kommun']} {r['year']} {r['sector']} finns redan på rad {first}",
                     f"duplicate row: {r['kommun']} {r['year']} {r['sector']} already on line {first}")
-    years_of = df.groupby("kommun_code")["year"].agg(lambda s: tuple(sorted(set(s))))
+    years_of = pd.Series({code: tuple(sorted(set(g.tolist()))) for code, g in df.groupby("kommun_code")["year"]},
+                         dtype=object)
     common = years_of.mode().iloc[0]
     odd = years_of[years_of != common]
     if len(odd):
@@ -160,7 +173,8 @@ def write_release(checked: CheckedRelease, data_dir: Path, release_id: str, sour
     default, rels = read_index(data_dir)
     last = checked.years[-1]
     if not valid_release_id(release_id):
-        raise _fail(shown, None, f"ogiltigt utgåve-id {release_id[:40]!r} (a–z, 0–9, -)", f"invalid release id {release_id[:40]!r}")
+        raise _fail(shown, None, f"ogiltigt utgåve-id {release_id[:40]!r} (a–z, 0–9, -)",
+                    f"invalid release id {release_id[:40]!r}")
     if any(r.id == release_id for r in rels) or (data_dir / RELEASES / release_id).exists():
         raise _fail(shown, None, f"utgåvan {release_id} finns redan", f"release {release_id} already exists")
     if (same := next((r for r in rels if r.last_year == last), None)) is not None:
@@ -235,7 +249,8 @@ def provenance_paragraph(rel: Release, source: Path, checked: CheckedRelease) ->
             + (f", headed \"{checked.parsed.meta['report']}\"" if checked.parsed.meta.get("report") else "") + ".\n"
             f"- Imported with `{rel.imported}` into `data/{rel.data_file}` (sha256 `{rel.sha256}`): "
             f"{len(checked.rows)} rows, {N_KOMMUNER} kommuner, 9 main sectors, years {years}, t CO2e per year.\n"
-            f"- Checked on import: known kommun codes and sectors, no negative values, no duplicate rows, the same years "
+            "- Checked on import: known kommun codes and sectors, no negative values, no duplicate rows, "
+            "the same years "
             f"for every kommun, sector sums against the file's own totals where it has them. Not imported: {notes}.\n"
             f"- National rows: {'`data/' + rel.national_file + '`' if rel.national_file else 'none in the file'}. "
             "Never splice this release with another (SMHI recalculates the whole series in every release).\n")

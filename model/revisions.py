@@ -108,9 +108,11 @@ def format_report(rep: RevisionReport, lang: str = "sv", top: int = 20) -> str:
               "per kommun and sector the year with the largest revision)") if en else
              (f"Revideringar {rep.old_release} -> {rep.new_release} (år som båda har: {yrs}; t CO2e/år; "
               "per kommun och sektor året med störst revidering)")]
-    for r in rep.table.head(top).itertuples(index=False):
-        lines.append(f"{r.kommun} ({r.kommun_code}) · {r.sector} · {r.year}: {_num(r.old_t, lang)} -> "
-                     f"{_num(r.new_t, lang)} t ({_signed(r.change_t, lang)} t, {_pct(r.change_pct, lang)})")
+    head = rep.table.head(top)
+    figures = head[["old_t", "new_t", "change_t", "change_pct"]].to_numpy(dtype=float).tolist()
+    for r, (old_t, new_t, change_t, change_pct) in zip(head.itertuples(index=False), figures, strict=True):
+        lines.append(f"{r.kommun} ({r.kommun_code}) · {r.sector} · {r.year}: {_num(old_t, lang)} -> "
+                     f"{_num(new_t, lang)} t ({_signed(change_t, lang)} t, {_pct(change_pct, lang)})")
     t = rep.table
     moved = int((t["sum_abs_change_t"] > 1.0).sum())
     y = rep.years[-1] if rep.years else None
@@ -121,6 +123,7 @@ def format_report(rep: RevisionReport, lang: str = "sv", top: int = 20) -> str:
     lines.append(
         (f"Summary: {moved} of {len(t)} kommun-sector pairs revised by more than 1 t in some year; all kommuner "
          f"{y}: {_num(o, lang)} -> {_num(n, lang)} t ({_pct(pct, lang)}).") if en else
-        (f"Sammanfattning: {_num(moved, lang)} av {_num(len(t), lang)} par av kommun och sektor reviderade med mer än 1 t "
+        (f"Sammanfattning: {_num(moved, lang)} av {_num(len(t), lang)} par av kommun och sektor "
+         "reviderade med mer än 1 t "
          f"något år; alla kommuner {y}: {_num(o, lang)} -> {_num(n, lang)} t ({_pct(pct, lang)})."))
     return "\n".join(lines)

@@ -167,7 +167,10 @@ def _smhi(shown: str, text: str) -> ParsedRelease:
     except ValueError as exc:
         raise ImportFileError(shown, hdr + 1, f"årskolumnerna är inte år: {cols[4:]}",
                               f"year columns are not years: {cols[4:]}") from exc
-    rows, totals, national, notes = [], [], [], {"sub": 0, "lan": 0}
+    rows: list[tuple[int, str, str, str, str, str, list[float]]] = []
+    totals: list[tuple[str, int, float, int]] = []
+    national: list[tuple[int, str, float]] = []
+    notes = {"sub": 0, "lan": 0}
     for i in range(hdr + 1, len(lines)):
         ln, lineno = lines[i], i + 1
         if not ln.strip(";").strip():
@@ -187,7 +190,7 @@ def _smhi(shown: str, text: str) -> ParsedRelease:
                                   f"{len(cells)} fields, expected {len(cols)} (truncated file?)")
         sector, sub, lan, kommun = (c.strip() for c in cells[:4])
         values = []
-        for y, cell in zip(years, cells[4:]):
+        for y, cell in zip(years, cells[4:], strict=True):
             v = _number(cell)
             if v is None:
                 raise ImportFileError(shown, lineno, f"{y}: {cell!r} är inte ett tal", f"{y}: {cell!r} is not a number")
@@ -199,20 +202,21 @@ def _smhi(shown: str, text: str) -> ParsedRelease:
             notes["lan"] += 1
         elif kommun == "Alla":
             if sector != "Alla":
-                national.extend((y, sector, v) for y, v in zip(years, values))
+                national.extend((y, sector, v) for y, v in zip(years, values, strict=True))
         elif sector == "Alla":
-            totals.extend((kommun, y, v, lineno) for y, v in zip(years, values))
+            totals.extend((kommun, y, v, lineno) for y, v in zip(years, values, strict=True))
         else:
             rows.append((lineno, "", kommun, lan, sector, sub, values))
     recs = [(code, k, lan, y, s, v, lineno, sub != "Alla")
-            for lineno, code, k, lan, s, sub, vals in rows for y, v in zip(years, vals)]
+            for lineno, code, k, lan, s, sub, vals in rows for y, v in zip(years, vals, strict=True)]
     df = pd.DataFrame(recs, columns=[*COLUMNS, "line", "subsector"])
     parsed = ParsedRelease(
         rows=df, fmt="smhi", meta=meta,
         totals=pd.DataFrame(totals, columns=["kommun", "year", "tonnes", "line"]) if totals else None,
         national=pd.DataFrame(national, columns=["year", "sector", "tonnes_co2e"]) if national else None)
     if notes["sub"]:
-        parsed.notes.append(f"{notes['sub']} sub-sector rows (Undersektor other than 'Alla') were checked, not imported")
+        parsed.notes.append(f"{notes['sub']} sub-sector rows (Undersektor other than 'Alla') were checked, "
+                            "not imported")
     if notes["lan"]:
         parsed.notes.append(f"{notes['lan']} county rows (Kommun = 'Alla') were not imported")
     return parsed
@@ -227,7 +231,8 @@ def _tidy(shown: str, text: str) -> ParsedRelease:
                               f"cannot be read as CSV: {exc}") from exc
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise ImportFileError(shown, 1, f"kolumner saknas: {', '.join(missing)}", f"missing columns: {', '.join(missing)}")
+        raise ImportFileError(shown, 1, f"kolumner saknas: {', '.join(missing)}",
+                              f"missing columns: {', '.join(missing)}")
     df["line"] = np.arange(len(df)) + 2
     for col in ("data_release", "release"):
         if col in df.columns and df[col].nunique() > 1:
@@ -257,7 +262,8 @@ def _klimatkollen(shown: str, text: str) -> ParsedRelease:
     if not isinstance(data, list) or not all(isinstance(e, dict) and "sectors" in e and "name" in e for e in data):
         raise ImportFileError(shown, 1, "väntade Klimatkollens municipality-sector-emissions.json: "
                               "en lista med {\"name\", \"sectors\"}",
-                              "expected Klimatkollen's municipality-sector-emissions.json: a list of {\"name\", \"sectors\"}")
+                              "expected Klimatkollen's municipality-sector-emissions.json: "
+                              "a list of {\"name\", \"sectors\"}")
     # JSON has no rows; the line of each entry's "name" is what an editor shows.
     starts = [m.start() for m in re.finditer(r'"name"\s*:', text)]
     line_of = [text.count("\n", 0, s) + 1 for s in starts]
@@ -283,4 +289,5 @@ def _klimatkollen(shown: str, text: str) -> ParsedRelease:
                               "importera municipality-sector-emissions.json",
                               "the file holds only Sweden (national-sector-emissions.json); "
                               "import municipality-sector-emissions.json")
-    return ParsedRelease(rows=df, fmt="klimatkollen", meta={"report": "Klimatkollen municipality-sector-emissions.json"})
+    return ParsedRelease(rows=df, fmt="klimatkollen",
+                         meta={"report": "Klimatkollen municipality-sector-emissions.json"})
