@@ -39,11 +39,14 @@ class Draft:
 
 def _upsert(conn: Connection, values: dict[str, Any]) -> Any:
     name = conn.dialect.name
+    # Any: the two dialects' Insert classes share excluded/on_conflict_do_update but no base class that declares them.
+    stmt: Any
     if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        stmt = pg_insert(drafts).values(**values)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(drafts).values(**values)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        stmt = sqlite_insert(drafts).values(**values)
     update = {k: stmt.excluded[k] for k in values if k != "device_token"}
     return stmt.on_conflict_do_update(index_elements=["device_token"], set_=update)
 

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from model.registry import Registry
 from persistence.drafts import Draft, read_draft, write_draft
@@ -43,7 +43,7 @@ class StoreReads:
         raise NotImplementedError
 
     def _key_row(self, conn: Connection, code: str, key: str, *,
-                 lock: bool = False) -> Mapping[str, Any]:  # pragma: no cover - the store's
+                 lock: bool = False) -> RowMapping:  # pragma: no cover - the store's
         raise NotImplementedError
 
     # ----- drafts
@@ -81,12 +81,12 @@ class StoreReads:
 
     def latest(self, code: str) -> list[Submission]:
         """The latest submission of every group on the board (archived ones excluded), by group name."""
-        code = code_or_none(code)
-        if code is None:
+        norm = code_or_none(code)
+        if norm is None:
             return []
         s = submissions
         newest = (sa.select(sa.func.max(s.c.id).label("id"))
-                  .where(s.c.workshop_code == code, s.c.archived.is_(False))
+                  .where(s.c.workshop_code == norm, s.c.archived.is_(False))
                   .group_by(s.c.group_key).subquery())
         q = sa.select(s).join(newest, s.c.id == newest.c.id).order_by(s.c.group_key)
         with self._tx() as conn:
@@ -95,11 +95,11 @@ class StoreReads:
     def history(self, code: str, group_name: str | None = None, *,
                 include_archived: bool = False) -> list[Submission]:
         """Submissions in the order they arrived (one group's, or all)."""
-        code = code_or_none(code)
-        if code is None:
+        norm = code_or_none(code)
+        if norm is None:
             return []
         s = submissions
-        q = sa.select(s).where(s.c.workshop_code == code)
+        q = sa.select(s).where(s.c.workshop_code == norm)
         if group_name is not None:
             q = q.where(s.c.group_key == group_key(group_name))
         if not include_archived:
@@ -109,12 +109,12 @@ class StoreReads:
 
     def counts(self, code: str) -> tuple[int, int]:
         """(groups on the board, submissions on the board)."""
-        code = code_or_none(code)
-        if code is None:
+        norm = code_or_none(code)
+        if norm is None:
             return 0, 0
         s = submissions
         q = sa.select(sa.func.count(sa.distinct(s.c.group_key)), sa.func.count()).where(
-            s.c.workshop_code == code, s.c.archived.is_(False))
+            s.c.workshop_code == norm, s.c.archived.is_(False))
         with self._tx() as conn:
             groups, total = conn.execute(q).one()
         return int(groups or 0), int(total or 0)

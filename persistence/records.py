@@ -1,6 +1,6 @@
 """Workshop records: what :class:`persistence.store.WorkshopStore` hands out, and row conversion.
 
-Pure Python (never imports Streamlit); :mod:`persistence.store` re-exports the public names.
+Pure Python on SQLAlchemy rows (never imports Streamlit); :mod:`persistence.store` re-exports the public names.
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.engine import RowMapping
 
 from model.codec import default_state
 from model.registry import Registry
@@ -87,7 +89,7 @@ def dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
-def workshop_from_row(row: Mapping[str, Any], registry: Registry) -> Workshop:
+def workshop_from_row(row: RowMapping, registry: Registry) -> Workshop:
     """A :class:`Workshop` from its ``workshops`` row (levers added to the registry later get defaults)."""
     t = json.loads(row["target_json"])
     base = {k: float(v) for k, v in json.loads(row["base_levers_json"]).items()}
@@ -100,7 +102,7 @@ def workshop_from_row(row: Mapping[str, Any], registry: Registry) -> Workshop:
                     created_at=aware(row["created_at"]), closed_at=aware(row["closed_at"]))
 
 
-def submission_from_row(row: Mapping[str, Any]) -> Submission:
+def submission_from_row(row: RowMapping) -> Submission:
     """A :class:`Submission` from its ``workshop_submissions`` row."""
     return Submission(id=int(row["id"]), workshop_code=row["workshop_code"], group_name=row["group_name"],
                       group_key=row["group_key"],

@@ -80,7 +80,7 @@ class SchemaTooNewError(RuntimeError):
     """The database was migrated by a newer version of the app."""
 
 
-def workshop_query(code: str) -> sa.Select:
+def workshop_query(code: str) -> sa.Select[Any]:
     """SELECT the workshop row with join code ``code`` (already normalised)."""
     return sa.select(workshops).where(workshops.c.code == code)
 
@@ -95,6 +95,8 @@ def _sqlite_begin(conn: Connection) -> None:
     fairy = conn.connection
     if not fairy.info.get("klimat_ws_ready"):
         dbapi = fairy.dbapi_connection
+        # A connection checked out of the pool always holds its driver connection; None only after close.
+        assert dbapi is not None
         dbapi.isolation_level = None  # the driver no longer emits BEGIN itself
         cur = dbapi.cursor()
         try:
@@ -120,13 +122,17 @@ def configure_engine(engine: Engine) -> Engine:
 def insert_ignore(conn: Connection, values: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT (client_token) DO NOTHING for SQLite and PostgreSQL."""
     name = conn.dialect.name
+    # Any: the two dialects' Insert classes share on_conflict_do_nothing but no base class that declares it.
+    stmt: Any
     if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        stmt = pg_insert(submissions)
     elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        stmt = sqlite_insert(submissions)
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {name!r}")
-    return (insert(submissions).values(**values).on_conflict_do_nothing(index_elements=["client_token"])
+    return (stmt.values(**values).on_conflict_do_nothing(index_elements=["client_token"])
             .returning(submissions.c.id))
 
 

@@ -44,7 +44,7 @@ from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
@@ -104,8 +104,8 @@ __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "KDF", "MAX_GROUP_CHARS", "MAX_KEY_CHARS", "MAX_NAME_CHARS", "SCHEMA_VERSION",
     "STATUS_CLOSED", "STATUS_OPEN", "Draft", "KeyGuard", "SchemaTooNewError", "StoreFileChanged", "Submission",
     "SubmitResult", "Workshop", "WorkshopError", "WorkshopStore", "clean_text", "configure_engine", "group_key",
-    "group_name", "hash_key", "metadata", "new_code", "new_device", "new_token", "normalize_code", "schema_version_table", "submissions", "validate_levers",
-    "workshops",
+    "group_name", "hash_key", "metadata", "new_code", "new_device", "new_token", "normalize_code",
+    "schema_version_table", "submissions", "validate_levers", "workshops",
 ]
 
 
@@ -188,7 +188,7 @@ class WorkshopStore(StoreReads):
             return ws, key
         raise RuntimeError("no free join code after 20 tries")  # pragma: no cover - 887M codes
 
-    def _find(self, code: Any) -> Mapping[str, Any] | None:
+    def _find(self, code: Any) -> RowMapping | None:
         """The workshop row for a join code as typed, or None (also for a malformed code)."""
         code = code_or_none(code)
         if code is None:
@@ -201,7 +201,7 @@ class WorkshopStore(StoreReads):
         row = self._find(code)
         return None if row is None else workshop_from_row(row, self.registry)
 
-    def _key_row(self, conn: Connection, code: str, key: str, *, lock: bool = False) -> Mapping[str, Any]:
+    def _key_row(self, conn: Connection, code: str, key: str, *, lock: bool = False) -> RowMapping:
         """The workshop row if ``key`` is its facilitator key; WorkshopError otherwise."""
         q = workshop_query(code)
         row = conn.execute(q.with_for_update() if lock else q).mappings().first()

@@ -23,6 +23,8 @@ from model.targets import TargetSpec
 from model.workshop_names import name_key, shows_nothing
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import RowMapping
+
     from persistence.records import Workshop
 
 #: Join-code alphabet without look-alikes (no I, L, O, 0, 1).
@@ -143,7 +145,7 @@ def new_key_columns() -> tuple[str, dict[str, str]]:
     return key, {"key_kdf": ":".join(map(str, KDF)), "key_salt": salt.hex(), "key_hash": hash_key(key, salt).hex()}
 
 
-def key_matches(row: Mapping[str, Any], key: Any) -> bool:
+def key_matches(row: RowMapping, key: Any) -> bool:
     """True if ``key`` is the facilitator key stored in the workshop ``row`` (constant-time compare)."""
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_CHARS:
         return False
