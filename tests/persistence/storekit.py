@@ -1,22 +1,16 @@
-"""Shared fixtures of the workshop storage tests: an engine factory on a fresh SQLite file or, when
-``KLIMAT_TEST_PG_URL`` is set, a throw-away PostgreSQL schema; a ready store; a workshop maker."""
+"""Plain helpers of the workshop storage tests: the engine-factory type, injection strings and a
+workshop maker. The fixtures (``engine_factory``, ``store``) live in tests/persistence/conftest.py."""
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from model.registry import load_registry
 from model.targets import TargetSpec
 from persistence.store import WorkshopStore
 
-
-PG_ENV = "KLIMAT_TEST_PG_URL"
 REG = load_registry()
 OPEN = ("ev_cars", "car_traffic", "dh_fossil_free")
 INJECTIONS = [
@@ -31,63 +25,8 @@ INJECTIONS = [
 EngineFactory = Callable[[], sa.Engine]
 
 
-def _sqlite_factory(tmp_path: Path) -> tuple[EngineFactory, Callable[[], None]]:
-    url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
-    return (lambda: sa.create_engine(url)), (lambda: None)
-
-
-def _pg_factory(url: str) -> tuple[EngineFactory, Callable[[], None]]:
-    schema = "ws_test_" + secrets.token_hex(4)
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))  # random hex name, not user input
-
-    def factory() -> sa.Engine:
-        return sa.create_engine(url, connect_args={"options": f"-c search_path={schema}"},
-                                pool_size=10, max_overflow=50)
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return factory, drop
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EngineFactory]:
-    """Makes engines on one fresh, empty database (a new engine = a restarted server process)."""
-    if request.param == "sqlite":
-        factory, cleanup = _sqlite_factory(tmp_path)
-    else:
-        url = os.environ.get(PG_ENV)
-        if not url:
-            pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://user:pw@127.0.0.1/db); "
-                        "CI sets it")
-        factory, cleanup = _pg_factory(url)
-    engines: list[sa.Engine] = []
-
-    def make() -> sa.Engine:
-        engines.append(factory())
-        return engines[-1]
-
-    yield make
-    for eng in engines:
-        eng.dispose()
-    cleanup()
-
-
-@pytest.fixture
-def store(engine_factory: EngineFactory) -> WorkshopStore:
-    s = WorkshopStore(engine_factory())
-    s.ensure_schema()
-    return s
-
-
 def _create(store: WorkshopStore, **kw: Any) -> tuple[Any, str]:
     args: dict[str, Any] = {"name": "Enköping workshop", "kommun": "0381", "target": TargetSpec(),
                             "open_levers": OPEN}
     args.update(kw)
     return store.create_workshop(**args)
-
-

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from persistence.store import WorkshopStore, new_device
-from tests.persistence.storekit import _create, engine_factory  # noqa: F401 - fixture
+from tests.persistence.storekit import EngineFactory, _create
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS, PER_USER, KILL_AT = 50, 3, (40, 100)
@@ -155,7 +155,7 @@ def _url_schema(store: WorkshopStore) -> tuple[str, str]:
     return url, schema
 
 
-def test_kill_9_during_50_concurrent_submissions_loses_and_duplicates_nothing(engine_factory) -> None:  # noqa: F811
+def test_kill_9_during_50_concurrent_submissions_loses_and_duplicates_nothing(engine_factory: EngineFactory) -> None:
     store = WorkshopStore(engine_factory())
     store.ensure_schema()
     url, schema = _url_schema(store)

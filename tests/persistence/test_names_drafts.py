@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from persistence.guards import FILES, KeyGuard, StoreFileChanged
 from model.workshop_names import MAX_KEY_CHARS, name_key, shows_nothing
+from persistence.guards import FILES, KeyGuard, StoreFileChanged
 from persistence.store import WorkshopError, WorkshopStore, group_key, new_device, new_token
-from tests.persistence.storekit import _create, engine_factory, store  # noqa: F401 - fixtures
-
+from tests.persistence.storekit import EngineFactory, _create
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -105,7 +104,7 @@ def test_second_device_is_asked_before_writing_into_a_taken_group(store: Worksho
 
 
 # --------------------------------------------------------------------------- drafts
-def test_draft_survives_a_new_session_and_keeps_its_token(engine_factory) -> None:  # noqa: F811
+def test_draft_survives_a_new_session_and_keeps_its_token(engine_factory: EngineFactory) -> None:
     s1 = WorkshopStore(engine_factory())
     s1.ensure_schema()
     ws, _ = _create(s1)

@@ -16,10 +16,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from persistence.store import (SCHEMA_VERSION, SchemaTooNewError, WorkshopError, WorkshopStore,
-                                  new_token, schema_version_table)
-# Fixtures are found by pytest where they are imported; store needs engine_factory too.
-from tests.persistence.storekit import engine_factory, EngineFactory, store, _create
+from persistence.store import (
+    SCHEMA_VERSION,
+    SchemaTooNewError,
+    WorkshopError,
+    WorkshopStore,
+    new_token,
+    schema_version_table,
+)
+from tests.persistence.storekit import EngineFactory, _create
 
 
 # --------------------------------------------------------------------------- schema

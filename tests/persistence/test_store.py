@@ -1,7 +1,7 @@
 """Workshop storage (persistence/store.py): helpers, creating, keys, submitting, validation.
 
 Runs on SQLite and, when ``KLIMAT_TEST_PG_URL`` is set (e.g. ``postgresql+psycopg://user:pw@127.0.0.1:5432/db``),
-on PostgreSQL too; fixtures in tests/persistence/storekit.py. Schema, restarts and concurrency:
+on PostgreSQL too; fixtures in tests/persistence/conftest.py. Schema, restarts and concurrency:
 test_workshop_storage.py.
 """
 from __future__ import annotations
@@ -13,10 +13,17 @@ import sqlalchemy as sa
 
 from model.codec import default_state
 from model.targets import TargetSpec
-from persistence.store import (CODE_ALPHABET, MAX_GROUP_CHARS, WorkshopError, WorkshopStore,
-                                  clean_text, group_key, new_token, normalize_code)
-# Fixtures are found by pytest where they are imported; store needs engine_factory too.
-from tests.persistence.storekit import engine_factory, INJECTIONS, store, _create
+from persistence.store import (
+    CODE_ALPHABET,
+    MAX_GROUP_CHARS,
+    WorkshopError,
+    WorkshopStore,
+    clean_text,
+    group_key,
+    new_token,
+    normalize_code,
+)
+from tests.persistence.storekit import INJECTIONS, _create
 
 
 # --------------------------------------------------------------------------- pure helpers
