@@ -35,7 +35,7 @@ from model.engine import LeverEffects, apply_levers, baseline_streams, lever_eff
 from model.registry import Registry, load_registry
 from model.run import lever_vector, resolve_kommun, run_scenario
 from model.scenario import Scenario
-from model.uncertainty import QUANTILES, draw_samples
+from model.uncertainty import QUANTILES, draw_samples, sample_effectiveness, scenario_effects
 
 #: Input id of population growth in :func:`tornado`; lever ids and ``TREND_PREFIX + sector`` are the others.
 POPULATION = "population_growth"
@@ -242,12 +242,16 @@ def mc_summary(scenario: Scenario, n: int = 10_000, seed: int = 2030, kommun: st
     reg = reg or load_registry()
     t0 = time.perf_counter()
     det = run_scenario(scenario, kommun)
-    ctx = build_context(resolve_kommun(scenario, kommun).code, scenario.national_policy, scenario.horizon)
+    ctx = build_context(resolve_kommun(scenario, kommun).code, scenario.national_policy, scenario.horizon,
+                        release=scenario.release)
     values = lever_vector(ctx, scenario.levers, reg)
     t1 = time.perf_counter()
     samples = draw_samples(ctx, int(n), int(seed), reg)
     t2 = time.perf_counter()
-    gross, net, transport = _evaluate(ctx, lever_effects(ctx, values, reg), samples.eff, samples.growth)
+    # Own measures count with their stated uncertainty, drawn on their own stream (levers' draws unchanged).
+    measures = tuple(scenario.measures)
+    fx = scenario_effects(ctx, values, measures, reg)
+    gross, net, transport = _evaluate(ctx, fx, sample_effectiveness(samples, measures), samples.growth)
     t3 = time.perf_counter()
     sel = scenario.target.selected
     verdict = det.target(sel)

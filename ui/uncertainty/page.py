@@ -18,13 +18,22 @@ from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult, lever_vector
 from model.scenario import Scenario
-from model.sensitivity import (PATHS, POPULATION, TRANSPORT, TREND_PREFIX, MCSummary, input_ranges,
-                               likelihood, mc_summary, tornado)
+from model.sensitivity import (
+    PATHS,
+    POPULATION,
+    TRANSPORT,
+    TREND_PREFIX,
+    MCSummary,
+    input_ranges,
+    likelihood,
+    mc_summary,
+    tornado,
+)
 from ui import charts, state
 from ui.compute import run_link
+from ui.render import show_chart
 from ui.text.fmt import fmt_number, fmt_pct, fmt_tonnes
 from ui.text.i18n import policy_label, sector_label, t, target_label
-from ui.render import show_chart
 from ui.uncertainty.tornado import tornado_chart
 
 SAMPLE_CHOICES = (1_000, 10_000, 50_000)
@@ -42,7 +51,8 @@ def scenario_key() -> Key:
 def _scenario(key: Key) -> Scenario:
     link = decode(dict(key))
     return Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
-                    horizon=link.horizon, target=link.target, id="dashboard")
+                    horizon=link.horizon, target=link.target, id="dashboard", release=link.release,
+                    measures=tuple(link.measures))
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
