@@ -85,6 +85,17 @@ def _shown(value: Any) -> str:
     return shown
 
 
+#: Longest "allowed" text in a one-line message; longer lists end with "…" and their count.
+MAX_ALLOWED_SHOWN = 200
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_ALLOWED_SHOWN:
+        return text
+    head = text[:MAX_ALLOWED_SHOWN].rsplit(", ", 1)[0]
+    return f"{head}, … ({text.count(', ') + 1})"
+
+
 class ScenarioFileError(ValueError):
     """A scenario file or mapping is invalid: the only error the loader raises.
 
@@ -110,8 +121,11 @@ class ScenarioFileError(ValueError):
         sv, en = ALLOWED[kind]
         self.allowed = sv.format(**{k: _num_text(v, "sv") for k, v in params.items()}).strip()
         self.allowed_en = en.format(**{k: _num_text(v, "en") for k, v in params.items()}).strip()
-        super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {self.allowed} "
-                         f"(field '{field}' has value {shown}; allowed: {self.allowed_en})")
+        # The one-line message stays short (a list of 28 levers twice is 900 characters); params and
+        # allowed/allowed_en keep the whole list for the dashboard.
+        sv_short, en_short = _clip(self.allowed), _clip(self.allowed_en)
+        super().__init__(f"Fältet '{field}' har värdet {shown}; tillåtet: {sv_short} "
+                         f"(field '{field}' has value {shown}; allowed: {en_short})")
 
     @classmethod
     def from_measure(cls, exc: MeasureError) -> ScenarioFileError:
