@@ -7,12 +7,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import ACTORS, load_registry
 from model.run import MODEL_VERSION, ScenarioResult, run_scenario
-from model.targets import TargetVerdict
 from ui.exports.common import (
     _PATH_TARGETS,
     TOP_MEASURES,
@@ -35,6 +32,7 @@ from ui.scenario.measures_text import (
 )
 from ui.text.fmt import fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import actor_label, normalize_lang, policy_label, t, target_label
+from ui.text.narrative import summary_sentences, year_reached
 
 _TRANSPORT = SECTORS.index("Transporter")
 
@@ -84,46 +82,12 @@ class Brief:
 
 
 def _year_reached(result: ScenarioResult, target_id: str) -> int | None:
-    try:
-        from ui.text.narrative import year_reached
-    except ImportError:
-        year_reached = None
-    if year_reached is not None:
-        return year_reached(result, target_id)
-    # Fallback: first model year from which the yearly criterion holds in every later year.
-    v = result.target(target_id)
-    years = result.years
-    if target_id in _PATH_TARGETS:
-        keep = np.array([int(y) in v.path for y in years])
-        years = years[keep]
-        ok = result.gross[keep] <= np.array([v.path[int(y)] for y in years]) + 1e-6
-    elif target_id == "national_transport_2030":
-        ok = result.by_sector[_TRANSPORT] <= float(v.allowed_t) + 1e-6
-    else:
-        ok = (result.gross <= float(v.allowed_t) + 1e-6) & (result.net <= 1e-6)
-    if not len(ok) or not ok[-1]:
-        return None
-    bad = np.flatnonzero(~ok)
-    return int(years[bad[-1] + 1]) if len(bad) else int(years[0])
+    return year_reached(result, target_id)
 
 
-def _summary(result: ScenarioResult, target_id: str, lang: str, net_text: str, change: str,
-             base_year: int, year: int, verdict: TargetVerdict) -> list[str]:
-    try:
-        from ui.text.narrative import summary_sentences
-    except ImportError:
-        summary_sentences = None
-    if summary_sentences is not None:
-        return [s for s in summary_sentences(result, target_id, lang) if s]
-    # Fallback when ui.text.narrative is not available.
-    out = [t("exports.fallback.net", lang, year=year, net=net_text, change=change, base_year=base_year)]
-    if verdict.met:
-        out.append(t("exports.fallback.met", lang, target=target_label(target_id, lang),
-                     year=verdict.year_met or verdict.year))
-    elif verdict.evaluable:
-        out.append(t("exports.fallback.gap", lang, target=target_label(target_id, lang),
-                     year=verdict.year, gap=fmt_tonnes(verdict.gap_t, lang, co2e=True)))
-    return out
+def _summary(result: ScenarioResult, target_id: str, lang: str) -> list[str]:
+    # The dashboard's own summary sentences, so the brief and the page always say the same.
+    return [s for s in summary_sentences(result, target_id, lang) if s]
 
 
 def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | None,
@@ -198,7 +162,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
                               else t("exports.fig.year_sub_none", lang, year=last_year),
                               reached is not None))
 
-    summary = _summary(result, sel, lang, net_text, fmt_signed_pct(change, 0, lang), base_year, year, judged)
+    summary = _summary(result, sel, lang)
 
     # Chart (lower than on screen so the page keeps room for the tables).
     spec = main_chart_spec(result, lang, height=230)
