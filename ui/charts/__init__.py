@@ -21,10 +21,25 @@ deeper.
 """
 
 from ui.charts.bars import actor_chart, macc_chart, per_capita_chart
-from ui.charts.theme import (BASELINE_COLOR, DEFAULT_WIDTH, FONT, HEIGHTS, LINE_COLORS,
-                             NET_COLOR, OKABE_ITO, SECTOR_COLORS, TARGET_COLOR, THEME_NAME, Spec,
-                             chart_description, theme, to_png, to_svg, with_locale)
 from ui.charts.comparison import PROJECTOR, comparison_chart
+from ui.charts.theme import (
+                             BASELINE_COLOR,
+                             DEFAULT_WIDTH,
+                             FONT,
+                             HEIGHTS,
+                             LINE_COLORS,
+                             NET_COLOR,
+                             OKABE_ITO,
+                             SECTOR_COLORS,
+                             TARGET_COLOR,
+                             THEME_NAME,
+                             Spec,
+                             chart_description,
+                             theme,
+                             to_png,
+                             to_svg,
+                             with_locale,
+)
 from ui.charts.timeseries import fan_chart, main_chart
 from ui.charts.waterfall import waterfall_chart
 

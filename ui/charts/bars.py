@@ -56,7 +56,7 @@ def actor_chart(df: pd.DataFrame, lang: str = "sv", *, title: str | None = None)
     """
     lang = normalize_lang(lang)
     cols = columns(df, ("actor", "tonnes"), "actor_chart")
-    pairs = sorted(((a, v) for a, v in zip(cols["actor"], cols["tonnes"]) if finite(v)),
+    pairs = sorted(((a, v) for a, v in zip(cols["actor"], cols["tonnes"], strict=True) if finite(v)),
                    key=lambda r: -r[1])
     rows: Rows = [{"order": i, "actor": str(a), "label": actor_label(a, lang), "tonnes": v,
                    "value_text": tonnes_text(v, lang)} for i, (a, v) in enumerate(pairs)]
@@ -103,7 +103,7 @@ def per_capita_chart(df: pd.DataFrame, lang: str = "sv", *, title: str | None = 
     cols = columns(df, ("name", "t_per_capita", "highlight"), "per_capita_chart",
                    numeric=("t_per_capita",))
     triples = sorted(((str(n), v, False if h is None or pd.isna(h) else bool(h))
-                      for n, v, h in zip(cols["name"], cols["t_per_capita"], cols["highlight"])
+                      for n, v, h in zip(cols["name"], cols["t_per_capita"], cols["highlight"], strict=True)
                       if finite(v)), key=lambda r: -r[1])
     unit = t("unit.t_per_capita", lang)
     rows: Rows = []
@@ -155,7 +155,7 @@ def macc_chart(df: pd.DataFrame, lang: str = "sv", *, title: str | None = None) 
     cols = columns(df, ("lever_label", "cost_sek_per_t", "tonnes"), "macc_chart",
                    numeric=("cost_sek_per_t", "tonnes"))
     triples = sorted(((str(lbl), c, v) for lbl, c, v in
-                      zip(cols["lever_label"], cols["cost_sek_per_t"], cols["tonnes"])
+                      zip(cols["lever_label"], cols["cost_sek_per_t"], cols["tonnes"], strict=True)
                       if finite(c) and finite(v) and v > 0), key=lambda r: r[1])
     sek = t("unit.sek_per_t", lang)
     saving, cost = t("chart.macc.saving", lang), t("chart.macc.cost", lang)

@@ -293,7 +293,7 @@ def target_data(target: Any, lang: str, *, last_year: int | None = None,
     default = t("chart.series.target", lang)
     rows: Rows = []
     for year, value, label, measure in sorted(
-            (r for r in zip(years, cols["tonnes"], labels, kinds) if finite(r[1])),
+            (r for r in zip(years, cols["tonnes"], labels, kinds, strict=True) if finite(r[1])),
             key=lambda r: (r[3] or "", r[0])):
         text = tonnes_text(value, lang)
         label = default if label is None or label != label else str(label)

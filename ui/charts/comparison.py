@@ -8,8 +8,24 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ui.charts.common import (ZERO, Rows, columns, data, finite, halo_text, span, t_axis, target_data,
-                              target_layers, tip, tonnes_text, y_t, year_domain, year_x, zero_rule)
+from ui.charts.common import (
+    ZERO,
+    Rows,
+    columns,
+    data,
+    finite,
+    halo_text,
+    span,
+    t_axis,
+    target_data,
+    target_layers,
+    tip,
+    tonnes_text,
+    y_t,
+    year_domain,
+    year_x,
+    zero_rule,
+)
 from ui.charts.theme import LINE_COLORS, SKELETON_CACHE_SIZE, Spec, assemble, skeleton
 from ui.text.i18n import normalize_lang, t
 
@@ -110,7 +126,7 @@ def comparison_chart(df: pd.DataFrame, target: Any = None, lang: str = "sv",
     """
     lang = normalize_lang(lang)
     cols = columns(df, ("scenario", "year", "tonnes"), "comparison_chart")
-    triples = [(str(s), y, v) for s, y, v in zip(cols["scenario"], cols["year"], cols["tonnes"])
+    triples = [(str(s), y, v) for s, y, v in zip(cols["scenario"], cols["year"], cols["tonnes"], strict=True)
                if finite(v)]
     every = sorted(triples, key=lambda r: r[:2])
     reference = reference if reference and any(s == reference for s, _, _ in triples) else None

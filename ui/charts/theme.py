@@ -44,7 +44,7 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 # light grey; removals get the green, read as "sink".
 SECTOR_COLORS: dict[str, str] = dict(zip(SECTOR_IDS, (
     "#0072B2", "#E69F00", "#56B4E9", "#CC79A7", "#D55E00", "#F0E442", "#999999",
-    "#000000", "#DDDDDD", "#009E73")))
+    "#000000", "#DDDDDD", "#009E73"), strict=True))
 # Lines on white: yellow is hard to see, so it comes late; the 10th (Tol's wine) is
 # only needed for a 10-group workshop board.
 LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",

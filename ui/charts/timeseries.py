@@ -8,11 +8,29 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ui.charts.common import (ZERO, Frame, Rows, columns, const, data, finite, halo_text, sector_name,
-                              sid_of, span, stack_sectors, target_data, target_layers, tip,
-                              tonnes_text, y_t, year_domain, year_x, zero_rule)
-from ui.charts.theme import (BASELINE_COLOR, NET_COLOR, SECTOR_COLORS,
-                             SKELETON_CACHE_SIZE, Spec, assemble, skeleton)
+from ui.charts.common import (
+    ZERO,
+    Frame,
+    Rows,
+    columns,
+    const,
+    data,
+    finite,
+    halo_text,
+    sector_name,
+    sid_of,
+    span,
+    stack_sectors,
+    target_data,
+    target_layers,
+    tip,
+    tonnes_text,
+    y_t,
+    year_domain,
+    year_x,
+    zero_rule,
+)
+from ui.charts.theme import BASELINE_COLOR, NET_COLOR, SECTOR_COLORS, SKELETON_CACHE_SIZE, Spec, assemble, skeleton
 from ui.text.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
 _LINE_POINT = alt.OverlayMarkDef(filled=True, size=30)
@@ -28,7 +46,8 @@ def _main_skeleton(lang: str, title: str | None, domain: tuple[float, ...], sids
                    target_kind: Any, split_x: float | None) -> Spec:
     x, y = year_x(lang, domain=domain), y_t(lang=lang)
     # One colour per sector in history and projection alike (a lighter projection made black
-    # Industri read as grey "El och fjärrvärme"); measured vs modelled is the labelled divider ("← Uppmätt (SMHI) | Prognos →").
+    # Industri read as grey "El och fjärrvärme"); measured vs modelled is the labelled divider
+    # ("← Uppmätt (SMHI) | Prognos →").
     sectors = alt.Chart(data("bars")).mark_rect(opacity=1).encode(
         x=year_x(lang, "x0", domain), x2="x1:Q", y=y_t("y1", lang), y2="y0:Q",
         color=alt.Color("label:N", title=t("chart.legend.sector", lang), scale=alt.Scale(
@@ -123,7 +142,7 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
     inv_year = max(hist["year"]) if hist["year"] else None
     raw: list[tuple[int, str, float, bool]] = []
     for cols, is_hist in ((hist, True), (scen, False)):
-        for year, sector, value in zip(cols["year"], cols["sector"], cols["tonnes"]):
+        for year, sector, value in zip(cols["year"], cols["sector"], cols["tonnes"], strict=True):
             # Zero rows draw nothing but would list e.g. "Utrikes transporter" in the legend.
             if value == 0 or value != value or (not is_hist and inv_year is not None
                                                 and year <= inv_year):
@@ -149,7 +168,7 @@ def main_chart(history: Frame, scenario: Frame, baseline: Frame | None, net: Fra
         series = t(key, lang)
         rows = [{"year": y, "tonnes": v, "series": series, "value_text": tonnes_text(v, lang),
                  "year_text": str(y), "end": False}
-                for y, v in sorted(zip(cols["year"], cols["tonnes"])) if finite(v)]
+                for y, v in sorted(zip(cols["year"], cols["tonnes"], strict=True)) if finite(v)]
         if rows:
             rows[-1]["end"] = True  # labelled with its value
         lines += rows
@@ -239,9 +258,9 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
     lang = normalize_lang(lang)
     cols = columns(df, ("year", *_PCOLS), "fan_chart", numeric=_PCOLS)
     fan: Rows = []
-    for year, *vals in sorted(zip(cols["year"], *(cols[c] for c in _PCOLS))):
+    for year, *vals in sorted(zip(cols["year"], *(cols[c] for c in _PCOLS), strict=True)):
         row: dict[str, Any] = {"year": year, "year_text": str(year)}
-        for c, v in zip(_PCOLS, vals):
+        for c, v in zip(_PCOLS, vals, strict=True):
             # NaN is not JSON; a missing percentile becomes null (a gap) and "–".
             row[c], row[f"{c}_text"] = (v, tonnes_text(v, lang)) if finite(v) else (None, "–")
         row["band90"] = f"{row['p05_text']} – {row['p95_text']}"
@@ -249,7 +268,7 @@ def fan_chart(df: pd.DataFrame, deterministic: pd.DataFrame | None = None,
         fan.append(row)
     det_cols = columns(deterministic, ("year", "tonnes"), "deterministic")
     det: Rows = [{"year": y, "tonnes": v, "value_text": tonnes_text(v, lang), "year_text": str(y)}
-                 for y, v in sorted(zip(det_cols["year"], det_cols["tonnes"])) if finite(v)]
+                 for y, v in sorted(zip(det_cols["year"], det_cols["tonnes"], strict=True)) if finite(v)]
     fan_years = [r["year"] for r in fan] + [r["year"] for r in det]
     # The fan shows net emissions: a two-part target's net ≤ 0 is drawn, its gross limit named.
     target_kind, datasets, suffix, target_years = target_data(

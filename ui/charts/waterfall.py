@@ -122,7 +122,7 @@ def waterfall_chart(start_label: str, start_t: float, steps: Sequence[tuple[str,
     kind_labels = {k: t(f"chart.waterfall.{k}", lang) for k in _WF_COLORS}
     room = max([abs(v) for r in rows for v in r[2:]] + [1.0])  # x range, for the label room
     steps_rows: Rows = []
-    for i, (label, (_, kind, y0, y1)) in enumerate(zip(_unique([r[0] for r in rows]), rows)):
+    for i, (label, (_, kind, y0, y1)) in enumerate(zip(_unique([r[0] for r in rows]), rows, strict=True)):
         delta, is_step = y1 - y0, kind in ("reduction", "increase", "removal")
         steps_rows.append({
             "order": i, "label": label, "kind": kind, "kind_label": kind_labels[kind],
