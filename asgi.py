@@ -320,7 +320,8 @@ class SecurityMiddleware:
 
     async def _bounded_body(self, headers: dict[bytes, bytes], receive: Any, send: Any) -> Any:
         """A receive that replays the whole body, or None after a 413 (body too large)."""
-        too_large = f"För stor fil (högst {MAX_FILE_BYTES // 1024} kB) / File too large (at most {MAX_FILE_BYTES // 1024} kB)\n"
+        kb = MAX_FILE_BYTES // 1024
+        too_large = f"För stor fil (högst {kb} kB) / File too large (at most {kb} kB)\n"
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
             await _plain(send, 413, too_large, ((b"connection", b"close"),))

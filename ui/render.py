@@ -18,7 +18,8 @@ from ui.text.i18n import t
 EAGER_TABLES: contextvars.ContextVar[bool] = contextvars.ContextVar("eager_tables", default=False)
 
 
-def show_chart(spec: Any, table: pd.DataFrame | Callable[[], pd.DataFrame], lang: str, *, key: str, caption: str | None = None) -> None:
+def show_chart(spec: Any, table: pd.DataFrame | Callable[[], pd.DataFrame], lang: str, *, key: str,
+               caption: str | None = None) -> None:
     """A chart plus its accessible table alternative and source caption.
 
     Parameters

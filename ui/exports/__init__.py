@@ -14,7 +14,8 @@ Tables (:mod:`ui.exports.tables`)
     :func:`readme_info`, :func:`to_excel_csv`, :func:`to_xlsx`, and the one-call
     :func:`scenario_csv` / :func:`scenario_xlsx`.
 Charts (:mod:`ui.exports.images`)
-    :func:`main_chart_spec`, :func:`chart_export_spec` (with title and source), :func:`chart_png`, :func:`chart_svg`, :func:`qr_png`.
+    :func:`main_chart_spec`, :func:`chart_export_spec` (with title and source), :func:`chart_png`,
+    :func:`chart_svg`, :func:`qr_png`.
 Brief
     Content in :mod:`ui.exports.brief_text` (:class:`Brief`, :class:`Figure`), rendered by
     :func:`brief_html` (:mod:`ui.exports.html_brief`; self-contained, A4 print CSS) and
@@ -32,12 +33,21 @@ from ui.exports.html_brief import brief_html
 from ui.exports.images import chart_export_spec, chart_png, chart_svg, main_chart_spec, qr_png
 from ui.exports.pdf_brief import FONT_DIRS, FONT_ENV, BriefFontError, brief_pdf, find_font
 from ui.exports.tables import (
-    levers_table, readme_info, scenario_csv, scenario_metadata_csv, scenario_table, scenario_xlsx, targets_table, to_excel_csv,
+    levers_table,
+    readme_info,
+    scenario_csv,
+    scenario_metadata_csv,
+    scenario_table,
+    scenario_xlsx,
+    targets_table,
+    to_excel_csv,
     to_xlsx,
 )
 
+# The documented re-exports (Brief, Figure, the limits and the font settings) are listed so they stay public.
 __all__ = [
-    "BriefFontError", "brief_html", "brief_pdf", "chart_export_spec", "chart_png", "chart_svg", "find_font",
-    "levers_table", "main_chart_spec", "qr_png", "readme_info", "scenario_csv", "scenario_metadata_csv", "scenario_table",
-    "scenario_xlsx", "targets_table", "to_excel_csv", "to_xlsx",
+    "FONT_DIRS", "FONT_ENV", "MAX_NAME_CHARS", "TOP_MEASURES", "Brief", "BriefFontError", "Figure", "brief_html",
+    "brief_pdf", "chart_export_spec", "chart_png", "chart_svg", "find_font", "levers_table", "main_chart_spec",
+    "qr_png", "readme_info", "scenario_csv", "scenario_metadata_csv", "scenario_table", "scenario_xlsx",
+    "targets_table", "to_excel_csv", "to_xlsx",
 ]

@@ -100,8 +100,9 @@ def brief_html(result: ScenarioResult, lang: str = "sv", share_url: str = "", *,
     w(f"<p>{_e(' '.join(b.summary))}</p>")
     w("".join(f'<p class="note">{_e(n)}</p>' for n in b.notes))
     w("</section>\n")
+    alt = _e(t("exports.brief.chart_alt", b.lang, description=b.chart_description))
     w(f'<figure class="chart"><h2>{_e(b.chart_title)}</h2>'
-      f'<img src="{_data_uri(b.chart_png)}" alt="{_e(t("exports.brief.chart_alt", b.lang, description=b.chart_description))}">'
+      f'<img src="{_data_uri(b.chart_png)}" alt="{alt}">'
       f"</figure>\n")
     w('<div class="cols">\n<section>\n')
     w(f"<h2>{_e(b.measures_title)}</h2>\n")

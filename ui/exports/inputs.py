@@ -73,7 +73,7 @@ def lever_frame(lang: str, nnm: Sequence[float], kommun: str = "") -> pd.DataFra
         raise ValueError(f"nnm has {len(nnm)} values, the registry {len(reg.levers)} levers")
     c = _cols(lang)
     rows = []
-    for lv, v0 in zip(reg.levers, nnm):
+    for lv, v0 in zip(reg.levers, nnm, strict=True):
         cost = lv.cost_sek_per_t or (np.nan, np.nan, np.nan)
         rows.append({
             c["lever_id"]: lv.id, c["lever"]: lv.label[normalize_lang(lang)], c["unit"]: unit_label(lv.unit, lang),

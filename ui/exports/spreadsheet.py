@@ -97,7 +97,7 @@ def to_excel_csv(df: pd.DataFrame, lang: str = "sv") -> bytes:
     sep, decimal = DIALECTS[normalize_lang(lang)]
     lines = [sep.join(_text(c) for c in df.columns)]
     columns = [df[c].tolist() for c in df.columns]
-    for row in zip(*columns):
+    for row in zip(*columns, strict=True):
         lines.append(sep.join(_cell(v, decimal) for v in row))
     return (BOM + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
