@@ -118,7 +118,8 @@ def rows(results: Iterable[tuple[str, ScenarioResult]]) -> list[tuple[str, str, 
     for scenario, res in results:
         region = f"{res.kommun.name} ({res.kommun.code})"
         for var, (unit, series) in sorted(variables(res).items()):
-            out.extend((model, scenario, region, var, unit, int(y), round(v, 6)) for y, v in zip(res.years, series))
+            out.extend((model, scenario, region, var, unit, int(y), round(v, 6))
+                       for y, v in zip(res.years, series, strict=False))
     return out
 
 

@@ -98,9 +98,8 @@ def _statsmodels_irls(design: np.ndarray, y: np.ndarray, q: float = 0.5) -> np.n
         history.append(beta)
         if np.max(np.abs(beta - beta0)) <= 1e-6:
             break
-        if n_iter >= 300 and n_iter % 100 == 0:
-            if any(np.all(beta == history[-ii]) for ii in range(2, 10)):
-                break
+        if n_iter >= 300 and n_iter % 100 == 0 and any(np.all(beta == history[-ii]) for ii in range(2, 10)):
+            break
     return beta
 
 
@@ -135,10 +134,7 @@ def lad_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     design = np.column_stack([np.ones_like(x), x])
     beta_lp, best = _lad_linprog(design, y)
     beta_irls = _statsmodels_irls(design, y.copy())
-    if np.abs(y - design @ beta_irls).sum() <= best + 1e-7 * max(best, 1.0):
-        beta = beta_irls
-    else:
-        beta = beta_lp
+    beta = beta_irls if np.abs(y - design @ beta_irls).sum() <= best + 1e-07 * max(best, 1.0) else beta_lp
     return float(beta[0]), float(beta[1])
 
 
@@ -226,14 +222,11 @@ def klimatkollen_figures(
     trend = {y: anchored(y) for y in range(current_year, end_year + 1)}
     start = approximated.get(current_year, anchored(current_year))
     law = carbon_law_path(start, current_year, end_year)
-    carbon_law = dict(zip(range(current_year, end_year + 1), map(float, law)))
+    carbon_law = dict(zip(range(current_year, end_year + 1), map(float, law), strict=False))
 
     base = vals[yrs == TREND_FIT_FROM_YEAR]
     span = last_year - TREND_FIT_FROM_YEAR
-    if base.size and span > 0:
-        cagr = 100.0 * ((last_value / float(base[0])) ** (1.0 / span) - 1.0)
-    else:
-        cagr = float("nan")
+    cagr = 100.0 * ((last_value / float(base[0])) ** (1.0 / span) - 1.0) if base.size and span > 0 else float("nan")
 
     return KlimatkollenFigures(
         years_fit=tuple(int(y) for y in fit_years),

@@ -31,7 +31,6 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from model.baseline import build_context
 from model.codec import LinkState, Notice, decode, default_state, encode
 from model.data import list_releases, load_dataset
 from model.measures import MeasureError, OwnMeasure, check_measure_list, encode_measures
@@ -236,7 +235,7 @@ def init_state() -> None:
     if ss.get("_initialised"):
         return
     try:
-        params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
     except Exception:  # noqa: BLE001 - a hostile URL must never crash the app
         params = {}
     link = decode(params)
@@ -478,7 +477,7 @@ EXTRA_PARAMS = ("ws", "present", "role", "dev")
 def sync_url() -> dict[str, str]:
     """Write the canonical share parameters to the address bar; returns them."""
     params = encode(current_link())
-    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    current = {k: st.query_params.get(k) for k in st.query_params}
     for k in EXTRA_PARAMS:
         if current.get(k):
             params[k] = str(current[k])[:40]

@@ -3,10 +3,10 @@ import streamlit as st
 
 from model.codec import encode
 from ui import state
-from ui.scenario import levers
 from ui.compute import run_link
-from ui.scenario.downloads import render_export_panel
 from ui.notices import show_notices
+from ui.scenario import levers
+from ui.scenario.downloads import render_export_panel
 from ui.scenario.measures import is_measure_notice, render_measures, show_measure_notices
 from ui.scenario.results import render_live_bar, render_results
 from ui.sidebar import share_url

@@ -4,8 +4,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.context import (MIN_POOL, NATIONAL_CODE, SIZE_BAND, comparison_table, national_per_capita, per_capita,
-                           similar_kommuner, unallocated_share)
+from model.context import (
+    MIN_POOL,
+    NATIONAL_CODE,
+    SIZE_BAND,
+    comparison_table,
+    national_per_capita,
+    per_capita,
+    similar_kommuner,
+    unallocated_share,
+)
 from model.data import load_dataset
 from model.kommuner import UnknownKommunError
 
@@ -127,5 +135,5 @@ def test_comparison_table() -> None:
     assert df.loc[1, "code"] == NATIONAL_CODE
     assert df.loc[1, "t_per_capita"] == pytest.approx(national_per_capita(2024))
     assert df.loc[2:, "code"].tolist() == [k.code for k in similar_kommuner("0381")]
-    for code, value in zip(df.loc[2:, "code"], df.loc[2:, "t_per_capita"]):
+    for code, value in zip(df.loc[2:, "code"], df.loc[2:, "t_per_capita"], strict=False):
         assert value == pytest.approx(per_capita(code))

@@ -65,7 +65,7 @@ def _published_path(series_prefix: str) -> dict[int, float]:
         & df.klimatkollen_version.str.startswith("2026")
     ]
     assert not df.year.duplicated().any()
-    return dict(zip(df.year.astype(int), df.tonnes.astype(float)))
+    return dict(zip(df.year.astype(int), df.tonnes.astype(float), strict=False))
 
 
 def test_enkoping_fit_years_and_current_year(all_figures: dict) -> None:

@@ -10,8 +10,16 @@ import numpy as np
 import pytest
 
 from model.codec import decode
-from model.data import (DATA_DIR, DataValidationError, default_release, inventory, list_releases, load_dataset,
-                        load_release, release_of_link)
+from model.data import (
+    DATA_DIR,
+    DataValidationError,
+    default_release,
+    inventory,
+    list_releases,
+    load_dataset,
+    load_release,
+    release_of_link,
+)
 from model.releases import sha256_of
 
 PREV = DATA_DIR / "releases" / "smhi-2023" / "emissions_by_sector.csv"

@@ -12,8 +12,16 @@ from model.engine import lever_effects
 from model.registry import load_registry
 from model.run import lever_vector, run_scenario
 from model.scenario import Scenario, load_scenario
-from model.sensitivity import (POPULATION, TREND_PREFIX, _evaluate, input_ranges, likelihood, mc_summary,
-                               tornado, trend_sectors)
+from model.sensitivity import (
+    POPULATION,
+    TREND_PREFIX,
+    _evaluate,
+    input_ranges,
+    likelihood,
+    mc_summary,
+    tornado,
+    trend_sectors,
+)
 from model.targets import TargetSpec
 from model.uncertainty import draw_samples, evaluate_samples
 
@@ -174,7 +182,7 @@ def test_more_ambition_never_lowers_the_probability(base: str, target: str, hori
     spec = TargetSpec(target, year=year, max_gross_pct=45.0)
     probs = [mc_summary(replace(sc, target=spec, horizon=horizon), 2000, seed=2030).probability
              for sc in _ambition_chain(start)]
-    assert all(b >= a for a, b in zip(probs, probs[1:])), probs
+    assert all(b >= a for a, b in zip(probs, probs[1:], strict=False)), probs
     assert probs[0] < probs[-1], "the chain spans a real change"
 
 

@@ -15,9 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.codec import decode
+from model.codec import decode, encode
 from ui.compute import run_link
-from model.codec import encode
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "links_before_issue12.json"
 SAVED = json.loads(FIXTURE.read_text(encoding="utf-8"))

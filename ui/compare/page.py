@@ -18,16 +18,30 @@ from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state
-from ui.compare.sources import (ITEMS_KEY, LINK_N, MAX_ITEMS, MAX_LINK_CHARS, MAX_UPLOAD_MB, MSG_KEY, NOTICE_KEY,
-                                UPLOAD_N, Item, item_from_params, item_from_scenario, parse_link,
-                                item_measures, remove_item, sources_panel)
+from ui.compare.sources import (
+    ITEMS_KEY,
+    LINK_N,
+    MAX_ITEMS,
+    MAX_LINK_CHARS,
+    MAX_UPLOAD_MB,
+    MSG_KEY,
+    NOTICE_KEY,
+    UPLOAD_N,
+    Item,
+    item_from_params,
+    item_from_scenario,
+    item_measures,
+    parse_link,
+    remove_item,
+    sources_panel,
+)
 from ui.compute import run_for
+from ui.render import safe_text, show_chart
 from ui.scenario.presets import kommun_presets
+from ui.scenario.results_frames import LONG_HORIZON, reached_year
 from ui.text.fmt import MISSING, fmt_number, fmt_signed_pct
 from ui.text.i18n import policy_label, sector_label, t, target_label
 from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
-from ui.render import safe_text, show_chart
-from ui.scenario.results_frames import LONG_HORIZON, reached_year
 
 __all__ = ["ITEMS_KEY", "LINK_N", "MAX_ITEMS", "MAX_LINK_CHARS", "MAX_UPLOAD_MB", "MSG_KEY", "NOTICE_KEY",
            "UPLOAD_N", "Item", "item_from_params", "item_from_scenario", "parse_link", "render_compare_page",
@@ -68,7 +82,7 @@ def _names(items: list[Item], lang: str) -> list[str]:
 
 # ---------------------------------------------------------------- page parts
 def _cards(items: list[Item], results: list[ScenarioResult], names: list[str], lang: str) -> None:
-    for col, it, res, name in zip(st.columns(MAX_ITEMS), items, results, names):
+    for col, it, res, name in zip(st.columns(MAX_ITEMS), items, results, names, strict=False):
         with col.container(border=True):
             st.markdown(f"**{safe_text(name)}**")
             st.caption(t(f"compare.source.{it['source']}", lang))
@@ -93,12 +107,13 @@ def target_frame(res: ScenarioResult, lang: str) -> pd.DataFrame | None:
 
 def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     df = pd.concat([pd.DataFrame({"scenario": n, "year": r.years, "tonnes": r.net})
-                    for n, r in zip(names, results)], ignore_index=True)
+                    for n, r in zip(names, results, strict=False)], ignore_index=True)
     same_kommun = len({r.kommun.code for r in results}) == 1
-    spec = charts.comparison_chart(df, results[0].target(results[0].scenario.target.selected) if same_kommun else None, lang)
+    verdict = results[0].target(results[0].scenario.target.selected) if same_kommun else None
+    spec = charts.comparison_chart(df, verdict, lang)
     table = lambda: pd.DataFrame({t("compare.col.year", lang): results[0].years.astype(str),  # noqa: E731
                                   **{t("compare.col.net_of", lang, name=n): [fmt_number(x, 0, lang) for x in r.net]
-                                     for n, r in zip(names, results)}})
+                                     for n, r in zip(names, results, strict=False)}})
     caption = t("compare.source.chart", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION)
     if not same_kommun:
         caption += " " + t("compare.target_hidden", lang)
@@ -134,7 +149,7 @@ def _verdicts(results: list[ScenarioResult], names: list[str], year: int, lang: 
               from_year=span.get("from_year", ""), to_year=span.get("to_year", ""), horizon=LONG_HORIZON)
             for k in ("kommun", "gross", "removals", "net", "change", gap_key, "met", "year_met")]
     table = pd.DataFrame({t("compare.col.figure", lang): rows,
-                          **{n: _verdict_cells(r, year, lang) for n, r in zip(names, results)}})
+                          **{n: _verdict_cells(r, year, lang) for n, r in zip(names, results, strict=False)}})
     st.header(t("compare.verdict_title", lang, year=year, target=target_label(v.id, lang)))
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("compare.source.verdict", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION))
@@ -143,10 +158,10 @@ def _verdicts(results: list[ScenarioResult], names: list[str], year: int, lang: 
 def _sectors(results: list[ScenarioResult], names: list[str], year: int, lang: str) -> None:
     i = results[0].years.tolist().index(year)
     cols: dict[str, list[str]] = {t("compare.col.sector", lang): [sector_label(s, lang) for s in SECTORS]}
-    for n, r in zip(names, results):
+    for n, r in zip(names, results, strict=False):
         cols[t("compare.col.tonnes_of", lang, name=n)] = [fmt_number(x, 0, lang) for x in r.by_sector[:, i]]
     first = results[0].by_sector[:, i]
-    for n, r in zip(names[1:], results[1:]):
+    for n, r in zip(names[1:], results[1:], strict=False):
         cols[t("compare.col.diff_of", lang, name=n, first=names[0])] = [
             fmt_number(x, 0, lang, signed=True) for x in r.by_sector[:, i] - first]
     st.header(t("compare.sector_title", lang, year=year))

@@ -29,8 +29,8 @@ from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_sc
 from ui import state
 from ui.notices import message_params, show_notices
 from ui.render import safe_text
-from ui.scenario.presets import kommun_presets
 from ui.scenario.measures import is_measure_notice, show_measure_notices
+from ui.scenario.presets import kommun_presets
 from ui.text.i18n import normalize_lang, t
 
 MAX_ITEMS = 4
