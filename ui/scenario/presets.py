@@ -185,6 +185,10 @@ def render_presets(lang: str) -> None:
     else:
         line = t("app.preset_none", lang)
     note = _policy_note(lang)
-    st.caption(line + (" " + note if note else ""))
-    if active is not None:
-        render_preset_details(items[active], lang)
+    # One container whatever is active: the details expander comes and goes with the preset, and
+    # a changing number of elements above the levers would make Streamlit redraw the sliders, so
+    # the slider a keyboard user is moving would lose focus on every rerun.
+    with st.container(key="preset_status"):
+        st.caption(line + (" " + note if note else ""))
+        if active is not None:
+            render_preset_details(items[active], lang)
