@@ -10,7 +10,7 @@
     "Collapse sidebar": "Fäll ihop sidopanelen", "Expand sidebar": "Fäll ut sidopanelen",
     "Copy to clipboard": "Kopiera", "Decrement": "Minska", "Increment": "Öka",
     "Fullscreen": "Helskärm", "Close fullscreen": "Stäng helskärm", "Exit fullscreen": "Stäng helskärm",
-    "Link to heading": "Länk till rubriken", "Main menu": "Huvudmeny", "Open": "Öppna", "Close": "Stäng",
+    "Link to heading": "Länk till rubriken", "Main menu": "Huvudmeny", "Open": "Öppna listan", "Close": "Stäng",
     "Search": "Sök", "Selected values": "Valda värden", "Show data": "Visa data", "Hide data": "Dölj data",
     "Show password": "Visa lösenord", "Hide password": "Dölj lösenord", "Sidebar": "Sidopanel",
     "Copy Vega-Lite spec": "Kopiera Vega-Lite-specifikationen", "Download as PNG": "Ladda ner som PNG",
