@@ -17,9 +17,11 @@ pytestmark = pytest.mark.e2e
 MEASURE = """el => {
     const svg = el.querySelector('svg.marks');
     const box = svg.getBoundingClientRect();
-    const axes = [...svg.querySelectorAll('g.role-axis')];
-    const x = axes.find(a => (a.getAttribute('aria-label') || '').startsWith('X-axis'));
-    const domain = x.querySelector('.role-axis-domain path, .role-axis-domain line');
+    // The theme turns Vega's English axis descriptions off, so the x axis is the one whose
+    // domain line is horizontal (the widest).
+    const domains = [...svg.querySelectorAll('g.role-axis .role-axis-domain path, g.role-axis .role-axis-domain line')];
+    const domain = domains.reduce((a, b) =>
+        b.getBoundingClientRect().width > a.getBoundingClientRect().width ? b : a);
     const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
         .map(t => { const r = t.getBoundingClientRect();
                     return {text: t.textContent, left: r.left - box.left, right: r.right - box.left}; });

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from model.codec import LINK_VERSION
 from tests.e2e.conftest import PHONE
 from tests.e2e.pagehelpers import (
     assert_no_exception,
@@ -96,7 +97,7 @@ def test_opens_in_swedish_with_enkoping(page: Any, shot: Callable[..., Any]) -> 
     open_page(page, "/", METRIC)
     shot(page)
     params = url_params(page.url)
-    assert params.get("v") == "1" and params.get("k") == "0381" and params.get("lang") == "sv", page.url
+    assert params.get("v") == str(LINK_VERSION) and params.get("k") == "0381" and params.get("lang") == "sv", page.url
     expect(sidebar(page).get_by_role("combobox", name=t("sidebar.kommun", "sv"))).to_have_value(
         re.compile(r"^Enköping\b"))
     net_label = t("results.metric.net", "sv", year=2030)
