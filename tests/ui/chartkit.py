@@ -9,11 +9,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from ui.charts import (DEFAULT_WIDTH, HEIGHTS, actor_chart, chart_description, comparison_chart, fan_chart,
-                       macc_chart, main_chart, per_capita_chart, waterfall_chart)
-
+from ui.charts import (
+    DEFAULT_WIDTH,
+    HEIGHTS,
+    actor_chart,
+    chart_description,
+    comparison_chart,
+    fan_chart,
+    macc_chart,
+    main_chart,
+    per_capita_chart,
+    waterfall_chart,
+)
 
 # Pinned here, not imported, so a change of character in ui.text.fmt fails the tests.
 NBSP = "\u00a0"  # NO-BREAK SPACE: thousands separator and before units/%
@@ -127,18 +135,8 @@ def groups(net: pd.DataFrame, n: int = 10, step: float = 20) -> pd.DataFrame:
                       for i in range(1, n + 1)])
 
 
-@pytest.fixture
-def frames() -> dict[str, pd.DataFrame]:
-    return make_frames()
-
-
 def build_main(f: dict[str, pd.DataFrame], lang: str = "sv") -> dict:
     return main_chart(f["history"], f["scenario"], f["baseline"], f["net"], f["target"], lang)
-
-
-@pytest.fixture
-def main_spec(frames: dict[str, pd.DataFrame]) -> dict:
-    return build_main(frames)
 
 
 WF_STEPS = [("Elbilar", -30_500.0), ("Befolkning", 3_000.0), ("Elbilar", -1_000.0)]

@@ -7,13 +7,8 @@ import struct
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pytest
-
 from model.codec import LinkState, encode
-from model.run import ScenarioResult, run_scenario
-from model.scenario import load_scenario
-from ui import exports
-
+from model.run import ScenarioResult
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 29)
@@ -36,22 +31,6 @@ def _png_size(png: bytes) -> tuple[int, int]:
 def _flat(text: str) -> str:
     """Whitespace-normalised text (NBSP and line breaks become single spaces)."""
     return " ".join(text.replace("\u00a0", " ").split())
-
-
-@pytest.fixture(scope="module")
-def result() -> ScenarioResult:
-    return run_scenario(load_scenario(ROOT / "scenarios" / "klimatkontrakt.toml"))
-
-
-@pytest.fixture(scope="module")
-def briefs(result: ScenarioResult) -> dict[str, tuple[str, bytes]]:
-    """HTML and PDF of the klimatkontrakt brief in both languages (rendered once)."""
-    out = {}
-    for lang in ("sv", "en"):
-        url = _url(result, lang)
-        out[lang] = (exports.brief_html(result, lang, url, today=TODAY),
-                     exports.brief_pdf(result, lang, url, today=TODAY))
-    return out
 
 
 def _pdf_text(pdf: bytes) -> tuple[int, str]:

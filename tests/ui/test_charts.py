@@ -15,12 +15,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.ui.chartkit import (NBSP, MINUS, ROOT, SV_TONNES, INVENTORY_YEARS, leaves, mark_type, rows,
-                               filtered, leaf_with, tooltip_fields, structure, assert_common, make_frames,
-                               frames, build_main, main_spec, variants)
+from tests.ui.chartkit import (
+    INVENTORY_YEARS,
+    MINUS,
+    NBSP,
+    ROOT,
+    SV_TONNES,
+    assert_common,
+    build_main,
+    filtered,
+    leaf_with,
+    leaves,
+    make_frames,
+    mark_type,
+    rows,
+    structure,
+    tooltip_fields,
+    variants,
+)
 from ui import charts
-from ui.charts import (DEFAULT_WIDTH, HEIGHTS, OKABE_ITO, SECTOR_COLORS, main_chart, to_png, to_svg,
-                       with_locale)
+from ui.charts import DEFAULT_WIDTH, HEIGHTS, OKABE_ITO, SECTOR_COLORS, main_chart, to_png, to_svg, with_locale
 
 
 # ---------------------------------------------------------------- package level

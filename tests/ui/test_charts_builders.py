@@ -12,12 +12,34 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.ui.chartkit import (NBSP, MINUS, SV_TONNES, leaves, mark_type, leaf_with, tooltip_fields,
-                               structure, assert_common, fan_frame, groups, frames, main_spec, WF_STEPS,
-                               ACTORS, PER_CAPITA, MACC)
+from tests.ui.chartkit import (
+    ACTORS,
+    MACC,
+    MINUS,
+    NBSP,
+    PER_CAPITA,
+    SV_TONNES,
+    WF_STEPS,
+    assert_common,
+    fan_frame,
+    groups,
+    leaf_with,
+    leaves,
+    mark_type,
+    structure,
+    tooltip_fields,
+)
 from ui import charts
-from ui.charts import (HEIGHTS, actor_chart, comparison_chart, fan_chart, macc_chart, main_chart,
-                       per_capita_chart, waterfall_chart)
+from ui.charts import (
+    HEIGHTS,
+    actor_chart,
+    comparison_chart,
+    fan_chart,
+    macc_chart,
+    main_chart,
+    per_capita_chart,
+    waterfall_chart,
+)
 
 
 # ---------------------------------------------------------------- waterfall
@@ -39,7 +61,7 @@ def test_waterfall_bridges_levels_and_marks_the_gap() -> None:
                           (194_500, 193_500)]
     assert levels[4:] == [(0, 193_500), (193_500, 183_500), (0, 183_500), (67_000, 183_500)]
     kinds = dict(zip(bar["encoding"]["color"]["scale"]["domain"],
-                     bar["encoding"]["color"]["scale"]["range"]))
+                     bar["encoding"]["color"]["scale"]["range"], strict=True))
     assert kinds["Minskning"] == "#009E73"
     assert data[1]["value_text"] == f"{MINUS}30{NBSP}500{NBSP}ton CO₂e"
     assert data[2]["value_text"] == f"+3{NBSP}000{NBSP}ton CO₂e"
@@ -85,7 +107,7 @@ def test_waterfall_bridge_always_closes(start: float, deltas: list[float], end: 
     steps = [(f"Åtgärd {i}", d) for i, d in enumerate(deltas)]
     data = leaf_with(waterfall_chart("Start", start, steps, "Slut", end), "bar", "kind")[1]
     moving = [r for r in data if r["kind"] != "total"]
-    assert all(a["y1"] == pytest.approx(b["y0"]) for a, b in zip(moving, moving[1:]))
+    assert all(a["y1"] == pytest.approx(b["y0"]) for a, b in zip(moving, moving[1:], strict=False))
     last_level = moving[-1]["y1"] if moving else start
     assert last_level == pytest.approx(end, abs=1.0)  # the residual step closes any gap
     assert data[-1]["y1"] == end

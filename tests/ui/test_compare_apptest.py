@@ -9,16 +9,15 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.state import widget_key
-
 from model.codec import default_state, encode
 from model.data import SECTORS
 from model.run import run_scenario
 from model.scenario import ScenarioFileError, dumps_scenario, loads_scenario
 from ui.compare.page import ITEMS_KEY, MAX_ITEMS, parse_link
+from ui.scenario.levers import presets
+from ui.state import widget_key
 from ui.text.fmt import fmt_number
 from ui.text.i18n import sector_label, t
-from ui.scenario.levers import presets
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -159,7 +158,7 @@ def test_not_a_link_is_refused_with_a_message(text: str) -> None:
 
 def test_malformed_file_shows_the_scenario_file_error() -> None:
     bad = b"format_version = 1\n[levers]\nev_cars = 150\n"
-    with pytest.raises(ScenarioFileError) as info:
+    with pytest.raises(ScenarioFileError):
         loads_scenario(bad)
     at = _upload(_page(), "trasig.toml", bad)
     assert _items(at) == []

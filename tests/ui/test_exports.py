@@ -10,10 +10,11 @@ import pytest
 
 from model.data import SECTORS
 from model.run import MODEL_VERSION, ScenarioResult
+
+# Fixtures are found by pytest where they are imported.
+from tests.ui.exportkit import TODAY, _png_size, _url
 from ui import exports
 from ui.text.i18n import t
-# Fixtures are found by pytest where they are imported.
-from tests.ui.exportkit import TODAY, _url, _png_size, result
 
 
 # --------------------------------------------------------------------------- tables

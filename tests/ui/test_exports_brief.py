@@ -13,11 +13,12 @@ import pytest
 from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, run_scenario
 from model.scenario import load_scenario
 from model.targets import TargetSpec
+
+# Fixtures are found by pytest where they are imported.
+from tests.ui.exportkit import ROOT, TODAY, _flat, _pdf_text, _png_size, _url
 from ui import exports
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import catalog, placeholders, t
-# Fixtures are found by pytest where they are imported.
-from tests.ui.exportkit import ROOT, TODAY, _url, _png_size, _flat, result, briefs, _pdf_text
 
 
 # --------------------------------------------------------------------------- brief

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
 from ui import exports
 from ui.data_page.page import lever_table, parameter_table
 from ui.exports.inputs import parameter_frame, source_text
-from model.kommuner import find_kommun
 
 ROOT = Path(__file__).resolve().parents[2]
 # Words of the registry's developer English that must not reach a Swedish user.
@@ -33,7 +33,8 @@ def result() -> ScenarioResult:
     ("Omsättning 6 %/år härledd (model-methods §2.1).",
      "Omsättning 6 %/år härledd (se fliken Metod under Data och metod).",
      "Omsättning 6 %/år härledd (see the Method tab under Data and method)."),
-    ("x, see model-methods §2.1", "x, se fliken Metod under Data och metod", "x, see the Method tab under Data and method"),
+    ("x, see model-methods §2.1", "x, se fliken Metod under Data och metod",
+     "x, see the Method tab under Data and method"),
     ("", "–", "–"),
 ])
 def test_source_text_translates_the_registry_words(raw: str, sv: str, en: str) -> None:

@@ -24,9 +24,9 @@ from model.codec import Notice, decode
 from model.scenario import dumps_scenario
 from model.targets import TargetSpec
 from persistence.store import WorkshopStore, new_token
-from ui.scenario.levers import presets
 from ui.notices import notice_text
 from ui.render import WORD_JOINER, safe_text
+from ui.scenario.levers import presets
 from ui.workshop.export import brief_html, export_csv, export_xlsx
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

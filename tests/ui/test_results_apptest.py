@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
+from ui.scenario.results import long_run
 from ui.text.fmt import fmt_number, fmt_signed_pct, fmt_tonnes
 from ui.text.narrative import summary_sentences
-from ui.scenario.results import long_run
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60

@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 from model.scenario import Scenario
 from model.sensitivity import likelihood, mc_summary
 from model.targets import TargetSpec
-from ui.text.fmt import fmt_pct
-from ui.text.i18n import t
 from ui.scenario.levers import presets
 from ui.state import widget_key
+from ui.text.fmt import fmt_pct
+from ui.text.i18n import t
 from ui.uncertainty.page import DEFAULT_N, DEFAULT_SEED, N_KEY, SEED_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -125,7 +125,8 @@ def test_settings_survive_a_page_switch() -> None:
     at.switch_page("views/scenario.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    assert at.button_group(key=widget_key(N_KEY, "sv")).value == N and at.number_input(key=widget_key(SEED_KEY)).value == 99
+    assert at.button_group(key=widget_key(N_KEY, "sv")).value == N
+    assert at.number_input(key=widget_key(SEED_KEY)).value == 99
 
 
 def test_target_beyond_horizon_explains_instead_of_failing() -> None:

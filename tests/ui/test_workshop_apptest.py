@@ -14,14 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.workshopkit import page_texts, workshop_page
-
 from model.codec import decode, default_state
 from model.registry import load_registry
 from model.targets import TargetSpec
 from persistence.store import Submission, Workshop, WorkshopStore, new_token
-from ui.text.i18n import t
+from tests.ui.workshopkit import page_texts, workshop_page
 from ui.render import safe_text
+from ui.text.i18n import t
 from ui.workshop.export import brief_html, export_csv, export_xlsx, submissions_table
 from ui.workshop.summary import chart_label, group_rows, lever_spread, median_levers
 
@@ -265,7 +264,7 @@ def test_exports(store: WorkshopStore) -> None:
 # --------------------------------------------------------------------------- board figures (pure)
 def _sub(i: int, group: str, **levers: float) -> Submission:
     ws_levers = dict(default_state("0381").levers, **levers)
-    return Submission(i, "ABC234", group, group.casefold(), ws_levers, _dt.datetime.now(_dt.timezone.utc),
+    return Submission(i, "ABC234", group, group.casefold(), ws_levers, _dt.datetime.now(_dt.UTC),
                       new_token())
 
 

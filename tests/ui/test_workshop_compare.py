@@ -1,11 +1,9 @@
 """Workshop submissions can be compared on the "Jämför" page."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from model.targets import TargetSpec

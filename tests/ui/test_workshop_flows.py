@@ -15,14 +15,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.workshopkit import page_texts, workshop_page
-
 from model.targets import TargetSpec
 from persistence.guards import KEY_GUARD
 from persistence.store import Workshop, WorkshopStore, new_device, new_token
+from tests.ui.workshopkit import page_texts, workshop_page
 from ui import state
-from ui.text.i18n import t
 from ui.render import safe_text
+from ui.text.i18n import t
 from ui.workshop.db import DatabaseUnavailable, db_call
 from ui.workshop.export import export_xlsx
 from ui.workshop.participant import GROUP_KEY, lever_key
