@@ -16,7 +16,6 @@ from ui.scenario.levers import SKIP_TARGET
 from ui.text.fmt import fmt_number
 from ui.text.i18n import policy_label, t, target_label
 
-
 _SV_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
 
 

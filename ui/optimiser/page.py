@@ -18,9 +18,9 @@ from model.optimiser import OptimiserResult, macc, optimise
 from model.registry import GROUPS, Lever, load_registry
 from ui import state
 from ui.compute import run_for
+from ui.render import show_chart
 from ui.text.fmt import fmt_number, fmt_tonnes
 from ui.text.i18n import policy_label, sector_label, t, target_label
-from ui.render import show_chart
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
 

@@ -17,9 +17,9 @@ import streamlit as st
 
 from persistence.store import Workshop
 from ui import charts, state
+from ui.render import safe_text, show_chart
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t
-from ui.render import safe_text, show_chart
 from ui.workshop.common import (
     SCENARIO_PATH,
     app_url,

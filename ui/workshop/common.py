@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -10,7 +9,6 @@ import streamlit as st
 from persistence.store import Workshop
 from ui.exports import qr_png
 from ui.text.i18n import policy_label, t, target_label
-from ui.render import safe_text
 from ui.workshop.summary import kommun_name
 
 #: url_path values registered in app.py (the last path segment of a page's address).

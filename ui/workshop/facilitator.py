@@ -22,8 +22,8 @@ from persistence.store import (
     normalize_code,
 )
 from ui import state
-from ui.text.i18n import policy_label, t, target_label
 from ui.render import safe_text
+from ui.text.i18n import policy_label, t, target_label
 from ui.workshop.board import render_board
 from ui.workshop.common import (
     board_url,

@@ -16,20 +16,29 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
-from persistence.store import (MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token,
-                                  normalize_code)
+from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token, normalize_code
 from persistence.validation import lever_value as checked_lever_value
 from ui import charts
+from ui.render import safe_text
+from ui.scenario.levers import lever_help
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t
-from ui.scenario.levers import lever_help
 from ui.text.narrative import focus_year
-from ui.render import safe_text
 from ui.workshop.common import hide_sidebar, settings_line
 from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop.draft import DEVICE_KEY, device_token, load_draft, save_draft
-from ui.workshop.summary import (GroupRow, condition_lines, evaluate, gap_of, gap_text, kommun_name, lever_value,
-                                 local_time, pathways_frame, unit)
+from ui.workshop.summary import (
+    GroupRow,
+    condition_lines,
+    evaluate,
+    gap_of,
+    gap_text,
+    kommun_name,
+    lever_value,
+    local_time,
+    pathways_frame,
+    unit,
+)
 
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
