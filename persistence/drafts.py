@@ -3,7 +3,8 @@
 Pure Python on SQLAlchemy Core (never imports Streamlit); :class:`persistence.store.WorkshopStore`
 wraps these in transactions.
 
-A draft is what a participant's device has on screen (group name, open lever values) and the
+A draft is what a participant's device has on screen (group name, open lever values, the own
+measures kept) and the
 client token of that version of the settings. It is stored under the device token, which lives in
 the participant's URL, so a reload, a dropped connection or a server crash loses nothing: the
 new session reads the draft back, and because the token comes with it, a submission retried
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from persistence.records import aware, dumps, utcnow
+from persistence.records import aware, dumps, ids_from_json, ids_json, utcnow
 from persistence.schema import drafts, submissions
 from persistence.validation import new_token
 
@@ -35,6 +36,8 @@ class Draft:
     levers: dict[str, float]
     token: str
     updated_at: _dt.datetime
+    #: Ids of the workshop's own measures kept on screen (None: a draft from before schema 3, all kept).
+    measures: tuple[str, ...] | None = None
 
 
 def _upsert(conn: Connection, values: dict[str, Any]) -> Any:
@@ -58,11 +61,12 @@ def read_draft(conn: Connection, device: str) -> Draft | None:
         return None
     return Draft(device=row["device_token"], workshop_code=row["workshop_code"], group_name=row["group_name"],
                  levers={k: float(v) for k, v in json.loads(row["levers_json"]).items()},
-                 token=row["client_token"], updated_at=aware(row["updated_at"]))
+                 token=row["client_token"], updated_at=aware(row["updated_at"]),
+                 measures=None if row.get("measures_json") is None else ids_from_json(row["measures_json"]))
 
 
 def write_draft(conn: Connection, device: str, code: str, group_name: str,
-                levers: Mapping[str, float]) -> Draft:
+                levers: Mapping[str, float], measures: Sequence[str] = ()) -> Draft:
     """Store the device's settings; the token changes only when the settings do.
 
     The same settings saved again keep their token, so a retry of the same version is
@@ -70,14 +74,17 @@ def write_draft(conn: Connection, device: str, code: str, group_name: str,
     """
     old = read_draft(conn, device)
     levers = {k: float(v) for k, v in sorted(levers.items())}
-    same = old is not None and (old.workshop_code, old.group_name, old.levers) == (code, group_name, levers)
+    kept = tuple(measures)
+    same = old is not None and (old.workshop_code, old.group_name, old.levers, old.measures) == (
+        code, group_name, levers, kept)
     token = old.token if same and old is not None else new_token()
     now = utcnow()
     if not same:
         conn.execute(_upsert(conn, {"device_token": device, "workshop_code": code, "group_name": group_name,
                                     "levers_json": dumps(levers), "client_token": token,
-                                    "updated_at": now}))
-    return Draft(device, code, group_name, levers, token, now if not same or old is None else old.updated_at)
+                                    "updated_at": now, "measures_json": ids_json(kept)}))
+    return Draft(device, code, group_name, levers, token, now if not same or old is None else old.updated_at,
+                 kept)
 
 
 def claimed_by_other(conn: Connection, code: str, gkey: str, device: str) -> str | None:

@@ -6,7 +6,7 @@ SQLAlchemy Core, never imports Streamlit. The methods use the store's ``_tx``, `
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -31,6 +31,7 @@ from persistence.validation import (
     group_key,
     normalize_code,
     validate_levers,
+    validate_measure_ids,
 )
 
 
@@ -47,8 +48,10 @@ class StoreReads:
         raise NotImplementedError
 
     # ----- drafts
-    def save_draft(self, code: str, device: str, group: str, levers: Mapping[str, Any]) -> Draft:
-        """Store a device's unsent settings (open levers, checked) and return them with their token.
+    def save_draft(self, code: str, device: str, group: str, levers: Mapping[str, Any],
+                   measures: Sequence[str] | None = None) -> Draft:
+        """Store a device's unsent settings (open levers and kept own measures, checked) and return
+        them with their token. ``measures`` None keeps all of the workshop's own measures.
 
         The group name is kept as typed (cleaned, cut to :data:`MAX_GROUP_CHARS`; it may still
         be empty). The token stays the same while the settings do (see
@@ -57,7 +60,7 @@ class StoreReads:
         Raises
         ------
         WorkshopError
-            ``bad_device``, ``bad_code``, ``not_found`` or a lever error.
+            ``bad_device``, ``bad_code``, ``not_found``, a lever error or a measure error.
         """
         check_token(device, "bad_device")
         code = normalize_code(code)
@@ -68,7 +71,8 @@ class StoreReads:
             ws = workshop_from_row(row, self.registry)
             values = validate_levers(ws, levers, self.registry)
             opened = {lid: values[lid] for lid in ws.open_levers}
-            return write_draft(conn, device, code, clean_text(group, MAX_GROUP_CHARS), opened)
+            kept = validate_measure_ids(ws, ws.measure_ids if measures is None else measures)
+            return write_draft(conn, device, code, clean_text(group, MAX_GROUP_CHARS), opened, kept)
 
     def load_draft(self, device: str) -> Draft | None:
         """The draft stored for ``device`` (None if there is none or the token is malformed)."""

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from persistence.records import utcnow
 from persistence.validation import CODE_LENGTH, MAX_GROUP_CHARS, MAX_NAME_CHARS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _PG_LOCK_ID = 0x4B4C_5753  # "KLWS": pg_advisory_xact_lock key for schema migration
 
 metadata = sa.MetaData()
@@ -45,6 +45,8 @@ workshops = sa.Table(
     sa.Column("key_kdf", sa.String(40), nullable=False),
     sa.Column("key_salt", sa.String(64), nullable=False),
     sa.Column("key_hash", sa.String(128), nullable=False),
+    # The kommun's own measures the workshop started from (JSON list of model.measures.measure_to_dict; NULL: none).
+    sa.Column("measures", sa.Text, nullable=True),
     sa.CheckConstraint("status IN ('open', 'closed')", name="ck_workshops_status"),
 )
 submissions = sa.Table(
@@ -60,6 +62,8 @@ submissions = sa.Table(
     sa.Column("archived", sa.Boolean, nullable=False, default=False),
     # Version 2: the participant's device (None for rows stored before it, or by API callers).
     sa.Column("device_token", sa.String(64), nullable=True),
+    # Ids of the workshop's own measures the group kept (JSON list; NULL: stored before schema 3, none).
+    sa.Column("measures_json", sa.Text, nullable=True),
     sa.UniqueConstraint("client_token", name="uq_workshop_submissions_token"),
     sa.Index("ix_workshop_submissions_group", "workshop_code", "group_key", "id"),
 )
@@ -72,6 +76,7 @@ drafts = sa.Table(
     sa.Column("group_name", sa.String(MAX_GROUP_CHARS), nullable=False),
     sa.Column("levers_json", sa.Text, nullable=False),
     sa.Column("client_token", sa.String(64), nullable=False),
+    sa.Column("measures_json", sa.Text, nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -169,7 +174,7 @@ def migrate(conn: Connection) -> int:
 
 
 def _migrate_1(conn: Connection) -> None:
-    """Version 1: workshops and submissions (a fresh database gets version 2's columns at once)."""
+    """Version 1: workshops and submissions (a fresh database gets the latest columns at once)."""
     workshops.create(conn, checkfirst=True)
     submissions.create(conn, checkfirst=True)
 
@@ -193,4 +198,18 @@ def _migrate_2(conn: Connection) -> None:
             conn.execute(sa.update(submissions).where(submissions.c.id == sid).values(group_key=new))
 
 
-_MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
+def _add_column(conn: Connection, table: sa.Table, name: str, ddl: str) -> None:
+    """ALTER TABLE … ADD COLUMN unless the column is there (a fresh database already has it)."""
+    if name not in {c["name"] for c in sa.inspect(conn).get_columns(table.name)}:
+        conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {ddl}"))
+
+
+def _migrate_3(conn: Connection) -> None:
+    """Version 3: own measures. A workshop keeps the measures it started from, a submission and a
+    draft the ids of those the group kept. Existing rows get NULL (they had no own measures)."""
+    _add_column(conn, workshops, "measures", "TEXT")
+    _add_column(conn, submissions, "measures_json", "TEXT")
+    _add_column(conn, drafts, "measures_json", "TEXT")
+
+
+_MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}

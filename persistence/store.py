@@ -46,6 +46,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from model.measures import MeasureError, OwnMeasure, check_measure_list
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec
@@ -59,6 +60,8 @@ from persistence.records import (
     SubmitResult,
     Workshop,
     dumps,
+    ids_json,
+    measures_json,
     submission_from_row,
     utcnow,
     workshop_from_row,
@@ -98,6 +101,7 @@ from persistence.validation import (
     new_token,
     normalize_code,
     validate_levers,
+    validate_measure_ids,
 )
 
 __all__ = [
@@ -105,7 +109,7 @@ __all__ = [
     "STATUS_CLOSED", "STATUS_OPEN", "Draft", "KeyGuard", "SchemaTooNewError", "StoreFileChanged", "Submission",
     "SubmitResult", "Workshop", "WorkshopError", "WorkshopStore", "clean_text", "configure_engine", "group_key",
     "group_name", "hash_key", "metadata", "new_code", "new_device", "new_token", "normalize_code",
-    "schema_version_table", "submissions", "validate_levers", "workshops",
+    "schema_version_table", "submissions", "validate_levers", "validate_measure_ids", "workshops",
 ]
 
 
@@ -165,18 +169,30 @@ class WorkshopStore(StoreReads):
     # ----- workshops
     def create_workshop(self, name: str, kommun: str, target: TargetSpec, policy: str = "current_law",
                         horizon: int = 2030, open_levers: Sequence[str] = (),
-                        base_levers: Mapping[str, float] | None = None) -> tuple[Workshop, str]:
+                        base_levers: Mapping[str, float] | None = None,
+                        measures: Sequence[OwnMeasure] = ()) -> tuple[Workshop, str]:
         """Create a workshop; returns it and the facilitator key (shown once, stored only hashed).
 
-        ``base_levers`` may be partial; missing levers take the kommun's defaults.
+        ``base_levers`` may be partial; missing levers take the kommun's defaults. ``measures`` are
+        the kommun's own measures the groups start from (each group may keep or drop each one).
+
+        Raises
+        ------
+        WorkshopError
+            See :func:`persistence.validation.check_new_workshop`; ``bad_measures`` for more than
+            the model allows or a repeated measure id.
         """
         clean, code_k, opened, base = check_new_workshop(self.registry, name, kommun, target, policy, horizon,
                                                          open_levers, base_levers)
+        try:
+            check_measure_list(measures)
+        except MeasureError as exc:
+            raise WorkshopError("bad_measures") from exc
         key, key_columns = new_key_columns()
         row = {"name": clean, "kommun": code_k, "target_json": dumps(asdict(target)), "policy": policy,
                "horizon": int(horizon), "open_levers_json": dumps(list(opened)),
                "base_levers_json": dumps(base), "status": STATUS_OPEN, "model_version": MODEL_VERSION,
-               "created_at": utcnow(), "closed_at": None, **key_columns}
+               "created_at": utcnow(), "closed_at": None, "measures": measures_json(measures), **key_columns}
         for _ in range(20):
             code = new_code()
             with self._tx(write=True) as conn:
@@ -269,8 +285,10 @@ class WorkshopStore(StoreReads):
 
     # ----- submissions
     def submit(self, code: str, group_name_: str, levers: Mapping[str, Any], token: str, *,
-               device: str | None = None, join: bool = False) -> SubmitResult:
+               device: str | None = None, join: bool = False, measures: Sequence[str] = ()) -> SubmitResult:
         """Store a group's settings (idempotent per ``token``).
+
+        ``measures`` are the ids of the workshop's own measures the group keeps (any subset).
 
         With a ``device``, a group name that other devices already submitted under is refused
         with ``group_taken`` (``group``: its name as shown) until the device says it joins that
@@ -280,8 +298,8 @@ class WorkshopStore(StoreReads):
         ------
         WorkshopError
             ``bad_code``, ``not_found``, ``closed``, ``group_empty``, ``group_too_long``,
-            ``bad_token``, ``bad_device``, ``group_taken``, ``token_reused`` or a lever error
-            (see :func:`validate_levers`).
+            ``bad_token``, ``bad_device``, ``group_taken``, ``token_reused``, a lever error
+            (see :func:`validate_levers`) or a measure error (see :func:`validate_measure_ids`).
         """
         code = normalize_code(code)
         name = group_name(group_name_)
@@ -299,12 +317,13 @@ class WorkshopStore(StoreReads):
                 if not ws.is_open:
                     raise WorkshopError("closed")
                 values = validate_levers(ws, levers, self.registry)
+                kept = validate_measure_ids(ws, measures)
                 if device is not None and not join and (other := claimed_by_other(conn, code, gkey, device)):
                     raise WorkshopError("group_taken", group=other)
                 stmt = insert_ignore(conn, {
                     "workshop_code": code, "group_name": name, "group_key": gkey,
                     "levers_json": dumps(values), "client_token": token, "created_at": utcnow(),
-                    "archived": False, "device_token": device})
+                    "archived": False, "device_token": device, "measures_json": ids_json(kept)})
                 created = conn.execute(stmt).first() is not None
                 existing = self._by_token(conn, token)
             else:

@@ -194,6 +194,26 @@ def validate_levers(ws: Workshop, levers: Mapping[str, Any], reg: Registry | Non
     return out
 
 
+def validate_measure_ids(ws: Workshop, ids: Any) -> tuple[str, ...]:
+    """The workshop measures a group kept, in the workshop's order (duplicates dropped).
+
+    Raises
+    ------
+    WorkshopError
+        ``bad_measures`` (not a list of texts) or ``unknown_measure`` (an id the workshop does not have).
+    """
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Sequence | set | frozenset) or len(ids) > 200:
+        raise WorkshopError("bad_measures")
+    known = set(ws.measure_ids)
+    for mid in ids:
+        if not isinstance(mid, str):
+            raise WorkshopError("bad_measures")
+        if mid not in known:
+            raise WorkshopError("unknown_measure", measure=mid[:40])
+    kept = set(ids)
+    return tuple(mid for mid in ws.measure_ids if mid in kept)
+
+
 def check_new_workshop(reg: Registry, name: str, kommun: str, target: TargetSpec, policy: str, horizon: int,
                        open_levers: Sequence[str], base_levers: Mapping[str, float] | None,
                        ) -> tuple[str, str, tuple[str, ...], dict[str, float]]:
