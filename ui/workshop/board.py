@@ -9,12 +9,14 @@ Anyone with the code may view the board; it changes nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections import Counter
 
 import pandas as pd
 import streamlit as st
 
+from model.measures import MeasureError
 from persistence.store import Workshop
 from ui import charts, state
 from ui.render import safe_text, show_chart
@@ -49,12 +51,16 @@ _SWITCH = "_wsb_switch"
 MAX_START_SERIES = 8
 
 
-def open_on_scenario(ws: Workshop, levers: dict[str, float]) -> None:
-    """Callback: these settings become the session's scenario; the page then switches."""
+def open_on_scenario(ws: Workshop, levers: dict[str, float], measures: tuple[str, ...] = ()) -> None:
+    """Callback: these settings and kept own measures become the session's scenario; the page then switches."""
     ss = st.session_state
     ss["kommun"] = ws.kommun
     ss["_kommun_prev"] = ws.kommun
-    state.apply_scenario(ws.scenario(levers))
+    sc = ws.scenario(levers, measure_ids=measures)
+    state.apply_scenario(sc)
+    # Exactly the group's measures, also none: the session's own measures are not the group's.
+    with contextlib.suppress(MeasureError):  # a workshop's measures always fit a link (checked at creation)
+        state.set_measures(sc.measures)
     ss[_SWITCH] = True
 
 
@@ -73,7 +79,7 @@ def _ranking(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang
                     t("workshop.rank.gap", lang): _gap_cell(ws, row, lang),
                     t("workshop.rank.count", lang): str(row.submissions),
                     t("workshop.rank.time", lang): local_time(row.submission.created_at if row.submission else None),
-                    t("workshop.rank.open", lang): _link(ws, row.levers, lang)})
+                    t("workshop.rank.open", lang): _link(ws, row.levers, lang, row.measures)})
     if median is not None:
         out.append({t("workshop.rank.place", lang): "–", t("workshop.rank.group", lang): median.name,
                     t("workshop.rank.net", lang, year=year): fmt_tonnes(median.net_t, lang, co2e=True),
@@ -93,9 +99,10 @@ def _gap_cell(ws: Workshop, row: GroupRow, lang: str) -> str:
     return gap_text(row, lang) if lines is None or row.met else " · ".join(lines)
 
 
-def _link(ws: Workshop, levers: dict[str, float], lang: str) -> str:
+def _link(ws: Workshop, levers: dict[str, float], lang: str, measures: tuple[str, ...] = ()) -> str:
     """A markdown link to the Scenario page; the URL is ours (url-encoded), never user text."""
-    return f"[{t('workshop.rank.open_text', lang)}]({app_url(SCENARIO_PATH, share_params(ws, levers, lang))})"
+    url = app_url(SCENARIO_PATH, share_params(ws, levers, lang, measures))
+    return f"[{t('workshop.rank.open_text', lang)}]({url})"
 
 
 def escaped(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -117,7 +124,8 @@ def _chart(ws: Workshop, rows: list[GroupRow], median: MedianPath | None, lang: 
     """
     start = evaluate(ws, ws.base_levers)
     start_name = t("workshop.board.start_name", lang)
-    start_row = GroupRow(start_name, None, dict(ws.base_levers), start, None, None, 0.0, ws.target.year)
+    start_row = GroupRow(start_name, None, dict(ws.base_levers), start, None, None, 0.0, ws.target.year,
+                         measures=ws.measure_ids)
     shown = list(rows) + ([start_row] if len(rows) <= MAX_START_SERIES else [])
     df = pathways_frame(shown, median)
     reference = start_name if len(rows) <= MAX_START_SERIES else None
@@ -138,7 +146,7 @@ def _open_controls(ws: Workshop, rows: list[GroupRow], lang: str) -> None:
                         format_func=lambda k: choices[k].name if k in choices else "–")
     if pick in choices:
         c2.button(t("workshop.board.open_button", lang), key="wsb_open", icon=":material/tune:",
-                  on_click=open_on_scenario, args=(ws, dict(choices[pick].levers)),
+                  on_click=open_on_scenario, args=(ws, dict(choices[pick].levers), choices[pick].measures),
                   help=t("workshop.board.open_help", lang), width="stretch")
 
 

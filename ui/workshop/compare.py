@@ -31,4 +31,4 @@ def workshop_sources(lang: str) -> list[dict[str, Any]]:
         st.warning(t("workshop.compare.unknown", lang))
         return []
     return [{"key": f"{code}-{sub.id}", "name": f"{ws.name}: {sub.group_name}",
-             "params": share_params(ws, sub.levers, lang)} for sub in latest]
+             "params": share_params(ws, sub.levers, lang, sub.measures)} for sub in latest]

@@ -10,7 +10,7 @@ writing a second one. ``dev`` must be kept by the app's URL sync (``ui.state.EXT
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -49,9 +49,12 @@ def load_draft(ws: Workshop, device: str) -> Draft | None:
     return draft if draft is not None and draft.workshop_code == ws.code else None
 
 
-def save_draft(code: str, device: str, group: str, levers: Mapping[str, float]) -> str | None:
-    """Store the settings on screen; returns the version's client token (None if it could not be stored)."""
+def save_draft(code: str, device: str, group: str, levers: Mapping[str, float],
+               measures: Sequence[str] | None = None) -> str | None:
+    """Store the settings on screen (and the own measures kept; None: all); returns the version's
+    client token (None if it could not be stored)."""
     try:
-        return db_call(get_store().save_draft, code, device, group, dict(levers)).token
+        return db_call(get_store().save_draft, code, device, group, dict(levers),
+                       None if measures is None else list(measures)).token
     except (DatabaseUnavailable, WorkshopError):
         return None

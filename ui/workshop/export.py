@@ -15,11 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from model.measures import OwnMeasure
 from model.registry import load_registry
 from model.run import MODEL_VERSION
 from persistence.store import Submission, Workshop
 from ui import charts
 from ui.exports import chart_png, qr_png, to_excel_csv, to_xlsx
+from ui.scenario.measures_text import measure_effect_text, measure_source_text, measure_target_text
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import normalize_lang, policy_label, t, target_label
 from ui.workshop.summary import (
@@ -53,7 +55,7 @@ def submissions_table(ws: Workshop, subs: Sequence[Submission], lang: str = "sv"
     yes, no = t("workshop.export.yes", lang), t("workshop.export.no", lang)
     rows = []
     for s in subs:
-        res = evaluate(ws, s.levers)
+        res = evaluate(ws, s.levers, s.measures)
         met, gap = gap_of(res, ws.target.selected)
         v = res.target(ws.target.selected)
         year = int(v.year) if int(v.year) in res.years.tolist() else int(res.years[-1])
@@ -66,6 +68,8 @@ def submissions_table(ws: Workshop, subs: Sequence[Submission], lang: str = "sv"
         }
         for lv in reg.levers:
             row[f"{lv.label[lang]} ({unit(lv, lang)})"] = float(s.levers.get(lv.id, ws.base_levers[lv.id]))
+        for m in ws.measures:
+            row[t("workshop.export.col.measure", lang, name=m.name(lang))] = yes if m.id in s.measures else no
         row[t("workshop.export.col.net", lang, year=year)] = round(float(res.net[res.years.tolist().index(year)]), 1)
         row[t("workshop.export.col.gap", lang)] = None if gap is None else round(gap, 1)
         row[t("workshop.export.col.met", lang)] = "–" if met is None else (yes if met else no)
@@ -86,6 +90,7 @@ def readme(ws: Workshop, n: int, lang: str, join: str, now: _dt.datetime | None 
         t("workshop.export.readme.policy", lang): policy_label(ws.policy, lang),
         t("workshop.export.readme.horizon", lang): str(ws.horizon),
         t("workshop.export.readme.open", lang): ", ".join(reg.lever(lid).label[lang] for lid in ws.open_levers),
+        t("workshop.export.readme.measures", lang): "; ".join(_measure_line(m, lang) for m in ws.measures) or "–",
         t("workshop.export.readme.created", lang): local_time(ws.created_at, date=True),
         t("workshop.export.readme.exported", lang): local_time(now or _dt.datetime.now(_dt.UTC), date=True),
         t("workshop.export.readme.count", lang): str(n),
@@ -93,6 +98,12 @@ def readme(ws: Workshop, n: int, lang: str, join: str, now: _dt.datetime | None 
         t("workshop.export.readme.link", lang): join,
         t("workshop.export.readme.note", lang): t("workshop.export.readme.note_text", lang),
     }
+
+
+def _measure_line(m: OwnMeasure, lang: str) -> str:
+    """"Biogas på Åby: Transporter: personbilar, 2 000 t CO₂e/år fullt ut 2029 (Källa: …)"."""
+    return t("workshop.export.readme.measure_line", lang, name=m.name(lang), target=measure_target_text(m, lang),
+             effect=measure_effect_text(m, lang), full=m.full, source=measure_source_text(m, lang))
 
 
 def export_csv(ws: Workshop, subs: Sequence[Submission], lang: str = "sv") -> bytes:

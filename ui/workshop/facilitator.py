@@ -23,7 +23,7 @@ from persistence.store import (
 )
 from ui import state
 from ui.render import safe_text
-from ui.text.i18n import policy_label, t, target_label
+from ui.text.i18n import policy_label, t, target_label, tn
 from ui.workshop.board import render_board
 from ui.workshop.common import (
     board_url,
@@ -65,6 +65,10 @@ def _create_form(store: WorkshopStore, lang: str) -> None:
     st.caption(t("workshop.create.from_session", lang, kommun=kommun_name(ss["kommun"]),
                  target=target_label(spec.selected, lang), policy=policy_label(ss["policy"], lang),
                  horizon=ss["horizon"]))
+    own = state.measures()
+    if own:
+        st.caption(tn("workshop.create.with_measures", len(own), lang,
+                      names=", ".join(safe_text(m.name(lang)) for m in own)))
     with st.form("wsf_create_form"):
         st.text_input(t("workshop.create.name", lang), max_chars=MAX_NAME_CHARS, key="wsf_name",
                       placeholder=t("workshop.create.name_placeholder", lang))
@@ -77,7 +81,7 @@ def _create_form(store: WorkshopStore, lang: str) -> None:
         return
     try:
         ws, key = db_call(store.create_workshop, ss.get("wsf_name", ""), ss["kommun"], spec, ss["policy"],
-                          int(ss["horizon"]), ss.get("wsf_open") or [], state.levers())
+                          int(ss["horizon"]), ss.get("wsf_open") or [], state.levers(), own)
     except WorkshopError as exc:
         st.error(t(f"workshop.error.{exc.key}", lang), icon=":material/error:")
         return

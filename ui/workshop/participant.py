@@ -21,6 +21,7 @@ from persistence.validation import lever_value as checked_lever_value
 from ui import charts
 from ui.render import safe_text
 from ui.scenario.levers import lever_help
+from ui.scenario.measures_text import measure_effect_text, measure_source_text, measure_target_text
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t
 from ui.text.narrative import focus_year
@@ -43,6 +44,8 @@ from ui.workshop.summary import (
 PREFIX = "wsp_"
 GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
 VALUES_KEY, GROUP_VALUE = "wsp_values", "wsp_group_value"
+#: Ids of the workshop's own measures this group keeps (a plain list beside the toggles, like VALUES_KEY).
+KEPT_KEY = "wsp_kept"
 TAKEN_KEY, JOIN_KEY, AGAIN_KEY, NOTE_KEY = "wsp_taken", "wsp_join", "wsp_again", "wsp_note"
 #: Sliders whose key was set through session state in this run (they must not also get ``value=``).
 SEEDED_KEY = "wsp_seeded"
@@ -51,6 +54,17 @@ SEEDED_KEY = "wsp_seeded"
 def lever_key(lever_id: str) -> str:
     """Widget key of a participant's slider."""
     return PREFIX + "lv_" + lever_id
+
+
+def measure_key(measure_id: str) -> str:
+    """Widget key of a participant's toggle for one of the workshop's own measures."""
+    return PREFIX + "m_" + measure_id
+
+
+def current_measures(ws: Workshop) -> tuple[str, ...]:
+    """Ids of the workshop's own measures this participant keeps (all of them until one is taken out)."""
+    kept = st.session_state.get(KEPT_KEY)
+    return ws.measure_ids if kept is None else tuple(m for m in ws.measure_ids if m in set(kept))
 
 
 def _changed() -> None:
@@ -75,9 +89,14 @@ def _changed() -> None:
             ss[NOTE_KEY] = ("workshop.participant.bad_value", {"value": str(ss[lever_key(lid)])[:20]})
             ss[lever_key(lid)] = _widget_value(lid, values[lid])
             ss.setdefault(SEEDED_KEY, set()).add(lid)
+    kept = [k[len(measure_key("")):] for k, on in ss.items() if isinstance(k, str) and k.startswith(measure_key(""))
+            and on is True]
+    if any(isinstance(k, str) and k.startswith(measure_key("")) for k in ss):
+        ss[KEPT_KEY] = kept
     token = None
     if ss.get(CODE_KEY) and ss.get(DEVICE_KEY):
-        token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values)
+        token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values,
+                           ss.get(KEPT_KEY))
         if token is None:
             ss[NOTE_KEY] = ("workshop.participant.draft_failed", {})
     ss[TOKEN_KEY] = token or new_token()
@@ -102,9 +121,14 @@ def _seed(ws: Workshop) -> None:
         ss.pop(LAST_KEY, None)
         for lid in ws.open_levers:
             ss.pop(lever_key(lid), None)
+        for k in [k for k in ss if isinstance(k, str) and k.startswith(measure_key(""))]:
+            del ss[k]
+        ss[KEPT_KEY] = list(ws.measure_ids)
         draft = load_draft(ws, ss[DEVICE_KEY])
         if draft is not None:  # a reload, a new session after a dropped connection or a restart
             ss[VALUES_KEY].update({k: v for k, v in draft.levers.items() if k in ws.open_levers})
+            if draft.measures is not None:
+                ss[KEPT_KEY] = [m for m in draft.measures if m in ws.measure_ids]
             ss[GROUP_VALUE] = draft.group_name
             ss.pop(GROUP_KEY, None)
             ss[TOKEN_KEY] = draft.token
@@ -116,6 +140,10 @@ def _seed(ws: Workshop) -> None:
         if lever_key(lid) not in ss:
             ss[lever_key(lid)] = _widget_value(lid, values[lid])
             ss.setdefault(SEEDED_KEY, set()).add(lid)
+    kept = set(current_measures(ws))
+    for mid in ws.measure_ids:
+        if measure_key(mid) not in ss:
+            ss[measure_key(mid)] = mid in kept
     if GROUP_KEY not in ss:
         ss[GROUP_KEY] = ss.get(GROUP_VALUE, "")
     ss.setdefault(TOKEN_KEY, new_token())
@@ -156,8 +184,21 @@ def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
                          hide_index=True, width="stretch")
 
 
-def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
-    res = evaluate(ws, levers)
+def _measures(ws: Workshop, lang: str, disabled: bool) -> None:
+    """One switch per own measure of the workshop: on from the start, a group may take it out."""
+    if not ws.measures:
+        return
+    st.markdown(f"**{t('workshop.participant.measures_title', lang)}**")
+    st.caption(t("workshop.participant.measures_help", lang))
+    for m in ws.measures:
+        st.toggle(safe_text(m.name(lang)), key=measure_key(m.id), on_change=_changed, disabled=disabled,
+                  help=" · ".join((measure_target_text(m, lang), measure_effect_text(m, lang),
+                                   t("workshop.participant.measure_full", lang, year=m.full),
+                                   measure_source_text(m, lang))))
+
+
+def _preview(ws: Workshop, levers: dict[str, float], lang: str, kept: tuple[str, ...]) -> None:
+    res = evaluate(ws, levers, kept)
     v = res.target(ws.target.selected)
     year = focus_year(res, v)
     i = list(res.years).index(year)
@@ -171,7 +212,7 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str) -> None:
     else:  # a two-part target (gross at most a limit AND net at most zero): each condition on its own
         c2.markdown(f"**{t('workshop.participant.gap', lang)}**\n\n" + "\n".join(f"- {line}" for line in lines))
     start = evaluate(ws, ws.base_levers)
-    mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year)
+    mine = GroupRow(t("workshop.participant.yours", lang), None, levers, res, met, gap, 0.0, year, measures=kept)
     base = GroupRow(t("workshop.board.start_name", lang), None, ws.base_levers, start, None, None, 0.0, year)
     # The verdict, not the gross limit: the chart marks only the condition on net emissions.
     spec = copy.deepcopy(charts.comparison_chart(pathways_frame([mine, base], None), start.target(ws.target.selected),
@@ -185,13 +226,14 @@ def _submit(ws: Workshop, lang: str) -> None:
     ss = st.session_state
     ss.pop(TAKEN_KEY, None)
     group = clean_text(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or "", MAX_GROUP_CHARS)
-    levers, device = current_levers(ws), ss[DEVICE_KEY]
+    levers, kept, device = current_levers(ws), current_measures(ws), ss[DEVICE_KEY]
     # The stored draft's token: the same version retried (double tap, new session) is stored once.
-    token = save_draft(ws.code, device, group, {lid: levers[lid] for lid in ws.open_levers}) or ss[TOKEN_KEY]
+    token = (save_draft(ws.code, device, group, {lid: levers[lid] for lid in ws.open_levers}, list(kept))
+             or ss[TOKEN_KEY])
     ss[TOKEN_KEY] = token
     try:
         res = db_call(get_store().submit, ws.code, group, levers, token, device=device,
-                      join=ss.get(JOIN_KEY) == group_key(group))
+                      join=ss.get(JOIN_KEY) == group_key(group), measures=kept)
     except WorkshopError as exc:
         if exc.key == "group_taken":
             ss[TAKEN_KEY] = {"group": str(exc.params.get("group", group))}
@@ -304,9 +346,10 @@ def render_participant(code: str, lang: str) -> None:
                   on_change=_changed, placeholder=t("workshop.participant.group_placeholder", lang),
                   help=t("workshop.participant.group_help", lang, n=MAX_GROUP_CHARS))
     _sliders(ws, lang, disabled=not ws.is_open)
+    _measures(ws, lang, disabled=not ws.is_open)
     st.subheader(t("workshop.participant.result_title", lang), anchor=False)
     levers = current_levers(ws)
-    _preview(ws, levers, lang)
+    _preview(ws, levers, lang, current_measures(ws))
     if st.button(t("workshop.participant.submit", lang), key="wsp_submit", type="primary", width="stretch",
                  icon=":material/send:", disabled=not ws.is_open) or st.session_state.pop(AGAIN_KEY, False):
         _submit(ws, lang)

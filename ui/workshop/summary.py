@@ -44,6 +44,8 @@ class GroupRow:
     net_t: float
     year: int
     submissions: int = 1
+    #: Ids of the workshop's own measures this group kept.
+    measures: tuple[str, ...] = ()
 
 
 def local_time(value: _dt.datetime | None, lang: str = "sv", *, date: bool = False) -> str:
@@ -75,14 +77,15 @@ def lever_value(lv: Lever, value: float, lang: str) -> str:
     return f"{text}%" if u == "%" and normalize_lang(lang) == "en" else f"{text}{NBSP}{u}"
 
 
-def evaluate(ws: Workshop, levers: Mapping[str, float]) -> ScenarioResult:
-    """Run the workshop's scenario with these levers (cached, shared: read-only).
+def evaluate(ws: Workshop, levers: Mapping[str, float], measures: Iterable[str] | None = None) -> ScenarioResult:
+    """Run the workshop's scenario with these levers and kept own measures (cached, shared: read-only).
 
     Levers missing from a stored submission (added to the registry later) take the
-    workshop's values; levers no longer in the registry are ignored.
+    workshop's values; levers no longer in the registry are ignored. ``measures`` are the ids of
+    the workshop's own measures kept (None: all of them, as the workshop started).
     """
     values = {lid: float(levers.get(lid, ws.base_levers[lid])) for lid in load_registry().lever_ids}
-    return run_for(ws.kommun, values, ws.policy, ws.horizon, ws.target)
+    return run_for(ws.kommun, values, ws.policy, ws.horizon, ws.target, measures=ws.kept_measures(measures))
 
 
 def gap_of(result: ScenarioResult, target_id: str) -> tuple[bool | None, float | None]:
@@ -97,18 +100,20 @@ def gap_of(result: ScenarioResult, target_id: str) -> tuple[bool | None, float |
     return False, None if v.gap_t is None else float(v.gap_t)
 
 
-def _row(ws: Workshop, name: str, levers: Mapping[str, float], sub: Submission | None, n: int) -> GroupRow:
-    res = evaluate(ws, levers)
+def _row(ws: Workshop, name: str, levers: Mapping[str, float], sub: Submission | None, n: int,
+         measures: tuple[str, ...] = ()) -> GroupRow:
+    res = evaluate(ws, levers, measures)
     v = res.target(ws.target.selected)
     year = focus_year(res, v)
     i = int(np.flatnonzero(res.years == year)[0])
     met, gap = gap_of(res, ws.target.selected)
-    return GroupRow(name, sub, dict(levers), res, met, gap, float(res.net[i]), year, n)
+    return GroupRow(name, sub, dict(levers), res, met, gap, float(res.net[i]), year, n, measures)
 
 
 def group_rows(ws: Workshop, latest: Sequence[Submission], counts: Mapping[str, int] | None = None) -> list[GroupRow]:
     """Every group's latest pathway, best first (met, then smallest gap; not evaluable last)."""
-    rows = [_row(ws, s.group_name, s.levers, s, int((counts or {}).get(s.group_key, 1))) for s in latest]
+    rows = [_row(ws, s.group_name, s.levers, s, int((counts or {}).get(s.group_key, 1)), s.measures)
+            for s in latest]
     return sorted(rows, key=lambda r: (r.gap_t is None, r.gap_t if r.gap_t is not None else 0.0, r.net_t,
                                        r.name.casefold()))
 
@@ -151,7 +156,7 @@ def group_pathway(ws: Workshop, latest: Sequence[Submission], lang: str) -> Medi
     """The median of the groups' pathways, year by year, and the median of their gaps (None without groups)."""
     if not latest:
         return None
-    rows = [_row(ws, s.group_name, s.levers, s, 1) for s in latest]
+    rows = [_row(ws, s.group_name, s.levers, s, 1, s.measures) for s in latest]
     years = rows[0].result.years.astype(int)
     net = np.median(np.vstack([r.result.net for r in rows]), axis=0)
     year = rows[0].year
@@ -163,7 +168,8 @@ def group_pathway(ws: Workshop, latest: Sequence[Submission], lang: str) -> Medi
 
 
 def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple[pd.DataFrame, list[str]]:
-    """Per open lever: start, min, median, max, groups that moved it, agreement.
+    """Per open lever: start, min, median, max, groups that moved it, agreement; then per own
+    measure of the workshop: on at the start, and how many groups dropped it.
 
     Groups agree on a lever when all their settings lie within :data:`AGREE_SHARE` of its
     range; the second return value lists the levers they agree to move from the start.
@@ -192,6 +198,23 @@ def lever_spread(ws: Workshop, latest: Sequence[Submission], lang: str) -> tuple
                                                "–" if n < 2 else
                                                t("workshop.spread.agree_untouched", lang) if not moved else
                                                t("workshop.spread.agree_no", lang)),
+        })
+    on, off = t("workshop.spread.measure_on", lang), t("workshop.spread.measure_off", lang)
+    for m in ws.measures:  # an own measure is on at the start; a group may drop it
+        kept = sum(1 for sub in latest if m.id in sub.measures)
+        dropped = n - kept
+        if n >= 2 and dropped == n:
+            agreed.append(m.name(lang))
+        rows.append({
+            t("workshop.spread.lever", lang): t("workshop.spread.measure", lang, name=m.name(lang)),
+            t("workshop.spread.start", lang): on,
+            t("workshop.spread.min", lang): "–" if not n else off if dropped else on,
+            t("workshop.spread.median", lang): "–" if not n else on if 2 * kept >= n else off,
+            t("workshop.spread.max", lang): "–" if not n else on if kept else off,
+            t("workshop.spread.moved", lang): t("workshop.spread.moved_value", lang, moved=dropped, groups=n),
+            t("workshop.spread.agree", lang): ("–" if n < 2 else t("workshop.spread.agree_untouched", lang)
+                                               if not dropped else t("workshop.spread.agree_yes", lang)
+                                               if dropped == n else t("workshop.spread.agree_no", lang)),
         })
     return pd.DataFrame(rows), agreed
 
@@ -226,9 +249,12 @@ def condition_lines(result: ScenarioResult, target_id: str, lang: str) -> list[s
     return lines
 
 
-def share_params(ws: Workshop, levers: Mapping[str, float], lang: str) -> dict[str, str]:
-    """Share-link parameters that open these settings on the Scenario page."""
-    return encode(LinkState(ws.kommun, normalize_lang(lang), ws.policy, ws.horizon, ws.target, dict(levers)))
+def share_params(ws: Workshop, levers: Mapping[str, float], lang: str,
+                 measures: Iterable[str] | None = None) -> dict[str, str]:
+    """Share-link parameters that open these settings (and the kept own measures; None: all the
+    workshop's) on the Scenario page."""
+    return encode(LinkState(ws.kommun, normalize_lang(lang), ws.policy, ws.horizon, ws.target, dict(levers),
+                            measures=ws.kept_measures(measures)))
 
 
 def target_frame(ws: Workshop, result: ScenarioResult, lang: str) -> pd.DataFrame | None:
