@@ -8,7 +8,8 @@ Uncertain inputs are the ones :mod:`model.uncertainty` samples:
 * each trend-driven sector's fitted trend, times ``1 ± trend_uncertainty``.
 
 :func:`tornado` moves one input at a time to the ends of its range, every other
-input at its mode, and reports net emissions in the target year.
+input at its mode, and reports net emissions in the target year; the scenario's own measures
+are inputs too (each over its stated uncertainty).
 :func:`mc_summary` draws ``n`` samples of all inputs at once (the same draws as
 :func:`model.uncertainty.draw_samples`) and summarises them.
 
@@ -25,13 +26,15 @@ deterministic verdict in :mod:`model.targets`):
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from model.baseline import KommunContext, build_context
 from model.data import SECTORS
-from model.engine import LeverEffects, apply_levers, baseline_streams, lever_effects, removals
+from model.engine import LeverEffects, apply_levers, baseline_streams, removals
+from model.measures import OwnMeasure
 from model.registry import Registry, load_registry
 from model.run import lever_vector, resolve_kommun, run_scenario
 from model.scenario import Scenario
@@ -40,6 +43,8 @@ from model.uncertainty import QUANTILES, draw_samples, sample_effectiveness, sce
 #: Input id of population growth in :func:`tornado`; lever ids and ``TREND_PREFIX + sector`` are the others.
 POPULATION = "population_growth"
 TREND_PREFIX = "trend:"
+#: Input id prefix of an own measure's effect in :func:`tornado` (``"measure:<measure id>"``).
+MEASURE_PREFIX = "measure:"
 PATHS = ("budget_rate", "carbon_law")
 TRANSPORT = "national_transport_2030"
 #: Samples evaluated at once: bounds memory at about 30 MB per block to 2045.
@@ -59,7 +64,8 @@ def trend_sectors(reg: Registry | None = None) -> tuple[str, ...]:
     return tuple(s for s in SECTORS if s in found)
 
 
-def input_ranges(ctx: KommunContext, reg: Registry | None = None) -> dict[str, tuple[float, float, float]]:
+def input_ranges(ctx: KommunContext, reg: Registry | None = None,
+                 measures: Sequence[OwnMeasure] = ()) -> dict[str, tuple[float, float, float]]:
     """Every uncertain input's (low, mode, high) in its own unit.
 
     Returns
@@ -67,7 +73,8 @@ def input_ranges(ctx: KommunContext, reg: Registry | None = None) -> dict[str, t
     dict
         Lever id -> effectiveness multiplier (dimensionless); :data:`POPULATION` ->
         growth rate (fraction per year); ``"trend:<SMHI sector>"`` -> the sector's
-        trend (fraction per year; low/high are the ends of ``trend * (1 ± v)``).
+        trend (fraction per year; low/high are the ends of ``trend * (1 ± v)``);
+        ``MEASURE_PREFIX + id`` -> an own measure's effect multiplier (its stated uncertainty).
     """
     reg = reg or load_registry()
     out: dict[str, tuple[float, float, float]] = {lv.id: lv.effectiveness for lv in reg.levers}
@@ -80,6 +87,8 @@ def input_ranges(ctx: KommunContext, reg: Registry | None = None) -> dict[str, t
         g_s = float(ctx.growth[s])
         lo, hi = sorted((g_s * (1 - v), g_s * (1 + v)))
         out[TREND_PREFIX + sector] = (lo, g_s, hi)
+    for m in measures:
+        out[MEASURE_PREFIX + m.id] = (float(m.uncertainty[0]), 1.0, float(m.uncertainty[1]))
     return out
 
 
@@ -104,7 +113,7 @@ def _evaluate(ctx: KommunContext, fx: LeverEffects, eff: np.ndarray,
 
 
 def tornado(ctx: KommunContext, values: np.ndarray, target_year: int, reg: Registry | None = None,
-            *, quantity: str = "net") -> list[tuple[str, float, float]]:
+            *, quantity: str = "net", measures: Sequence[OwnMeasure] = ()) -> list[tuple[str, float, float]]:
     """One-at-a-time swings of every uncertain input on emissions in ``target_year``.
 
     Parameters
@@ -117,6 +126,10 @@ def tornado(ctx: KommunContext, values: np.ndarray, target_year: int, reg: Regis
         A model year of ``ctx`` (ValueError otherwise).
     quantity : {"net", "gross"}, default "net"
         Net (gross − removals) or gross emissions.
+    measures : sequence of OwnMeasure, optional
+        The scenario's own measures: they count in every row (as on the Scenario page), and each
+        is an input of its own, ``MEASURE_PREFIX + id``, swung over its stated uncertainty
+        (effect times ``uncertainty[0]`` and ``uncertainty[1]``).
 
     Returns
     -------
@@ -131,16 +144,20 @@ def tornado(ctx: KommunContext, values: np.ndarray, target_year: int, reg: Regis
         raise ValueError(f"target_year {target_year} not in {int(ctx.years[0])}–{int(ctx.years[-1])}")
     if quantity not in ("net", "gross"):
         raise ValueError(f"quantity {quantity!r} not in ('net', 'gross')")
-    ranges = input_ranges(ctx, reg)
+    ranges = input_ranges(ctx, reg, measures)
     ids = list(ranges)
     n_lev = len(reg.levers)
-    eff = np.ones((2 * len(ids), n_lev))
+    eff = np.ones((2 * len(ids), n_lev + len(measures)))
     growth = np.tile(ctx.growth, (2 * len(ids), 1))
     for k, iid in enumerate(ids):
         lo, _, hi = ranges[iid]
         rows = (2 * k, 2 * k + 1)
         if k < n_lev:
             eff[rows, k] = lo, hi
+            continue
+        if iid.startswith(MEASURE_PREFIX):
+            j = [m.id for m in measures].index(iid[len(MEASURE_PREFIX):])
+            eff[rows, n_lev + j] = lo, hi
             continue
         if iid == POPULATION:
             mask = np.array([st.driver == "population" for st in reg.streams])
@@ -150,7 +167,7 @@ def tornado(ctx: KommunContext, values: np.ndarray, target_year: int, reg: Regis
         sector = iid[len(TREND_PREFIX):]
         mask = np.array([st.sector == sector and st.driver == "trend" for st in reg.streams])
         growth[rows[0], mask], growth[rows[1], mask] = lo, hi
-    fx = lever_effects(ctx, np.asarray(values, dtype=float), reg)
+    fx = scenario_effects(ctx, np.asarray(values, dtype=float), tuple(measures), reg)
     gross, net, _ = _evaluate(ctx, fx, eff, growth)
     col = (net if quantity == "net" else gross)[:, ctx.years.tolist().index(target_year)]
     out = [(iid, float(col[2 * k]), float(col[2 * k + 1])) for k, iid in enumerate(ids)]

@@ -221,3 +221,28 @@ def test_monte_carlo_counts_own_measures_and_the_release() -> None:
     np.testing.assert_allclose(plain.fan[:, -1] - with_m.fan[:, -1], 5000.0, rtol=0.05)
     old = mc_summary(replace(base, release="smhi-2023"), n=200, seed=1)
     assert int(old.years[0]) == 2023 and int(plain.years[0]) == 2024
+
+
+def test_tornado_counts_own_measures_and_swings_each_over_its_uncertainty() -> None:
+    """With own measures the tornado's centre is the Scenario page's figure (measures included), and
+    each measure is an input of its own: at its low end (effect x 0,5) net emissions are higher by
+    exactly the same tonnes as at its high end (x 1,5) they are lower, since the measure enters the
+    engine linearly at full effect (2 000 t on Kiruna's cars, far more than 2 000 t there)."""
+    from model.measures import measure_from_dict
+    from model.sensitivity import MEASURE_PREFIX
+
+    m = measure_from_dict({"id": "biogas", "name": {"sv": "Biogas", "en": "Biogas"}, "stream": "cars", "unit": "t",
+                           "effect": 2_000, "start": 2025, "full": 2028, "actor": "kommun",
+                           "uncertainty": [0.5, 1.5], "source": {"sv": "Klimatplan", "en": "Climate plan"}})
+    sc = replace(Scenario(kommun="2584"), measures=(m,))
+    det = run_scenario(sc)
+    ctx = build_context("2584", sc.national_policy, sc.horizon)
+    rows = {iid: (lo, hi) for iid, lo, hi in
+            tornado(ctx, lever_vector(ctx, det.lever_values), 2030, measures=(m,))}
+    lo, hi = rows[MEASURE_PREFIX + "biogas"]
+    central = float(det.net[-1])
+    assert lo - central == pytest.approx(central - hi, rel=1e-6)
+    assert 0.45 * 2_000 < lo - central <= 0.5 * 2_000  # half the measure's effect, after the levers' share
+    for iid, (a, b) in rows.items():  # every swing brackets the figure with the measure in it
+        assert min(a, b) - 1e-6 <= central <= max(a, b) + 1e-6, iid
+    assert input_ranges(ctx, measures=(m,))[MEASURE_PREFIX + "biogas"] == (0.5, 1.0, 1.5)

@@ -146,3 +146,30 @@ def test_english_works(hog_budget: AppTest) -> None:
     assert at.metric[0].value.endswith("%") and "\u00a0" not in at.metric[0].value
     assert any(term in _texts(at) for term in ("**unlikely**", "**about as likely as not**", "**likely**"))
     assert "Uncertainty in the projection" in _fan(at)["description"]
+
+
+def test_tornado_lists_an_own_measure_with_its_name_and_swing() -> None:
+    """A link's own measure is an input of the tornado (issue 13): named, with the swing the model gives."""
+    from model.measures import encode_measures, measure_from_dict
+    from model.sensitivity import MEASURE_PREFIX, tornado
+
+    m = measure_from_dict({"id": "bussgas", "name": {"sv": "Biogas i Kirunas bussar", "en": "Biogas in Kiruna's buses"},
+                           "stream": "cars", "unit": "t", "effect": 3_000, "start": 2025, "full": 2028,
+                           "actor": "kommun", "uncertainty": [0.4, 1.2],
+                           "source": {"sv": "Antagande", "en": "Assumption", "assumption": True}})
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["k"] = "2584"
+    at.query_params["om"] = encode_measures([m])
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    bars = next(s for s in _specs(at) if "Tornado" in s.get("description", ""))["datasets"]["bars"]
+    label = "Biogas i Kirunas bussar (egen åtgärd, effekt)"
+    ends = {round(v, 3) for b in bars if b["label"] == label for k, v in b.items() if k in ("x0", "x1")}
+    from model.run import lever_vector, run_scenario
+
+    det = run_scenario(Scenario(kommun="2584", measures=(m,)))
+    want = dict((iid, (lo, hi)) for iid, lo, hi in tornado(det.context, lever_vector(det.context, det.lever_values),
+                                                             2030, measures=(m,)))[MEASURE_PREFIX + "bussgas"]
+    assert any(abs(v - want[0]) < 1 for v in ends) and any(abs(v - want[1]) < 1 for v in ends), (ends, want)
+    assert abs(want[0] - want[1]) == pytest.approx(0.8 * 3_000, rel=0.05)  # 0,4–1,2 of 3 000 t, after the levers

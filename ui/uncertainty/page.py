@@ -9,16 +9,20 @@ work is in :mod:`model.sensitivity`; this module only words and draws it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
 from model.codec import decode, encode
 from model.data import EMISSIONS_SOURCE
 from model.kommuner import find_kommun
+from model.measures import OwnMeasure
 from model.registry import load_registry
 from model.run import MODEL_VERSION, ScenarioResult, lever_vector
 from model.scenario import Scenario
 from model.sensitivity import (
+    MEASURE_PREFIX,
     PATHS,
     POPULATION,
     TRANSPORT,
@@ -65,7 +69,8 @@ def cached_summary(key: Key, n: int, seed: int) -> MCSummary:
 def cached_tornado(key: Key, year: int, measure: str = "net") -> list[tuple[str, float, float]]:
     """:func:`model.sensitivity.tornado` on net or gross emissions in ``year`` (cached)."""
     res = run_link(dict(key))
-    return tornado(res.context, lever_vector(res.context, res.lever_values), year, quantity=measure)
+    return tornado(res.context, lever_vector(res.context, res.lever_values), year, quantity=measure,
+                   measures=tuple(res.scenario.measures))
 
 
 #: Page-local settings: canonical values in the session like the sidebar's (one mechanism,
@@ -138,8 +143,11 @@ def _fan(summary: MCSummary, res: ScenarioResult, measure: str, lang: str) -> No
         n=fmt_number(summary.n, 0, lang), seed=summary.seed))
 
 
-def input_label(iid: str, lang: str) -> str:
-    """Display name of an uncertain input id (lever id, population, ``trend:<sector>``)."""
+def input_label(iid: str, lang: str, measures: Sequence[OwnMeasure] = ()) -> str:
+    """Display name of an uncertain input id (lever id, population, ``trend:<sector>``, ``measure:<id>``)."""
+    if iid.startswith(MEASURE_PREFIX):
+        names = {m.id: m.name(lang) for m in measures}
+        return t("uncertainty.input.measure", lang, measure=names.get(iid[len(MEASURE_PREFIX):], iid))
     if iid == POPULATION:
         return t("uncertainty.input.population", lang)
     if iid.startswith(TREND_PREFIX):
@@ -155,11 +163,12 @@ def _end_text(iid: str, value: float, lang: str) -> str:
 
 def _tornado(res: ScenarioResult, year: int, measure: str, lang: str) -> None:
     rows = cached_tornado(scenario_key(), year, measure)
-    ranges = input_ranges(res.context)
+    own = tuple(res.scenario.measures)
+    ranges = input_ranges(res.context, measures=own)
     i = res.years.tolist().index(year)
     moving = [r for r in rows if abs(r[2] - r[1]) >= 0.5]
-    chart_rows = [(input_label(iid, lang), _end_text(iid, ranges[iid][0], lang), _end_text(iid, ranges[iid][2], lang),
-                   lo, hi) for iid, lo, hi in moving]
+    chart_rows = [(input_label(iid, lang, own), _end_text(iid, ranges[iid][0], lang),
+                   _end_text(iid, ranges[iid][2], lang), lo, hi) for iid, lo, hi in moving]
     st.header(t("uncertainty.tornado_title", lang, year=year, measure=t(f"uncertainty.measure.{measure}", lang)))
     st.markdown(t("uncertainty.tornado_intro", lang, year=year))
     num = lambda x: fmt_number(x, 0, lang)  # noqa: E731
