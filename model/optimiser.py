@@ -18,16 +18,18 @@ Cost = registry mode cost (SEK per t CO2e) x tonnes in the target year: gross re
 counted *sequentially* in order of cost from "no new measures" (each lever after the cheaper ones, as in
 the MACC). Levers without a registry cost get an assumed one (default: median of the registry's modes).
 
-The scenario's own measures (:mod:`model.measures`) are fixed: they stay as they are, the levers are
-linearised around the streams after them, and their tonnes and cost (the mean of a measure's cost range
-times its abatement in the target year; no cost when it has no range) are reported beside the levers'.
-They are not offered as options to switch on or off.
+The scenario's own measures (:mod:`model.measures`) are fixed unless named in ``options``: a fixed
+measure stays as it is, the levers are linearised around the streams after it, and its tonnes and cost
+(the mean of its cost range times its abatement in the target year; no cost when it has no range) are
+reported beside the levers' but not counted in the totals. An option is one more decision variable,
+switched on or off: on, it costs the mean of its cost range per tonne (the assumed cost when it has
+none) and counts in the totals like a lever, sequentially in order of cost.
 
 The linearised problem and the solver steps are in :mod:`model.optimiser_milp`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -73,10 +75,14 @@ class OptimiserResult:
     release : str or None
         SMHI release id the scenario computes on (None: the latest).
     measures : tuple of dict
-        The scenario's own measures (fixed), as :func:`model.measures.measure_to_dict` mappings.
+        The suggestion's own measures (the fixed ones and the options switched on), as
+        :func:`model.measures.measure_to_dict` mappings.
     measure_abatement_t, measure_cost_sek_per_year : dict
-        Per own measure: its contribution in ``target_year`` (t CO2e) and, for a measure with a cost
-        range, the mean of the range times that contribution (SEK per year). Not in the totals.
+        Per own measure in the suggestion: its contribution in ``target_year`` (t CO2e) and, for a
+        measure with a cost, the cost per tonne times that contribution (SEK per year). A fixed
+        measure is not in the totals; a chosen option is (its sequential tonnes, as a lever's).
+    options, options_chosen : tuple of str
+        Ids of the own measures offered as options, and of those switched on.
     messages : tuple
         Ids for the UI: feasible | infeasible, already_met, cost_cap_binding, cap_below_locked,
         assumed_costs, path_last_year, cumulative_not_met, horizon_extended.
@@ -109,6 +115,8 @@ class OptimiserResult:
     measures: tuple[dict[str, Any], ...] = ()
     measure_abatement_t: dict[str, float] = field(default_factory=dict)
     measure_cost_sek_per_year: dict[str, float] = field(default_factory=dict)
+    options: tuple[str, ...] = ()
+    options_chosen: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, picklable and JSON-ready mapping (for session state and exports)."""
@@ -119,7 +127,8 @@ class OptimiserResult:
         """Inverse of :meth:`to_dict`."""
         d = dict(raw)
         d["target"] = TargetSpec(**d["target"])
-        for k in ("locked", "cost_assumed", "cost_is_assumption", "messages", "measures"):
+        for k in ("locked", "cost_assumed", "cost_is_assumption", "messages", "measures", "options",
+                  "options_chosen"):
             d[k] = tuple(d.get(k, ()))
         return cls(**d)
 
@@ -137,7 +146,7 @@ class OptimiserResult:
 def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[str, float] | None = None,
              cost_cap_sek_per_year: float | None = None, max_iter: int = 5,
              assumed_cost_sek_per_t: float | None = None,
-             capacities: Mapping[str, float] | None = None) -> OptimiserResult:
+             capacities: Mapping[str, float] | None = None, options: Sequence[str] = ()) -> OptimiserResult:
     """Least-cost lever settings that meet the scenario's selected target.
 
     Parameters
@@ -158,8 +167,13 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
     capacities : mapping, optional
         Lever id -> the kommun's known capacity (lever units, e.g. a plant from its profile);
         free levers range up to :func:`model.baseline.lever_bounds`, never the registry's absolute max.
+    options : sequence of str, optional
+        Ids of the scenario's own measures the optimiser may switch on or off (the others stay fixed);
+        unknown ids raise ValueError.
     """
-    p = Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t, capacities)
+    if unknown := set(options) - {m.id for m in scenario.measures}:
+        raise ValueError(f"options {sorted(unknown)} are not measures of the scenario")
+    p = Problem(scenario, kommun, dict(locked or {}), assumed_cost_sek_per_t, capacities, options)
     cap = None if cost_cap_sek_per_year is None else float(cost_cap_sek_per_year)
     start = assess(p, np.zeros(len(p.lo), dtype=int))
     floor = p.gap(p.levels(p.hi))  # the smallest possible gap: levers are monotone
@@ -183,13 +197,19 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         k = repair(p, best, goal, cap)
         k = prune(p, k, max(goal, p.gap(p.levels(p.x(k)))))
         best = min(best, assess(p, k), key=key)
-    res = run_scenario(replace(p.sc, levers=p.as_dict(best.x)))
+    chosen = p.chosen(best.x)
+    kept = tuple(m for m in scenario.measures if m in p.fixed or m.id in chosen)  # the scenario's order
+    res = run_scenario(replace(p.sc, levers=p.as_dict(best.x), measures=kept))
     verdict = res.target(p.sc.target.selected)
     # A verdict without a gap (not evaluable) counts as not reached, never as met.
     gap = float(verdict.gap_t) if verdict.gap_t is not None else float("inf")
     tonnes = p.decompose(best.x) @ W_COST
-    moved = [i for i in p.order if best.x[i] != p.ctx.nnm[i]]
-    ids = p.reg.lever_ids
+    moved = [i for i in p.order if best.x[i] != p.x0[i]]
+    ids, n_lev = p.ids, p.n_levers
+    fixed_cost = {m.id: float(np.mean(m.cost_sek_per_t) * res.measure_attribution[m.id][p.ti])
+                  for m in p.fixed if m.cost_sek_per_t is not None}
+    slot = {m.id: n_lev + j for j, m in enumerate(p.options)}  # an option's decision variable
+    option_cost = {m_id: float(p.cost[i] * tonnes[i]) for m_id, i in slot.items() if m_id in chosen}
     msgs.insert(0, "feasible" if gap <= TOL_T else "infeasible")
     msgs += [m for m, on in (("cost_cap_binding", cap is not None and gap > floor + NEAR_T),
                              ("assumed_costs", any(ids[i] in p.assumed for i in moved)),
@@ -198,19 +218,20 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
     return OptimiserResult(
         kommun=str(p.sc.kommun), policy=p.sc.national_policy, horizon=p.sc.horizon, target=p.sc.target,
         target_year=p.year, levers=p.as_dict(best.x), nnm=p.as_dict(p.ctx.nnm),
-        locked=tuple(lid for lid in ids if lid in (locked or {})), feasible=gap <= TOL_T,
+        locked=tuple(lid for lid in p.reg.lever_ids if lid in (locked or {})), feasible=gap <= TOL_T,
         target_met=verdict.met, gap_t=gap, start_gap_t=start.gap,
         total_cost_sek_per_year=float(p.cost @ tonnes), cost_cap_sek_per_year=cap,
-        abatement_t={ids[i]: float(tonnes[i]) for i in moved},
-        cost_sek_per_year={ids[i]: float(p.cost[i] * tonnes[i]) for i in moved},
-        cost_sek_per_t={lid: float(c) for lid, c in zip(ids, p.cost, strict=False)},
+        abatement_t={ids[i]: float(tonnes[i]) for i in moved if i < n_lev},
+        cost_sek_per_year={ids[i]: float(p.cost[i] * tonnes[i]) for i in moved if i < n_lev},
+        cost_sek_per_t={lid: float(c) for lid, c in zip(p.reg.lever_ids, p.cost, strict=False)},
         cost_assumed=p.assumed, cost_is_assumption=p.assumption,
         residual_by_sector={s: float(v) for s, v in zip(SECTORS, res.by_sector[:, p.ti], strict=False) if v > 0.5},
         removals_t=float(res.removals[p.ti]), iterations=iters, messages=tuple(msgs),
-        release=p.sc.release, measures=tuple(measure_to_dict(m) for m in p.sc.measures),
-        measure_abatement_t={m.id: float(res.measure_attribution[m.id][p.ti]) for m in p.sc.measures},
-        measure_cost_sek_per_year={m.id: float(np.mean(m.cost_sek_per_t) * res.measure_attribution[m.id][p.ti])
-                                   for m in p.sc.measures if m.cost_sek_per_t is not None})
+        release=p.sc.release, measures=tuple(measure_to_dict(m) for m in kept),
+        measure_abatement_t={m.id: float(tonnes[slot[m.id]]) if m.id in chosen
+                             else float(res.measure_attribution[m.id][p.ti]) for m in kept},
+        measure_cost_sek_per_year={**fixed_cost, **option_cost},
+        options=tuple(m.id for m in p.options), options_chosen=chosen)
 
 
 def macc(item: OptimiserResult | Scenario, kommun: str | None = None) -> list[tuple[str, float, float]]:

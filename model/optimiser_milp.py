@@ -8,7 +8,7 @@ The method is described in :mod:`model.optimiser`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,7 +17,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS
 from model.engine import LeverEffects, apply_levers, lever_effects, removals
-from model.measures import engine_effects
+from model.measures import OwnMeasure, engine_effects
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
 from model.scenario import Scenario, check_lever_value
@@ -32,11 +32,16 @@ class Problem:
     """Engine levels in the target year, requirement rows (w, b), lever bounds and costs."""
 
     def __init__(self, scenario: Scenario, kommun: str | None, locked: Mapping[str, float],
-                 assumed_cost: float | None, capacities: Mapping[str, float] | None = None) -> None:
+                 assumed_cost: float | None, capacities: Mapping[str, float] | None = None,
+                 options: Sequence[str] = ()) -> None:
         reg = self.reg = load_registry()
         self.messages: list[str] = []
         code = resolve_kommun(scenario, kommun).code
-        sc = replace(scenario, kommun=code, levers={})
+        # Own measures named in ``options`` are decision variables (on or off); the others are fixed.
+        offered = set(options)
+        self.fixed = tuple(m for m in scenario.measures if m.id not in offered)
+        self.options = tuple(m for m in scenario.measures if m.id in offered)
+        sc = replace(scenario, kommun=code, levers={}, measures=self.fixed)
         self.lo = build_context(code, sc.national_policy, sc.horizon, sc.release).nnm.copy()
         for lid, v in locked.items():
             self.lo[reg.lever_ids.index(lid)] = check_lever_value(reg, lid, v, f"locked.{lid}")
@@ -49,6 +54,11 @@ class Problem:
         # Own measures are fixed: the levers are linearised around the streams after them, which is
         # exact because the engine combines levers and measures multiplicatively.
         self.sc, self.year, self.base = sc, int(verdict.year), _after_measures(sc, ctx, len(reg.levers))
+        n_lev, n_opt = len(reg.levers), len(self.options)
+        self.n_levers = n_lev
+        #: Decision variables: the levers in registry order, then one on/off switch per option.
+        self.ids = reg.lever_ids + tuple(m.id for m in self.options)
+        self.option_rows = [_option_rows(m, ctx, n_lev + j) for j, m in enumerate(self.options)]
         self.ti = int(np.flatnonzero(ctx.years == self.year)[0])
         self.tmask = ctx.stream_sector == SECTORS.index("Transporter")
         rows = {"neutral": ([[1.0, 0, 0], [1.0, 0, -1.0]], [verdict.allowed_t, 0.0]),
@@ -58,32 +68,52 @@ class Problem:
         self.w, self.b = (np.array(v) for v in rows.get(kind, rows["path"]))
         if kind not in rows:
             self.messages.append("path_last_year")
-        self.free = np.array([lid not in locked for lid in reg.lever_ids])
+        self.free = np.array([lid not in locked for lid in reg.lever_ids] + [True] * n_opt)
         # The kommun's own range (range rules, known plants), not the registry's absolute maximum:
         # the optimiser must never suggest removals at plants the kommun does not have.
         bounds = lever_bounds(ctx, capacities, reg)
-        self.hi = np.where(self.free, np.maximum([bounds[lid][1] for lid in reg.lever_ids], self.lo), self.lo)
-        self.step = np.array([lv.step for lv in reg.levers])
+        self.lo = np.concatenate([self.lo, np.zeros(n_opt)])
+        top = np.concatenate([[bounds[lid][1] for lid in reg.lever_ids], np.ones(n_opt)])
+        self.hi = np.where(self.free, np.maximum(top, self.lo), self.lo)
+        self.step = np.array([lv.step for lv in reg.levers] + [1.0] * n_opt)
         self.n = np.round((self.hi - self.lo) / self.step).astype(int)
         modes = [lv.cost_sek_per_t[1] for lv in reg.levers if lv.cost_sek_per_t]
         fallback = float(np.median(modes)) if assumed_cost is None else float(assumed_cost)
-        self.cost = np.array([lv.cost_sek_per_t[1] if lv.cost_sek_per_t else fallback for lv in reg.levers])
-        self.assumed = tuple(lv.id for lv in reg.levers if not lv.cost_sek_per_t)
+        # An option costs the mean of its cost range per tonne (as the fixed measures are reported).
+        self.cost = np.array([lv.cost_sek_per_t[1] if lv.cost_sek_per_t else fallback for lv in reg.levers]
+                             + [float(np.mean(m.cost_sek_per_t)) if m.cost_sek_per_t else fallback
+                                for m in self.options])
+        self.assumed = tuple(lv.id for lv in reg.levers if not lv.cost_sek_per_t) + tuple(
+            m.id for m in self.options if not m.cost_sek_per_t)
         self.assumption = tuple(lv.id for lv in reg.levers if not lv.cost_sek_per_t
-                                or str(lv.cost_source).lower().startswith("assumption"))
-        self.order = sorted(range(len(reg.levers)), key=lambda i: (self.cost[i], i))
-        self.l_nnm = self.levels(ctx.nnm)
+                                or str(lv.cost_source).lower().startswith("assumption")) + tuple(
+            m.id for m in self.options if not m.cost_sek_per_t)
+        self.order = sorted(range(n_lev + n_opt), key=lambda i: (self.cost[i], i))
+        #: "No new measures": levers at their nnm values, every option off.
+        self.x0 = np.concatenate([ctx.nnm, np.zeros(n_opt)])
+        self.l_nnm = self.levels(self.x0)
 
     def x(self, k: np.ndarray) -> np.ndarray:
-        """Lever values (L,) for free-lever steps k above the lower bounds."""
+        """Lever values and option switches (L + M,) for free steps k above the lower bounds."""
         return np.where(self.free, self.lo + k * self.step, self.lo)
 
     def as_dict(self, x: np.ndarray) -> dict[str, float]:
+        """Lever id -> value (the option switches at the end of ``x`` are left out)."""
         return {lid: float(v) for lid, v in zip(self.reg.lever_ids, x, strict=False)}
 
+    def chosen(self, x: np.ndarray) -> tuple[str, ...]:
+        """Ids of the options switched on in ``x``."""
+        return tuple(m.id for j, m in enumerate(self.options) if x[self.n_levers + j] > 0.5)
+
     def levels(self, x: np.ndarray) -> np.ndarray:
-        """(gross, Transporter, removals) in the target year for lever values x, t per year."""
-        fx = lever_effects(self.ctx, x, self.reg)
+        """(gross, Transporter, removals) in the target year for decision values x, t per year."""
+        fx = lever_effects(self.ctx, x[:self.n_levers], self.reg)
+        on = [rows for j, rows in enumerate(self.option_rows) if x[self.n_levers + j] > 0.5]
+        if on:  # an option is one more multiplicative reduction of its streams, like a lever
+            fx = replace(fx, pair_lever=np.concatenate([fx.pair_lever] + [r.pair_lever for r in on]),
+                         pair_stream=np.concatenate([fx.pair_stream] + [r.pair_stream for r in on]),
+                         reduction=np.vstack([fx.reduction.reshape(-1, fx.reduction.shape[-1])]
+                                             + [r.reduction for r in on]))
         s = apply_levers(self.base, fx)[:, 0, self.ti]
         return np.array([s.sum(), s[self.tmask].sum(), removals(fx, 1)[0, self.ti]])
 
@@ -93,7 +123,7 @@ class Problem:
 
     def decompose(self, x: np.ndarray) -> np.ndarray:
         """Per-lever level change (L, 3), sequential in order of cost from "no new measures"."""
-        out, y, prev = np.zeros((len(x), 3)), self.ctx.nnm.copy(), self.l_nnm
+        out, y, prev = np.zeros((len(x), 3)), self.x0.copy(), self.l_nnm
         for i in self.order:
             if x[i] != y[i]:
                 y[i] = x[i]
@@ -102,15 +132,25 @@ class Problem:
         return out
 
 
+def _no_effects(t: int) -> LeverEffects:
+    return LeverEffects(np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros((0, t)),
+                        np.zeros(0, dtype=int), np.zeros((0, t)))
+
+
+def _option_rows(m: OwnMeasure, ctx: KommunContext, index: int) -> LeverEffects:
+    """The (stream, reduction) rows of one optional measure as decision variable ``index``.
+
+    Its reduction is its share of the deterministic baseline, as in :func:`model.run.run_scenario`.
+    """
+    return engine_effects((m,), ctx, _baseline(ctx), _no_effects(len(ctx.years)), index)
+
+
 def _after_measures(sc: Scenario, ctx: KommunContext, n_levers: int) -> np.ndarray:
     """The deterministic baseline streams (S, 1, T) with the scenario's own measures applied."""
     base = _baseline(ctx)
     if not sc.measures:
         return base
-    t = len(ctx.years)
-    none = LeverEffects(np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros((0, t)),
-                        np.zeros(0, dtype=int), np.zeros((0, t)))
-    return apply_levers(base, engine_effects(sc.measures, ctx, base, none, n_levers))
+    return apply_levers(base, engine_effects(sc.measures, ctx, base, _no_effects(len(ctx.years)), n_levers))
 
 
 @dataclass

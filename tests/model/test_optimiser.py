@@ -258,3 +258,51 @@ def test_capacities_widen_the_optimiser_range() -> None:
     assert optimise(sc).levers["beccs"] <= lever_bounds(build_context(ENK, "original_2030", 2045))["beccs"][1]
     wide = optimise(sc, capacities={"beccs": 150.0})
     assert wide.levers["beccs"] <= 150.0
+
+
+# --------------------------------------------------------------------------- own measures as options
+def _option(mid: str, cost: float, effect: float) -> object:
+    from model.measures import measure_from_dict
+
+    return measure_from_dict({"id": mid, "name": {"sv": mid, "en": mid}, "stream": "cars", "unit": "t",
+                              "effect": effect, "start": 2025, "full": 2028, "actor": "kommun",
+                              "cost_sek_per_t": [cost, cost], "source": {"sv": "Klimatplan", "en": "Climate plan"}})
+
+
+def test_a_cheap_option_is_taken_and_a_dear_one_left_out() -> None:
+    """Enköping, the Carbon Law path to 2030 (reachable with the levers for about 90 MSEK a year): an own
+    measure at 10 kr/t is cheaper than every lever, one at 100 000 kr/t dearer than any, so the cheapest
+    answer takes the first, leaves the second out, and costs less than the levers alone."""
+    from dataclasses import replace
+
+    sc = Scenario(kommun="0381", target=TargetSpec(selected="carbon_law"))
+    levers_only = optimise(sc)
+    assert levers_only.feasible
+    with_options = replace(sc, measures=(_option("billig", 10, 15_000), _option("dyr", 100_000, 3_000)))
+    res = optimise(with_options, options=["billig", "dyr"])
+    assert res.feasible and res.options == ("billig", "dyr") and res.options_chosen == ("billig",)
+    assert [m["id"] for m in res.measures] == ["billig"]
+    # The option counts in the total like a lever: its tonnes (it comes first, cheapest) times 10 kr/t.
+    assert res.measure_abatement_t["billig"] == pytest.approx(15_000, rel=1e-6)
+    assert res.measure_cost_sek_per_year["billig"] == pytest.approx(150_000, rel=1e-6)
+    assert res.total_cost_sek_per_year == pytest.approx(
+        sum(res.cost_sek_per_year.values()) + res.measure_cost_sek_per_year["billig"], rel=1e-9)
+    assert res.total_cost_sek_per_year < levers_only.total_cost_sek_per_year - 1e6
+    verified = run_scenario(res.scenario()).target("carbon_law")
+    assert verified.gap_t == pytest.approx(0.0, abs=1e-6)
+    assert [m.id for m in res.scenario().measures] == ["billig"]
+    back = OptimiserResult.from_dict(pickle.loads(pickle.dumps(res.to_dict())))
+    assert back == res
+
+
+def test_fixed_measures_stay_and_unknown_options_are_refused() -> None:
+    from dataclasses import replace
+
+    sc = replace(Scenario(kommun="0381", target=TargetSpec(selected="carbon_law")),
+                 measures=(_option("billig", 10, 15_000), _option("dyr", 100_000, 3_000)))
+    fixed = optimise(sc)  # no options: both stay, their cost is reported but not in the total
+    assert fixed.options == () and [m["id"] for m in fixed.measures] == ["billig", "dyr"]
+    assert fixed.total_cost_sek_per_year == pytest.approx(sum(fixed.cost_sek_per_year.values()), rel=1e-9)
+    assert fixed.measure_cost_sek_per_year["dyr"] > 0
+    with pytest.raises(ValueError, match="okand"):
+        optimise(sc, options=["okand"])

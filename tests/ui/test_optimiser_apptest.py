@@ -157,3 +157,33 @@ def test_apply_switches_to_scenario_page_and_keeps_sidebar() -> None:
     assert (at.session_state["kommun"], at.session_state["policy"], at.session_state["t_sel"]) == (
         "0180", "rp10_2025", "carbon_law")
     assert at.session_state["horizon"] == 2030 and at.session_state["lang"] == "SV"
+
+
+def test_own_measures_as_options_taken_or_left_and_applied() -> None:
+    """Issue 13: an own measure offered as an option is weighed by its cost; "Använd" brings exactly the
+    measures the answer keeps (a cheap one taken, a dear one left out and removed from the scenario)."""
+    from model.codec import TARGET_CODES
+    from model.measures import encode_measures, measure_from_dict
+
+    def option(mid: str, name: str, cost: float, effect: float) -> object:
+        return measure_from_dict({"id": mid, "name": {"sv": name, "en": name}, "stream": "cars", "unit": "t",
+                                  "effect": effect, "start": 2025, "full": 2028, "actor": "kommun",
+                                  "cost_sek_per_t": [cost, cost], "source": {"sv": "Klimatplan", "en": "Plan"}})
+
+    cheap, dear = option("billig", "Samåkning via appen", 10, 15_000), option("dyr", "Linbana", 100_000, 3_000)
+    code = {v: k for k, v in TARGET_CODES.items()}["carbon_law"]
+    at = _page({"k": "0381", "mt": code, "om": encode_measures([cheap, dear])})
+    assert not at.exception, at.exception
+    assert at.multiselect(key="opt_options").label == t("optimiser.options", "sv")
+    at.multiselect(key="opt_options").set_value(["billig", "dyr"]).run()
+    at.button(key="opt_run").click().run()
+    assert not at.exception, at.exception
+    res = OptimiserResult.from_dict(at.session_state["opt_result"])
+    assert res.feasible and res.options_chosen == ("billig",)
+    table = at.dataframe[0].value
+    rows = list(table[t("optimiser.col.lever", "sv")])
+    assert "Egen åtgärd: Samåkning via appen (tas med)" in rows and "Egen åtgärd: Linbana (väljs bort)" in rows
+    at.button(key="opt_apply").click().run()
+    assert not at.exception, at.exception
+    assert [m.id for m in at.session_state["measures"]] == ["billig"]
+    assert at.session_state["levers"] == res.levers

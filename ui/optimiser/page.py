@@ -7,6 +7,7 @@ with the inputs it was computed for in ``"opt_inputs"`` so a stale result is fla
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict
 from typing import Any
 
@@ -14,15 +15,19 @@ import pandas as pd
 import streamlit as st
 
 from model.kommuner import find_kommun
+from model.measures import MeasureError, measure_to_dict
 from model.optimiser import OptimiserResult, macc, optimise
 from model.registry import GROUPS, Lever, load_registry
 from ui import state
 from ui.compute import run_for
 from ui.render import show_chart
+from ui.scenario.measures_text import measure_source_text
 from ui.text.fmt import fmt_number, fmt_tonnes
 from ui.text.i18n import policy_label, sector_label, t, target_label
 
 RESULT_KEY, INPUTS_KEY, MACC_KEY, SWITCH_KEY = "opt_result", "opt_inputs", "opt_macc", "_opt_switch"
+#: The own measures offered as options (multiselect of measure ids).
+OPTIONS_KEY = "opt_options"
 
 
 def _unit(lv: Lever, lang: str) -> str:
@@ -37,7 +42,14 @@ def _inputs() -> dict[str, Any]:
     """Everything a result depends on (compared on each rerun to flag a stale result)."""
     sc = state.current_scenario()
     return {"kommun": sc.kommun, "policy": sc.national_policy, "horizon": sc.horizon,
-            "target": asdict(sc.target), "locked": locked_levers(), "cap": st.session_state.get("opt_cap")}
+            "target": asdict(sc.target), "locked": locked_levers(), "cap": st.session_state.get("opt_cap"),
+            "measures": [measure_to_dict(m) for m in sc.measures], "options": list(options())}
+
+
+def options() -> tuple[str, ...]:
+    """Ids of the session's own measures the user lets the calculation take or leave (the rest are fixed)."""
+    chosen = set(st.session_state.get(OPTIONS_KEY) or [])
+    return tuple(m.id for m in state.measures() if m.id in chosen)
 
 
 def locked_levers() -> dict[str, float]:
@@ -54,18 +66,21 @@ def run_optimiser() -> OptimiserResult:
     ss = st.session_state
     cap = ss.get("opt_cap")
     res = optimise(state.current_scenario(), locked=locked_levers(),
-                   cost_cap_sek_per_year=None if cap is None else float(cap) * 1e6)
+                   cost_cap_sek_per_year=None if cap is None else float(cap) * 1e6, options=options())
     ss[RESULT_KEY] = res.to_dict()
     ss[MACC_KEY] = [list(row) for row in macc(res)]
     ss[INPUTS_KEY] = _inputs()
     return res
 
 
-def _apply(levers: dict[str, float]) -> None:
-    """Button callback: the suggestion becomes the session's levers; the page then switches.
-    """
+def _apply(raw: dict[str, Any]) -> None:
+    """Button callback: the suggestion becomes the session's levers and own measures (an option left
+    out is removed); the page then switches."""
     ss = st.session_state
-    state.set_levers(levers)
+    res = OptimiserResult.from_dict(raw)
+    state.set_levers(dict(res.levers))
+    with contextlib.suppress(MeasureError):  # the measures came from the session, so they fit its link
+        state.set_measures(res.own_measures())
     ss[SWITCH_KEY] = True
 
 
@@ -81,6 +96,11 @@ def _controls(lang: str) -> None:
                    placeholder=t("optimiser.lock_placeholder", lang))
     st.number_input(t("optimiser.cost_cap", lang), min_value=0.0, step=1.0, value=None, key="opt_cap",
                     format="%.1f", help=t("optimiser.cost_cap_help", lang))
+    own = {m.id: m for m in state.measures()}
+    if own:
+        st.multiselect(t("optimiser.options", lang), list(own), key=OPTIONS_KEY,
+                       format_func=lambda mid: own[mid].name(lang) if mid in own else mid,
+                       help=t("optimiser.options_help", lang), placeholder=t("optimiser.options_placeholder", lang))
 
 
 def _requirement(res: OptimiserResult, lang: str) -> str | None:
@@ -96,7 +116,8 @@ def _requirement(res: OptimiserResult, lang: str) -> str | None:
 def run_scenario_target(res: OptimiserResult) -> Any:
     """The selected target's verdict for the suggestion (the engine's own check)."""
     sc = res.scenario()
-    return run_for(sc.kommun, sc.levers, sc.national_policy, sc.horizon, sc.target).target(res.target.selected)
+    return run_for(sc.kommun, sc.levers, sc.national_policy, sc.horizon, sc.target, sc.release,
+                   tuple(sc.measures)).target(res.target.selected)
 
 
 def _summary(res: OptimiserResult, lang: str) -> None:
@@ -146,7 +167,30 @@ def settings_table(res: OptimiserResult, lang: str) -> pd.DataFrame:
                 c("cost_per_t"): (fmt_number(cost_t, 0, lang) + marker) if cost_t is not None else "–",
                 c("cost_year"): fmt_number(res.cost_sek_per_year.get(lv.id, 0.0) / 1e6, 2, lang),
                 c("cost_source"): _cost_source(lv, res, lang)})
+    rows += _measure_rows(res, lang)
     return pd.DataFrame(rows)
+
+
+def _measure_rows(res: OptimiserResult, lang: str) -> list[dict[str, str]]:
+    """One row per own measure of the scenario: fixed, or an option taken or left out."""
+    c = lambda key: t(f"optimiser.col.{key}", lang)  # noqa: E731
+    kept = {m.id: m for m in res.own_measures()}
+    offered = {m.id: m for m in state.measures() if m.id in res.options}
+    rows = []
+    for mid, m in {**kept, **offered}.items():
+        on = mid in kept
+        status = ("fixed" if mid not in res.options else "taken" if on else "left")
+        cost = m.cost_sek_per_t
+        rows.append({
+            c("lever"): t("optimiser.measure_row", lang, name=m.name(lang),
+                          status=t(f"optimiser.option.{status}", lang)),
+            c("nnm"): t("optimiser.option.off", lang), c("current"): t("optimiser.option.on", lang),
+            c("suggested"): t("optimiser.option.on" if on else "optimiser.option.off", lang), c("unit"): "–",
+            c("abatement"): fmt_number(res.measure_abatement_t.get(mid, 0.0) if on else 0.0, 0, lang),
+            c("cost_per_t"): fmt_number(sum(cost) / 2, 0, lang) if cost else "–",
+            c("cost_year"): fmt_number(res.measure_cost_sek_per_year.get(mid, 0.0) / 1e6 if on else 0.0, 2, lang),
+            c("cost_source"): measure_source_text(m, lang, labelled=False)})
+    return rows
 
 
 def _residual(res: OptimiserResult, lang: str) -> None:
@@ -205,7 +249,7 @@ def render_optimiser_page(lang: str) -> None:
     st.header(t("optimiser.settings", lang))
     st.dataframe(settings_table(res, lang), hide_index=True, width="stretch")
     st.caption(t("optimiser.settings_caption", lang, year=res.target_year))
-    st.button(t("optimiser.apply", lang), key="opt_apply", on_click=_apply, args=(dict(res.levers),),
+    st.button(t("optimiser.apply", lang), key="opt_apply", on_click=_apply, args=(raw,),
               disabled=stale, help=t("optimiser.apply_help", lang), icon=":material/tune:")
     if not res.feasible:
         _residual(res, lang)
