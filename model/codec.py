@@ -228,7 +228,7 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
                 raise LookupError(code)
             kommun = find_kommun(code).code
         except LookupError:
-            notes.append(Notice("link.bad_kommun", {"value": _short(code)}))
+            notes.append(Notice("link.bad_kommun", {"value": _short(code), "default": find_kommun(kommun).name}))
     lang = _choice(safe, "lang", {x: x for x in LANGS}, "sv", notes, fold=True)
     policy = _choice(safe, "np", POLICY_CODES, "current_law", notes)
     horizon = int(_choice(safe, "h", {x: x for x in HORIZONS}, "2030", notes))

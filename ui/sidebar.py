@@ -57,7 +57,7 @@ def _target_settings(lang: str) -> None:
         st.selectbox(t("app.target_base_year", lang), years, **state.bind("t_base"))
         st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], **state.bind("t_year"))
     elif sel == "budget_rate":
-        rate, src = budget_rate_for(ss["kommun"], state.target_spec())
+        rate, src = budget_rate_for(ss["kommun"], state.target_spec(), lang)
         if ss["target_cfg"].get("t_rate") is None:
             st.caption(t("app.budget_rate_default", lang, rate=fmt_number(rate, 1, lang), source=src))
         st.number_input(t("app.budget_rate", lang), min_value=0.5, max_value=50.0, step=0.5,

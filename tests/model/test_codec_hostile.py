@@ -248,3 +248,13 @@ def test_every_notice_key_has_a_text(lang: str) -> None:
     texts = catalog(lang)
     missing = [k for k in emitted if f"app.notice.{k.split('.', 1)[1]}" not in texts]
     assert not missing
+
+
+def test_unknown_kommun_notice_names_the_kommun_shown_instead() -> None:
+    """The message names the default kommun from the data, not a literal in a text."""
+    from model.codec import decode
+    from model.kommuner import find_kommun
+    from model.run import DEFAULT_KOMMUN
+
+    notice = next(n for n in decode({"k": "Atlantis"}).notices if n.key == "link.bad_kommun")
+    assert notice.params == {"value": "Atlantis", "default": find_kommun(DEFAULT_KOMMUN).name}

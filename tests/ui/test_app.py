@@ -344,3 +344,17 @@ def test_lever_that_starts_after_the_horizon_says_so() -> None:
     at.button_group(key=widget_key("horizon", "sv")).set_value(2045).run()
     open_lever(at, "beccs")
     assert not any("först från 2031" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_budget_rate_default_names_its_source_in_the_users_language(lang: str) -> None:
+    """The sidebar's default rate for Enköping's own carbon budget cites the profile's source in the
+    page's language (the English page used to print the Swedish source)."""
+    at = _app({"k": "0381", "mt": "br", "lang": lang})
+    at.session_state["target_settings"] = True  # open the lazy "target settings" expander
+    at.run()
+    caption = next(c.value for c in at.sidebar.caption if "13" in c.value)
+    if lang == "en":
+        assert "Enköping municipality" in caption and "kommun," not in caption
+    else:
+        assert "Enköpings kommun" in caption and "municipality" not in caption

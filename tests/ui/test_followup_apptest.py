@@ -109,7 +109,7 @@ def test_older_release_banner_opens_the_same_measures_on_latest():
     at.session_state["release"] = "smhi-2023"
     # The codec's data-release notice says "nu visas data t.o.m. 2024": wrong while the banner shows 2023.
     at.session_state["notices"] = [Notice("link.data_release", {"link": "2023", "now": "2024"}),
-                                   Notice("link.bad_kommun", {"value": "9999"})]
+                                   Notice("link.bad_kommun", {"value": "9999", "default": "Enköping"})]
     at.run()
     assert not at.exception, at.exception
     text = _texts(at)
