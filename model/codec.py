@@ -43,7 +43,8 @@ HORIZONS = ("2030", "2045")
 TARGET_YEARS = (2030, 2035, 2040, 2045)
 POLICY_CODES = {"cl": "current_law", "10": "rp10_2025", "og": "original_2030"}
 TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_law",
-                "nt": "national_transport_2030", "n45": "national_2045"}
+                "nt": "national_transport_2030", "n45": "national_2045",
+                "gl": "gross_limit"}
 
 def levers_added_in(reg: Registry | None = None) -> dict[int, set[str]]:
     """Levers added after the first link version: {version: url keys new in it}.

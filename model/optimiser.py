@@ -1,8 +1,8 @@
 """Least-cost lever settings that reach the selected target ("Vad krävs?").
 
 Requirement: a maximum level, in one year, of ``L = (gross, Transporter, removals)`` (t CO2e per year).
-Klimatneutral / national 2045: gross <= allowed and gross - removals <= 0; national transport:
-Transporter <= allowed; budget_rate / carbon_law: gross in the horizon's last year <= the path's
+Klimatneutral / national 2045: gross <= allowed and gross - removals <= 0; gross limit: gross <= allowed;
+national transport: Transporter <= allowed; budget_rate / carbon_law: gross in the horizon's last year <= the path's
 value then (a simplification: those verdicts judge *cumulative* emissions, see ``cumulative_not_met``).
 The gap ``max(0, max_k w_k . L - b_k)`` equals the verdict's ``gap_t``.
 

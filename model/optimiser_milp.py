@@ -63,6 +63,7 @@ class Problem:
         self.tmask = ctx.stream_sector == SECTORS.index("Transporter")
         rows = {"neutral": ([[1.0, 0, 0], [1.0, 0, -1.0]], [verdict.allowed_t, 0.0]),
                 "national_transport_2030": ([[0, 1.0, 0]], [verdict.allowed_t]),
+                "gross_limit": ([[1.0, 0, 0]], [verdict.allowed_t]),
                 "path": ([[1.0, 0, 0]], [verdict.allowed_t])}
         kind = "neutral" if sc.target.selected in NEUTRAL else sc.target.selected
         self.w, self.b = (np.array(v) for v in rows.get(kind, rows["path"]))

@@ -17,6 +17,10 @@ Definitions (ids are stable; they appear in links and files):
   2026, -11.72 % a year to 2050 (see :mod:`model.klimatkollen`).
 * ``national_transport_2030`` -- Transporter -70 % by 2030 vs 2010.
 * ``national_2045`` -- gross at most 15 % of 1990 in 2045 and net <= 0.
+* ``gross_limit`` -- gross emissions in ``year`` at most ``max_gross_pct`` of ``base_year``,
+  with no condition on net emissions: the form of target many kommuner write into their plans
+  (for example territorial emissions in 2030 at most 28 % of 2020), so a kommun profile can
+  state its own.
 """
 from __future__ import annotations
 
@@ -29,7 +33,14 @@ import numpy as np
 
 from model.data import SECTORS, ModelInputError
 
-TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045")
+TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045",
+              "gross_limit")
+#: Targets judged on gross emissions in one year against a share of a base year (``max_gross_pct``,
+#: ``base_year``, ``year`` of :class:`TargetSpec`); ``details["net_zero"]`` says whether net
+#: emissions must also reach zero.
+LIMIT_TARGETS = ("klimatneutral_2030", "national_2045", "gross_limit")
+#: The limit targets whose share, base year and year the user (or a kommun profile) sets.
+SETTABLE_LIMIT_TARGETS = ("klimatneutral_2030", "gross_limit")
 #: Latest year a target may be measured against: the range the sidebar has always offered (a design
 #: choice, not a sourced rule); later years are the recent years a scenario starts from.
 LAST_BASE_YEAR = 2020
@@ -208,17 +219,18 @@ def _required_rate(e_now: float, allowed: float, n_years: int) -> float | None:
 
 
 def _neutrality(tid: str, years: np.ndarray, gross: np.ndarray, net: np.ndarray, rem: np.ndarray,
-                ref_t: float, pct: float, year: int, base_year: int, e_now: float) -> TargetVerdict:
+                ref_t: float, pct: float, year: int, base_year: int, e_now: float,
+                net_zero: bool = True) -> TargetVerdict:
     allowed = ref_t * pct / 100.0
     req = _required_rate(e_now, allowed, year - int(years[0]))
-    ok = (gross <= allowed + 1e-6) & (net <= 1e-6)
-    details = {"base_year": base_year, "max_gross_pct": pct, "reference_t": ref_t}
+    ok = (gross <= allowed + 1e-6) & ((net <= 1e-6) if net_zero else True)
+    details = {"base_year": base_year, "max_gross_pct": pct, "reference_t": ref_t, "net_zero": net_zero}
     if year > years[-1]:
         return TargetVerdict(tid, False, None, year, allowed, None, None, None, _first_year(years, ok),
                              required_rate_pct=req, details=details)
     i = int(np.flatnonzero(years == year)[0])
     gross_gap = float(max(gross[i] - allowed, 0.0))
-    removal_gap = float(max(min(gross[i], allowed) - rem[i], 0.0))
+    removal_gap = float(max(min(gross[i], allowed) - rem[i], 0.0)) if net_zero else 0.0
     gap = gross_gap + removal_gap
     details.update(gross_gap_t=gross_gap, removal_gap_t=removal_gap, net_t=float(net[i]))
     return TargetVerdict(tid, True, bool(ok[i]), year, allowed, float(gross[i]), gap,
@@ -297,6 +309,8 @@ def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray
                              details={"reference_year": 2010, "reference_t": ref, "cut_pct": 70,
                                       "note": "SMHI:s Transporter inkluderar inrikes flyg, som målet undantar"}))
     out.append(_neutrality("national_2045", years, gross, net, removals, totals[1990], 15.0, 2045, 1990, e_now))
+    out.append(_neutrality("gross_limit", years, gross, net, removals, totals[spec.base_year],
+                           spec.max_gross_pct, spec.year, spec.base_year, e_now, net_zero=False))
     return out
 
 

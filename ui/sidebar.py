@@ -10,7 +10,7 @@ import streamlit as st
 from model.codec import encode
 from model.data import load_dataset
 from model.registry import POLICIES
-from model.targets import TARGET_IDS, base_years, budget_rate_for
+from model.targets import SETTABLE_LIMIT_TARGETS, TARGET_IDS, base_years, budget_rate_for
 from ui import state
 from ui.scenario.levers import SKIP_TARGET
 from ui.text.fmt import fmt_number
@@ -49,7 +49,7 @@ def share_url(params: dict[str, str]) -> str:
 def _target_settings(lang: str) -> None:
     ss = st.session_state
     sel = ss["t_sel"]
-    if sel == "klimatneutral_2030":
+    if sel in SETTABLE_LIMIT_TARGETS:
         years = list(base_years(load_dataset().inventory_years))
         # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.
         st.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,

@@ -182,7 +182,7 @@ def test_base_year_notice_names_field_and_allowed_values() -> None:
 
 @pytest.mark.parametrize("param, value, allowed", [
     ("ty", "2029", "2030, 2035, 2040, 2045"), ("h", "2031", "2030, 2045"), ("np", "99", "cl, 10, og"),
-    ("mt", "moon", "kn, br, cl, nt, n45"), ("lang", "fr", "sv, en"),
+    ("mt", "moon", "kn, br, cl, nt, n45, gl"), ("lang", "fr", "sv, en"),
 ])
 def test_choice_notices_list_allowed_values(param: str, value: str, allowed: str) -> None:
     (n,) = decode(full(**{param: value})).notices

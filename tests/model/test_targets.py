@@ -283,3 +283,48 @@ def test_kommun_budget_rate_comes_from_the_profile(tmp_path: Path, monkeypatch: 
     (tmp_path / "0381.toml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(profiles, "PROFILE_DIR", tmp_path)
     assert budget_rate_for("0381", TargetSpec())[0] == 9.5
+
+
+# --------------------------------------------------------------------------- gross_limit
+def test_gross_limit_judges_gross_only() -> None:
+    """28 % of 2020 (700 t) allows 196 t in 2030: gross 190 meets it with no removals at all, where
+    the klimatneutral target with the same share and base year also needs net zero."""
+    spec = TargetSpec(selected="gross_limit", base_year=2020, max_gross_pct=28.0)
+    out = _evaluate([600, 500, 400, 300, 250, 200, 190], spec=spec)
+    v = out["gross_limit"]
+    assert v.evaluable and v.met is True and v.allowed_t == pytest.approx(196.0)
+    assert v.year_met == 2030 and v.gap_t == 0.0 and v.details["net_zero"] is False
+    assert out["klimatneutral_2030"].met is False  # 190 t net left over
+    assert out["klimatneutral_2030"].details["net_zero"] is True
+
+
+def test_gross_limit_gap_is_the_gross_excess_and_removals_do_not_help() -> None:
+    spec = TargetSpec(selected="gross_limit", base_year=2020, max_gross_pct=28.0)
+    v = _evaluate([600, 550, 500, 450, 400, 350, 300], [0, 0, 0, 0, 0, 0, 500], spec=spec)["gross_limit"]
+    assert v.met is False
+    assert v.gap_t == pytest.approx(104.0) and v.details["removal_gap_t"] == 0.0  # 300 − 196
+    assert v.gap_pct == pytest.approx(104.0 / 700 * 100)
+
+
+def test_gross_limit_in_a_kommun_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kommun writes its plan's gross limit into its profile; the profile's target is evaluated."""
+    import model.profiles as profiles
+
+    text = (profiles.PROFILE_DIR / "0381.toml").read_text(encoding="utf-8")
+    start = text.index("[target]")
+    end = text.index("\n[", start + 1)
+    own = ('[target]\nkind = "gross_limit"\nname = { sv = "Högst 28 % av 2020 år 2030", en = "At most 28% of 2020 '
+           'in 2030" }\nyear = 2030\nbase_year = 2020\nmax_gross_pct = 28\nsource = { sv = "Kommunens plan", '
+           'en = "The kommun\'s plan" }\n')
+    (tmp_path / "0381.toml").write_text(text[:start] + own + text[end:], encoding="utf-8")
+    monkeypatch.setattr(profiles, "PROFILE_DIR", tmp_path)
+    target = profiles.load_profile("0381").target
+    assert target is not None and target.kind == "gross_limit"
+    spec = target.spec()
+    from dataclasses import replace
+
+    res = run_scenario(replace(baseline_scenario("0381"), target=spec))
+    v = res.target("gross_limit")
+    hist2020 = float(res.history[2020].sum())
+    assert v.allowed_t == pytest.approx(0.28 * hist2020)
+    assert v.met is (float(res.gross[-1]) <= v.allowed_t)

@@ -107,7 +107,7 @@ def _requirement(res: OptimiserResult, lang: str) -> str | None:
     verdict = run_scenario_target(res)
     if verdict is None or verdict.allowed_t is None:
         return None
-    kind = {"klimatneutral_2030": "neutral", "national_2045": "neutral",
+    kind = {"klimatneutral_2030": "neutral", "national_2045": "neutral", "gross_limit": "gross",
             "national_transport_2030": "transport"}.get(res.target.selected, "path")
     return t(f"optimiser.requirement_{kind}", lang, year=res.target_year,
              allowed=fmt_tonnes(verdict.allowed_t, lang, co2e=True))

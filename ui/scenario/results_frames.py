@@ -115,6 +115,8 @@ def _gap_metric(result: ScenarioResult, v: TargetVerdict, lang: str) -> Metric:
                 "help": t("results.horizon_note", lang, year=v.year, horizon=int(result.years[-1]))}
     if v.id == TRANSPORT_TARGET:
         help_ = t("results.metric.gap_transport_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
+    elif not v.details.get("net_zero", True):
+        help_ = t("results.metric.gap_gross_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
     else:
         help_ = t("results.metric.gap_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang),
                   gross_gap=_tn(v.details["gross_gap_t"], lang),
@@ -204,11 +206,13 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     Neutrality: baseline → gross levers → gross → removals → net, target net zero (0 t).
     Budget paths: baseline → levers → gross (removals do not count), target the path's level.
     Transport goal: the Transporter sector only, target its allowed level.
+    Gross limit: baseline → levers → gross, target the limit (removals do not count).
     """
     reg = load_registry()
     y = focus_year(result, v)
     i = _idx(result, y)
-    kind = "path" if v.id in PATH_TARGETS else "transport" if v.id == TRANSPORT_TARGET else "neutral"
+    kind = ("path" if v.id in PATH_TARGETS else "transport" if v.id == TRANSPORT_TARGET
+            else "neutral" if v.details.get("net_zero", True) else "gross")
     contrib = contributions(result, y, v.id if kind == "transport" else None)
     label = {lid: lever_short(lid, lang)[:1].upper() + lever_short(lid, lang)[1:] for lid, _ in contrib}
     steps = [(lid, -c) for lid, c in contrib if reg.lever(lid).kind != "removal"]
@@ -227,6 +231,10 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
         start, end = float(result.baseline_gross[i]), float(result.gross[i])
         keys, target = ("baseline_label", "gross_label"), v.path.get(y)
         note = t("results.source.waterfall_path", lang)
+    elif kind == "gross":  # a gross limit: removals play no part, the target is the limit itself
+        start, end = float(result.baseline_gross[i]), float(result.gross[i])
+        keys, target = ("baseline_label", "gross_label"), float(v.allowed_t) if v.evaluable else None
+        note = t("results.source.waterfall_gross", lang, allowed=_tn(v.allowed_t, lang))
     else:
         start, end = float(result.baseline_gross[i]), float(result.net[i])
         keys, target = ("baseline_label", "net_label"), 0.0 if v.evaluable else None

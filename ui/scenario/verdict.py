@@ -89,6 +89,7 @@ def verdict(result: ScenarioResult, v: TargetVerdict, lang: str) -> Verdict:
         gross_key = "gross_over" if gross > allowed else "gross_within"
         net_key = "net_over" if net > 0 else "net_within"
         lines = (_condition(gross <= allowed, gross_key, lang, value=_tn(gross, lang), allowed=_tn(allowed, lang),
-                            gap=_tn(abs(gross - allowed), lang)),
-                 _condition(net <= 0, net_key, lang, value=_tn(net, lang)))
+                            gap=_tn(abs(gross - allowed), lang)),)
+        if v.details.get("net_zero", True):  # a gross limit has no condition on net emissions
+            lines += (_condition(net <= 0, net_key, lang, value=_tn(net, lang)),)
     return Verdict(status, title, lines)

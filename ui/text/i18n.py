@@ -26,6 +26,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from model.targets import TARGET_IDS as _MODEL_TARGET_IDS
+
 LOCALES_DIR = Path(__file__).with_name("locales")
 DEFAULT_LANG = "sv"
 SUPPORTED_LANGS: tuple[str, ...] = ("sv", "en")
@@ -49,13 +51,8 @@ SECTOR_IDS: tuple[str, ...] = (*SMHI_SECTOR_IDS.values(), REMOVALS_ID)
 ACTOR_IDS: tuple[str, ...] = ("kommun", "state_eu", "business", "residents")
 # National fuel-policy ids, as in model/registry.toml [policy.*].
 POLICY_IDS: tuple[str, ...] = ("current_law", "rp10_2025", "original_2030")
-TARGET_IDS: tuple[str, ...] = (
-    "klimatneutral_2030",
-    "budget_rate",
-    "carbon_law",
-    "national_transport_2030",
-    "national_2045",
-)
+# Target ids: the model's own list (one home), in the order the sidebar offers them.
+TARGET_IDS: tuple[str, ...] = _MODEL_TARGET_IDS
 
 
 def _squash(name: str) -> str:

@@ -101,7 +101,8 @@ def criterion(result: ScenarioResult, target_id: str) -> tuple[np.ndarray, np.nd
     Returns
     -------
     years, ok : numpy.ndarray
-        Neutrality: gross at most the allowed level and net <= 0; transport: the sector
+        Neutrality: gross at most the allowed level and net <= 0 (a gross limit: the first
+        condition only); transport: the sector
         at most its allowed level; path targets: gross at most the path (path years only).
     """
     v = result.target(target_id)
@@ -112,7 +113,8 @@ def criterion(result: ScenarioResult, target_id: str) -> tuple[np.ndarray, np.nd
         return years, result.gross[keep] <= path + 1e-6
     if target_id == TRANSPORT_TARGET:
         return result.years, result.by_sector[_TRANSPORT] <= float(v.allowed_t) + 1e-6
-    return result.years, (result.gross <= float(v.allowed_t) + 1e-6) & (result.net <= 1e-6)
+    gross_ok = result.gross <= float(v.allowed_t) + 1e-6
+    return result.years, (gross_ok & (result.net <= 1e-6)) if v.details.get("net_zero", True) else gross_ok
 
 
 def year_reached(result: ScenarioResult, target_id: str) -> int | None:

@@ -233,7 +233,7 @@ def condition_lines(result: ScenarioResult, target_id: str, lang: str) -> list[s
     target year, in t CO₂e, or that it is met.
     """
     v = result.target(target_id)
-    if "max_gross_pct" not in v.details or v.allowed_t is None or not v.evaluable:
+    if not v.details.get("net_zero") or v.allowed_t is None or not v.evaluable:
         return None
     years = result.years.tolist()
     if v.year not in years:
