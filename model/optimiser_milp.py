@@ -21,9 +21,10 @@ from model.measures import OwnMeasure, engine_effects
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
 from model.scenario import Scenario, check_lever_value
+from model.targets import NEUTRALITY_TARGETS
 
 W_COST = np.array([1.0, 0.0, -1.0])  # tonnes = gross reduction + extra removals
-NEUTRAL = ("klimatneutral_2030", "national_2045")
+NEUTRAL = NEUTRALITY_TARGETS
 TOL_T = 1e-6  # t; the verdicts' own tolerance
 NEAR_T = 0.5  # t; "as close as the best possible" in the infeasible case
 

@@ -39,6 +39,7 @@ from model.measures import OwnMeasure
 from model.registry import Registry, load_registry
 from model.run import lever_vector, resolve_kommun, run_scenario
 from model.scenario import Scenario
+from model.targets import PATH_TARGETS, TRANSPORT_TARGET
 from model.uncertainty import QUANTILES, draw_samples, sample_effectiveness, scenario_effects
 
 #: Input id of population growth in :func:`tornado`; lever ids and ``TREND_PREFIX + sector`` are the others.
@@ -46,8 +47,8 @@ POPULATION = "population_growth"
 TREND_PREFIX = "trend:"
 #: Input id prefix of an own measure's effect in :func:`tornado` (``"measure:<measure id>"``).
 MEASURE_PREFIX = "measure:"
-PATHS = ("budget_rate", "carbon_law")
-TRANSPORT = "national_transport_2030"
+PATHS = PATH_TARGETS
+TRANSPORT = TRANSPORT_TARGET
 #: Samples evaluated at once: bounds memory at about 30 MB per block to 2045.
 CHUNK = 10_000
 #: IPCC AR6 calibrated likelihood language, most likely first: (term id, lower bound, bound inclusive).

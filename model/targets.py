@@ -35,6 +35,12 @@ from model.data import SECTORS, ModelInputError
 
 TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045",
               "gross_limit")
+#: Targets given as a yearly path of gross emissions (judged on the cumulative emissions along it).
+PATH_TARGETS = ("budget_rate", "carbon_law")
+#: Targets with a gross limit *and* net zero in their year.
+NEUTRALITY_TARGETS = ("klimatneutral_2030", "national_2045")
+#: The national transport goal: one sector, not the total.
+TRANSPORT_TARGET = "national_transport_2030"
 #: Targets judged on gross emissions in one year against a share of a base year (``max_gross_pct``,
 #: ``base_year``, ``year`` of :class:`TargetSpec`); ``details["net_zero"]`` says whether net
 #: emissions must also reach zero.

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from model.targets import NEUTRALITY_TARGETS, PATH_TARGETS, TRANSPORT_TARGET
 from ui.text.i18n import t, target_label
 
 #: Targets met when gross ≤ allowed_t *and* net ≤ 0 (model/targets.py ``_neutrality``).
-TWO_PART_TARGETS = ("klimatneutral_2030", "national_2045")
+TWO_PART_TARGETS = NEUTRALITY_TARGETS
 #: Targets given as a yearly path of gross emissions (a cumulative budget).
-PATH_TARGETS = ("budget_rate", "carbon_law")
-TRANSPORT_TARGET = "national_transport_2030"
+__all__ = ["MEASURES", "PATH_TARGETS", "TRANSPORT_TARGET", "TWO_PART_TARGETS", "Condition", "target_conditions",
+           "target_frame"]
 #: Measures a condition can limit: total gross, total net, one sector's gross (transport).
 MEASURES = ("gross", "net", "transport")
 

@@ -9,13 +9,13 @@ import numpy as np
 
 from model.registry import load_registry
 from model.run import ScenarioResult
-from model.targets import TargetVerdict
+from model.targets import PATH_TARGETS, TargetVerdict
 from ui.text.fmt import NBSP, fmt_number, fmt_pct
 from ui.text.i18n import t
 
 TOP_MEASURES = 5
 MAX_NAME_CHARS = 80
-_PATH_TARGETS = ("budget_rate", "carbon_law")
+_PATH_TARGETS = PATH_TARGETS  # the model's list (model.targets)
 _UNIT_EN = {"t/år": "t/yr", "kt/år": "kt/yr"}
 
 

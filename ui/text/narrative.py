@@ -13,13 +13,13 @@ from model.data import SECTORS, load_dataset
 from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import ScenarioResult
-from model.targets import TargetVerdict
+from model.targets import NEUTRALITY_TARGETS, PATH_TARGETS, TRANSPORT_TARGET, TargetVerdict
+from model.verdicts import criterion, focus_year, year_reached
 from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import catalog, normalize_lang, sector_id, t
 
-PATH_TARGETS = ("budget_rate", "carbon_law")
-NEUTRALITY_TARGETS = ("klimatneutral_2030", "national_2045")
-TRANSPORT_TARGET = "national_transport_2030"
+#: Re-exported: the target facts and "when is the target reached" live in the model (one home).
+__all__ = ["NEUTRALITY_TARGETS", "PATH_TARGETS", "TRANSPORT_TARGET", "criterion", "focus_year", "year_reached"]
 #: Contributions below this (t CO2e/yr) count as "nothing moved": the engine's float noise.
 NOTHING_T = 0.5
 #: Changes smaller than this fraction are described as "about the same".
@@ -68,76 +68,8 @@ def lever_short(lever_id: str, lang: str) -> str:
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def focus_year(result: ScenarioResult, verdict: TargetVerdict) -> int:
-    """The year the figures describe.
-
-    Parameters
-    ----------
-    result : ScenarioResult
-    verdict : TargetVerdict
-        One of ``result.targets``.
-
-    Returns
-    -------
-    int
-        The target year if it is a model year, else the horizon's last year.
-    """
-    years = result.years.tolist()
-    return int(verdict.year) if verdict.year in years else int(years[-1])
-
-
 def _index(result: ScenarioResult, year: int) -> int:
     return int(np.flatnonzero(result.years == year)[0])
-
-
-def criterion(result: ScenarioResult, target_id: str) -> tuple[np.ndarray, np.ndarray]:
-    """Model years and whether the target's yearly criterion holds in each.
-
-    Parameters
-    ----------
-    result : ScenarioResult
-    target_id : str
-
-    Returns
-    -------
-    years, ok : numpy.ndarray
-        Neutrality: gross at most the allowed level and net <= 0 (a gross limit: the first
-        condition only); transport: the sector
-        at most its allowed level; path targets: gross at most the path (path years only).
-    """
-    v = result.target(target_id)
-    if target_id in PATH_TARGETS:
-        keep = np.array([int(y) in v.path for y in result.years])
-        years = result.years[keep]
-        path = np.array([v.path[int(y)] for y in years])
-        return years, result.gross[keep] <= path + 1e-6
-    if target_id == TRANSPORT_TARGET:
-        return result.years, result.by_sector[_TRANSPORT] <= float(v.allowed_t) + 1e-6
-    gross_ok = result.gross <= float(v.allowed_t) + 1e-6
-    return result.years, (gross_ok & (result.net <= 1e-6)) if v.details.get("net_zero", True) else gross_ok
-
-
-def year_reached(result: ScenarioResult, target_id: str) -> int | None:
-    """First model year from which the target's criterion holds in every later model year.
-
-    Unlike ``TargetVerdict.year_met`` (the first year it holds at all), a scenario that
-    dips below a path and rises above it again does not count as having reached it.
-
-    Parameters
-    ----------
-    result : ScenarioResult
-    target_id : str
-
-    Returns
-    -------
-    int or None
-        None when the criterion does not hold in the last model year.
-    """
-    years, ok = criterion(result, target_id)
-    if not len(ok) or not ok[-1]:
-        return None
-    bad = np.flatnonzero(~ok)
-    return int(years[bad[-1] + 1]) if len(bad) else int(years[0])
 
 
 def contributions(result: ScenarioResult, year: int, target_id: str | None = None) -> list[tuple[str, float]]:
