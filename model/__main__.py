@@ -21,7 +21,7 @@ from model.csvio import DataValidationError
 from model.data import SECTORS
 from model.data_cli import add_data_parser, data_main
 from model.kommuner import UnknownKommunError
-from model.registry import load_registry
+from model.registry import HORIZONS, load_registry
 from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, levers_for, run_scenario
 from model.scenario import ScenarioFileError, load_scenario
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="kör en scenariofil")
     run.add_argument("file")
     run.add_argument("--kommun", help="kommunnamn eller kod, t.ex. Enköping eller 0381")
-    run.add_argument("--horizon", type=int, choices=(2030, 2045))
+    run.add_argument("--horizon", type=int, choices=HORIZONS)
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
     levers = sub.add_parser("levers", help="lista spakregistret")
     levers.add_argument("--kommun", help="kommunnamn eller kod: spakarnas räckvidd där (standard Enköping)")

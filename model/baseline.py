@@ -30,7 +30,7 @@ import pandas as pd
 
 from model.data import DATA_DIR, SECTORS, Dataset, Kommun, ModelInputError, load_dataset
 from model.ranges import basis_value, clamp_levers, floor_to_grid, lever_bounds
-from model.registry import Lever, Registry, load_registry
+from model.registry import HORIZONS, Lever, Registry, load_registry
 from model.subsectors import share_of, subsector_split
 
 __all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "kommun_facts", "lever_bounds", "ramp",
@@ -41,7 +41,6 @@ __all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "komm
 TREND_ANCHOR_YEAR = 2015
 TREND_RECENT_FROM = 2020
 POP_GROWTH_YEARS = (2020, 2025)
-HORIZONS = (2030, 2045)
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,7 +25,8 @@ from model.baseline import build_context
 from model.data import load_dataset, release_of_link
 from model.kommuner import find_kommun
 from model.measures import OwnMeasure, decode_measures, encode_measures
-from model.registry import Lever, Registry, load_registry
+from model.registry import HORIZONS as _HORIZONS
+from model.registry import TARGET_YEARS, Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
 from model.scenario import grid_value
 from model.targets import TargetSpec, base_years
@@ -39,8 +40,8 @@ MAX_PARAMS = 80
 #: Unknown field names listed in a notice (each shortened to 20 characters).
 MAX_UNKNOWN_SHOWN = 5
 LANGS = ("sv", "en")
-HORIZONS = ("2030", "2045")
-TARGET_YEARS = (2030, 2035, 2040, 2045)
+#: The horizons as link values ("2030", "2045"); both lists come from the registry's [model] table.
+HORIZONS = tuple(str(h) for h in _HORIZONS)
 POLICY_CODES = {"cl": "current_law", "10": "rp10_2025", "og": "original_2030"}
 TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_law",
                 "nt": "national_transport_2030", "n45": "national_2045",

@@ -41,7 +41,7 @@ from model.measures import (
     texts_field,
     year_field,
 )
-from model.registry import POLICIES, load_registry
+from model.registry import POLICIES, TARGET_YEARS, load_registry
 from model.scenario import ScenarioFileError, check_lever_value
 from model.targets import TARGET_IDS, TargetSpec, base_years
 
@@ -56,7 +56,6 @@ PLANT_KEYS = {"id", "name", "kind", "sector", "operator", "capture_capacity_t", 
 PLANT_KINDS = ("chp", "heating_plant", "steel", "cement", "refinery", "chemicals", "waste", "other")
 TARGET_KEYS = {"kind", "name", "year", "base_year", "max_gross_pct", "rate_pct", "source"}
 PRESET_KEYS = {"id", "name", "description", "national_policy", "levers", "reasons", "measures"}
-TARGET_YEARS = (2030, 2035, 2040, 2045)
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}", re.ASCII)
 
 PROFILE_ALLOWED: dict[str, tuple[str, str]] = {

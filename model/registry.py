@@ -15,15 +15,35 @@ from typing import Any
 from model.data import SECTORS
 
 REGISTRY_PATH = Path(__file__).with_name("registry.toml")
-ACTORS = ("kommun", "state_eu", "business", "residents")
 KINDS = ("multiplier", "stock", "removal")
 RAMP_SHAPES = ("linear", "logistic", "step", "stock")
-GROUPS = ("transport", "machinery", "agriculture", "heating", "waste", "industry", "removals")
-POLICIES = ("current_law", "rp10_2025", "original_2030")
 
 
 class RegistryError(ValueError):
     """The registry file is inconsistent; the message names the entry and field."""
+
+
+def _model_choices(path: Path = REGISTRY_PATH) -> dict[str, tuple[Any, ...]]:
+    """The registry's ``[model]`` table: horizons, target years, groups, actors and policies."""
+    with open(path, "rb") as fh:
+        table = tomllib.load(fh).get("model", {})
+    keys = ("horizons", "target_years", "groups", "actors", "policies")
+    if missing := [k for k in keys if not table.get(k)]:
+        raise RegistryError(f"[model] saknar {', '.join(missing)}")
+    return {k: tuple(table[k]) for k in keys}
+
+
+_CHOICES = _model_choices()
+#: Years a scenario can run to (the horizon), from ``[model]`` in registry.toml.
+HORIZONS: tuple[int, ...] = _CHOICES["horizons"]
+#: Years a target can be set for.
+TARGET_YEARS: tuple[int, ...] = _CHOICES["target_years"]
+#: Lever groups in display order (one tab each on the Scenario page).
+GROUPS: tuple[str, ...] = _CHOICES["groups"]
+#: Who acts on a lever or own measure.
+ACTORS: tuple[str, ...] = _CHOICES["actors"]
+#: National fuel policies in display order (each a ``[policy.<id>]`` table).
+POLICIES: tuple[str, ...] = _CHOICES["policies"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import tomli_w
 
 from model.data import list_releases, load_dataset
 from model.measures import MeasureError, OwnMeasure, check_measure_list, measure_from_dict, measure_to_dict
-from model.registry import POLICIES, Lever, Registry, load_registry
+from model.registry import HORIZONS, POLICIES, TARGET_YEARS, Lever, Registry, load_registry
 from model.targets import TARGET_IDS, TargetSpec, base_years
 
 FORMAT_VERSION = 1
@@ -33,8 +33,6 @@ MAX_FILE_BYTES = 64 * 1024
 MAX_DEPTH = 4
 #: Nesting or dotted parts on one line that the text may show before it is parsed (see _text_nesting).
 MAX_TEXT_NESTING = 32
-HORIZONS = (2030, 2045)
-TARGET_YEARS = (2030, 2035, 2040, 2045)
 TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target", "measure"}
 SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun", "release"}
 TARGET_KEYS = {"selected", "year", "base_year", "max_gross_pct", "budget_rate_pct"}

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from model.data import SECTORS, ModelInputError
+from model.registry import TARGET_YEARS
 
 TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045",
               "gross_limit")
@@ -90,7 +91,7 @@ class TargetSpec:
             ``model.bad_target`` with ``field``, ``value`` and ``allowed`` (a ValueError; the
             message is an English default, the UI words the key).
         """
-        years = (2030, 2035, 2040, 2045)
+        years = TARGET_YEARS
         checks = (("selected", self.selected in TARGET_IDS, ", ".join(TARGET_IDS)),
                   ("year", self.year in years, ", ".join(map(str, years))),
                   ("base_year", self.base_year in base_years(inventory_years),

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from model.codec import default_state
 from model.data import load_dataset
 from model.kommuner import find_kommun
-from model.registry import POLICIES, Registry, load_registry
-from model.scenario import HORIZONS, ScenarioFileError, check_lever_value
+from model.registry import HORIZONS, POLICIES, Registry, load_registry
+from model.scenario import ScenarioFileError, check_lever_value
 from model.targets import TargetSpec
 from model.workshop_names import name_key, shows_nothing
 

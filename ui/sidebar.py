@@ -9,7 +9,7 @@ import streamlit as st
 
 from model.codec import encode
 from model.data import load_dataset
-from model.registry import POLICIES
+from model.registry import POLICIES, TARGET_YEARS
 from model.targets import SETTABLE_LIMIT_TARGETS, TARGET_IDS, base_years, budget_rate_for
 from ui import state
 from ui.scenario.levers import SKIP_TARGET
@@ -55,7 +55,7 @@ def _target_settings(lang: str) -> None:
         st.number_input(t("app.target_max_gross", lang), min_value=0.0, max_value=100.0, step=5.0,
                         format="%.0f", help=t("app.target_max_gross_help", lang), **state.bind("t_pct"))
         st.selectbox(t("app.target_base_year", lang), years, **state.bind("t_base"))
-        st.selectbox(t("app.target_year", lang), [2030, 2035, 2040, 2045], **state.bind("t_year"))
+        st.selectbox(t("app.target_year", lang), list(TARGET_YEARS), **state.bind("t_year"))
     elif sel == "budget_rate":
         rate, src = budget_rate_for(ss["kommun"], state.target_spec(), lang)
         if ss["target_cfg"].get("t_rate") is None:

@@ -34,13 +34,12 @@ from streamlit.errors import StreamlitAPIException
 from model.codec import LinkState, Notice, decode, default_state, encode
 from model.data import list_releases, load_dataset
 from model.measures import MeasureError, OwnMeasure, check_measure_list, encode_measures
-from model.registry import POLICIES, load_registry
+from model.registry import HORIZONS, POLICIES, load_registry
 from model.scenario import Scenario
 from model.targets import TARGET_IDS, TargetSpec
 
 LEVER_PREFIX = "lv_"
 LANG_OPTIONS = ("SV", "EN")
-HORIZONS = (2030, 2045)
 
 
 @dataclass(frozen=True)

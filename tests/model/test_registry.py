@@ -321,3 +321,26 @@ def test_rejects_do_not_touch_the_shared_registry() -> None:
     """parse_registry works on copies; the cached registry is unchanged."""
     assert load_registry() is REG
     assert REG.lever("car_traffic").actor in ACTORS
+
+
+def test_model_choices_have_one_home_in_the_registry_file() -> None:
+    """Horizons, target years, groups, actors and policies are read from registry.toml's [model] table
+    and every layer uses that one object (issue 12: a new horizon is one line of data)."""
+    import tomllib
+
+    import model.baseline
+    import model.codec
+    import model.profiles
+    import model.registry as reg
+    import model.scenario
+    from model.registry import REGISTRY_PATH
+
+    table = tomllib.loads(REGISTRY_PATH.read_text(encoding="utf-8"))["model"]
+    assert tuple(table["horizons"]) == reg.HORIZONS and tuple(table["target_years"]) == reg.TARGET_YEARS
+    assert tuple(table["groups"]) == reg.GROUPS and tuple(table["actors"]) == reg.ACTORS
+    assert reg.POLICIES == tuple(table["policies"]) == tuple(load_registry().policies)
+    for module in (model.baseline, model.scenario):
+        assert module.HORIZONS is reg.HORIZONS, module.__name__
+    for module in (model.scenario, model.profiles, model.codec):
+        assert module.TARGET_YEARS is reg.TARGET_YEARS, module.__name__
+    assert tuple(str(h) for h in reg.HORIZONS) == model.codec.HORIZONS

@@ -192,3 +192,16 @@ def test_translator_is_cached_and_bound() -> None:
 def test_no_gettext_install_and_no_underscore() -> None:
     assert not hasattr(builtins, "_")
     assert not hasattr(i18n, "_")
+
+
+def test_ui_and_storage_use_the_registrys_choices() -> None:
+    """The sidebar's horizons, the workshop's checks and the labels' id lists are the registry's objects."""
+    import model.registry as reg
+    import persistence.validation
+    import ui.state
+    import ui.text.i18n
+    from model.targets import TARGET_IDS
+
+    assert ui.state.HORIZONS is reg.HORIZONS and persistence.validation.HORIZONS is reg.HORIZONS
+    assert ui.text.i18n.ACTOR_IDS is reg.ACTORS and ui.text.i18n.POLICY_IDS is reg.POLICIES
+    assert ui.text.i18n.TARGET_IDS is TARGET_IDS

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from model.registry import ACTORS, POLICIES
 from model.targets import TARGET_IDS as _MODEL_TARGET_IDS
 
 LOCALES_DIR = Path(__file__).with_name("locales")
@@ -48,9 +49,9 @@ SMHI_SECTOR_IDS: dict[str, str] = {
 REMOVALS_ID = "removals"
 SECTOR_IDS: tuple[str, ...] = (*SMHI_SECTOR_IDS.values(), REMOVALS_ID)
 
-ACTOR_IDS: tuple[str, ...] = ("kommun", "state_eu", "business", "residents")
-# National fuel-policy ids, as in model/registry.toml [policy.*].
-POLICY_IDS: tuple[str, ...] = ("current_law", "rp10_2025", "original_2030")
+# Actor and national fuel-policy ids: the registry's [model] table (one home).
+ACTOR_IDS: tuple[str, ...] = ACTORS
+POLICY_IDS: tuple[str, ...] = POLICIES
 # Target ids: the model's own list (one home), in the order the sidebar offers them.
 TARGET_IDS: tuple[str, ...] = _MODEL_TARGET_IDS
 
