@@ -23,17 +23,24 @@ class RegistryError(ValueError):
     """The registry file is inconsistent; the message names the entry and field."""
 
 
-def _model_choices(path: Path = REGISTRY_PATH) -> dict[str, tuple[Any, ...]]:
+def _model_choices(path: Path = REGISTRY_PATH) -> dict[str, Any]:
     """The registry's ``[model]`` table: horizons, target years, groups, actors and policies."""
     with open(path, "rb") as fh:
         table = tomllib.load(fh).get("model", {})
     keys = ("horizons", "target_years", "groups", "actors", "policies")
     if missing := [k for k in keys if not table.get(k)]:
         raise RegistryError(f"[model] saknar {', '.join(missing)}")
-    return {k: tuple(table[k]) for k in keys}
+    out: dict[str, Any] = {k: tuple(table[k]) for k in keys}
+    units = table.get("units", {})
+    if not units or any(set(v) != {"sv", "en"} for v in units.values()):
+        raise RegistryError("[model.units] måste ge varje enhet på sv och en")
+    out["units"] = {u: dict(v) for u, v in units.items()}
+    return out
 
 
 _CHOICES = _model_choices()
+#: Lever unit -> {"sv": …, "en": …}, from ``[model.units]``.
+UNITS: dict[str, dict[str, str]] = _CHOICES["units"]
 #: Years a scenario can run to (the horizon), from ``[model]`` in registry.toml.
 HORIZONS: tuple[int, ...] = _CHOICES["horizons"]
 #: Years a target can be set for.
@@ -44,6 +51,12 @@ GROUPS: tuple[str, ...] = _CHOICES["groups"]
 ACTORS: tuple[str, ...] = _CHOICES["actors"]
 #: National fuel policies in display order (each a ``[policy.<id>]`` table).
 POLICIES: tuple[str, ...] = _CHOICES["policies"]
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A lever unit in ``lang`` ("kt/år" -> "kt/yr" in English); an unknown unit as it is."""
+    forms = UNITS.get(unit)
+    return forms.get("en" if lang == "en" else "sv", unit) if forms else unit
 
 
 @dataclass(frozen=True)
@@ -257,6 +270,8 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         raise RegistryError(f"{where}: actor {raw['actor']!r} inte i {ACTORS}")
     if raw.get("group") not in GROUPS:
         raise RegistryError(f"{where}: group {raw.get('group')!r} inte i {GROUPS}")
+    if _need(raw, "unit", where) not in UNITS:
+        raise RegistryError(f"{where}: unit {raw['unit']!r} inte i [model.units] {sorted(UNITS)}")
     nnm = raw["nnm"]
     if isinstance(nnm, str) and not (nnm.startswith("data:") and "nnm_fallback" in raw):
         raise RegistryError(f"{where}: nnm {nnm!r} måste vara ett tal eller data:<nyckel> med nnm_fallback")

@@ -344,3 +344,15 @@ def test_model_choices_have_one_home_in_the_registry_file() -> None:
     for module in (model.scenario, model.profiles, model.codec):
         assert module.TARGET_YEARS is reg.TARGET_YEARS, module.__name__
     assert tuple(str(h) for h in reg.HORIZONS) == model.codec.HORIZONS
+
+
+def test_units_have_their_two_forms_in_the_registry_and_an_unknown_unit_is_refused() -> None:
+    from model.registry import UNITS, unit_label
+
+    assert {lv.unit for lv in load_registry().levers} <= set(UNITS)
+    assert unit_label("kt/år", "en") == "kt/yr" and unit_label("kt/år", "sv") == "kt/år"
+    assert unit_label("%", "en") == "%" and unit_label("okänd", "en") == "okänd"
+    raw = _raw()
+    raw["lever"][0]["unit"] = "GWh"
+    with pytest.raises(RegistryError, match="GWh"):
+        parse_registry(raw)

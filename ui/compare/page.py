@@ -15,7 +15,7 @@ import streamlit as st
 from model.baseline import build_context
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.kommuner import find_kommun
-from model.registry import load_registry
+from model.registry import load_registry, unit_label
 from model.run import MODEL_VERSION, ScenarioResult
 from ui import charts, state
 from ui.compare.sources import (
@@ -174,7 +174,7 @@ def _levers(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     reg = load_registry()
     rows = [[t("compare.col.policy_row", lang), ""] + [policy_label(r.scenario.national_policy, lang) for r in results]]
     for lv in reg.levers:
-        unit = lv.unit.replace("/år", "/yr") if lang == "en" else lv.unit
+        unit = unit_label(lv.unit, lang)
         rows.append([lv.label[lang], unit] + [fmt_number(r.lever_values[lv.id], lv.decimals, lang) for r in results])
     table = pd.DataFrame(rows, columns=[t("compare.col.lever", lang), t("compare.col.unit", lang), *names])
     differs = table[names].nunique(axis=1) > 1

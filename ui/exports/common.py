@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from model.registry import load_registry
+from model.registry import load_registry, unit_label
 from model.run import ScenarioResult
 from model.targets import PATH_TARGETS, TargetVerdict
 from ui.text.fmt import NBSP, fmt_number, fmt_pct
@@ -16,7 +16,6 @@ from ui.text.i18n import t
 TOP_MEASURES = 5
 MAX_NAME_CHARS = 80
 _PATH_TARGETS = PATH_TARGETS  # the model's list (model.targets)
-_UNIT_EN = {"t/år": "t/yr", "kt/år": "kt/yr"}
 
 
 def _name(result: ScenarioResult, lang: str, override: str | None = None) -> str:
@@ -40,7 +39,7 @@ def _focus_year(result: ScenarioResult, verdict: TargetVerdict) -> int:
 
 
 def _unit(unit: str, lang: str) -> str:
-    return _UNIT_EN.get(unit, unit) if lang == "en" else unit
+    return unit_label(unit, lang)
 
 
 def _lever_value(value: float, lever: Any, lang: str) -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 from model.kommuner import find_kommun
 from model.measures import MeasureError, measure_to_dict
 from model.optimiser import OptimiserResult, macc, optimise
-from model.registry import GROUPS, Lever, load_registry
+from model.registry import GROUPS, Lever, load_registry, unit_label
 from ui import state
 from ui.compute import run_for
 from ui.render import show_chart
@@ -31,7 +31,7 @@ OPTIONS_KEY = "opt_options"
 
 
 def _unit(lv: Lever, lang: str) -> str:
-    return lv.unit.replace("/år", "/yr") if lang == "en" else lv.unit
+    return unit_label(lv.unit, lang)
 
 
 def _msek(sek: float, lang: str) -> str:

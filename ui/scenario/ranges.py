@@ -19,7 +19,7 @@ import streamlit as st
 from model.baseline import build_context, lever_bounds
 from model.kommuner import find_kommun
 from model.profiles import lever_capacities, load_profile
-from model.registry import Lever, load_registry
+from model.registry import Lever, load_registry, unit_label
 from ui import state
 from ui.text.fmt import fmt_number
 from ui.text.i18n import t
@@ -42,7 +42,7 @@ def kommun_bounds(kommun: str) -> Mapping[str, tuple[float, float]]:
 
 def unit(lv: Lever, lang: str) -> str:
     """The lever's unit in ``lang`` ("kt/år" -> "kt/yr")."""
-    return lv.unit.replace("/år", "/yr") if lang == "en" else lv.unit
+    return unit_label(lv.unit, lang)
 
 
 def with_unit(lv: Lever, value: float, lang: str) -> str:

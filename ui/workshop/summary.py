@@ -18,7 +18,7 @@ import pandas as pd
 
 from model.codec import LinkState, encode
 from model.kommuner import find_kommun
-from model.registry import Lever, load_registry
+from model.registry import Lever, load_registry, unit_label
 from model.run import ScenarioResult
 from persistence.store import Submission, Workshop
 from ui.compute import run_for
@@ -67,7 +67,7 @@ def kommun_name(code: str) -> str:
 
 def unit(lv: Lever, lang: str) -> str:
     """A lever's unit in the language."""
-    return lv.unit.replace("/år", "/yr") if normalize_lang(lang) == "en" else lv.unit
+    return unit_label(lv.unit, normalize_lang(lang))
 
 
 def lever_value(lv: Lever, value: float, lang: str) -> str:
