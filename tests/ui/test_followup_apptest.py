@@ -107,14 +107,14 @@ def test_older_release_banner_opens_the_same_measures_on_latest():
     at = _open("0381", "sv", page=None)
     at.session_state["levers"] = {**at.session_state["levers"], "ev_cars": 80}
     at.session_state["release"] = "smhi-2023"
-    # The codec's data-release notice says "nu visas data t.o.m. 2024": wrong while the banner shows 2023.
+    # The banner says it already; the codec's data-release notice is not repeated under it.
     at.session_state["notices"] = [Notice("link.data_release", {"link": "2023", "now": "2024"}),
                                    Notice("link.bad_kommun", {"value": "9999", "default": "Enköping"})]
     at.run()
     assert not at.exception, at.exception
     text = _texts(at)
     assert "Länken skapades med SMHI-data t.o.m. 2023; figurerna visas på den utgåvan." in text
-    assert "nu visas data t.o.m." not in text and "9999" in text
+    assert "siffrorna räknas på den utgåvan" not in text and "9999" in text
     button = at.button(key="open_latest_release")
     assert button.label == "Öppna samma åtgärder på senaste data (t.o.m. 2024)"
     button.click().run()
@@ -203,3 +203,13 @@ def test_scenario_file_that_names_its_release():
     assert not at.exception, at.exception
     assert "Transporterna ökade 20" in _texts(at)
     assert all(s.key != "fu_file_release.sv" for s in at.selectbox)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("sv", "siffrorna räknas på den utgåvan"),
+                                             ("en", "its figures are computed on that release")])
+def test_data_release_notice_says_the_link_computes_on_its_own_release(lang: str, words: str) -> None:
+    """Where the notice is shown without the banner (Jämför, a pasted link), it must not claim the latest data."""
+    from ui.notices import notice_text
+
+    text = notice_text(Notice("link.data_release", {"link": "2023", "now": "2024", "release": "smhi-2023"}), lang)
+    assert words in text and "2023" in text and "2024" in text
