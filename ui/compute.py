@@ -1,11 +1,20 @@
-"""Cached model runs for the UI, keyed on the canonical scenario (the share-link parameters)."""
+"""The UI's one cache of model runs, keyed on the canonical scenario (the share-link parameters).
+
+One scenario key (:func:`scenario_key`: the canonical link parameters without language, model
+version and link version, which do not change the figures; the data release ``d`` and the own
+measures ``om`` are in it) and one policy: bounded :func:`functools.lru_cache` tables shared by all
+sessions, holding read-only results. :func:`run_link` holds model runs; :func:`cached` holds what
+is computed from one scenario and a few plain arguments (the Monte Carlo, the tornado);
+:func:`memo` keeps the views built from one result (chart specs, frames) for as long as the result
+itself is cached.
+"""
 from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from model.codec import decode, encode
 from model.measures import OwnMeasure
@@ -35,24 +44,72 @@ def memo(result: ScenarioResult, key: Hashable, build: Callable[[], _T]) -> _T:
         return views.setdefault(key, value)  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=512)
-def _run(key: tuple[tuple[str, str], ...]) -> ScenarioResult:
+#: A scenario's identity: its canonical link parameters, sorted, without :data:`NOT_IDENTITY`.
+ScenarioKey = tuple[tuple[str, str], ...]
+#: Link parameters that do not change the figures: language, model version, link version.
+NOT_IDENTITY = ("lang", "m", "v")
+#: Bounds of the caches (entries; a result is a few hundred kB at most).
+RUNS_CACHED, DERIVED_CACHED = 512, 64
+
+
+def scenario_key(params: Mapping[str, str]) -> ScenarioKey:
+    """The cache key of the scenario described by canonical link parameters ``params``."""
+    return tuple(sorted((k, v) for k, v in params.items() if k not in NOT_IDENTITY))
+
+
+def scenario_of(key: ScenarioKey) -> Scenario:
+    """The model scenario a key describes (decoded as a link is)."""
     link = decode(dict(key))
-    sc = Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
-                  horizon=link.horizon, target=link.target, id="dashboard", release=link.release,
-                  measures=link.measures)
-    return run_scenario(sc)
+    return Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
+                    horizon=link.horizon, target=link.target, id="dashboard", release=link.release,
+                    measures=tuple(link.measures))
 
 
-def run_link(params: dict[str, str]) -> ScenarioResult:
+@lru_cache(maxsize=RUNS_CACHED)
+def _run(key: ScenarioKey) -> ScenarioResult:
+    return run_scenario(scenario_of(key))
+
+
+def run_link(params: Mapping[str, str]) -> ScenarioResult:
     """Run (or fetch from cache) the scenario described by canonical link parameters.
 
-    The data release ``d`` and the own measures ``om`` are part of the key (they change the
-    figures); language, model and link version are not. Results are shared between sessions
-    and must be treated as read-only.
+    Results are shared between sessions and must be treated as read-only.
     """
-    key = tuple(sorted((k, v) for k, v in params.items() if k not in ("lang", "m", "v")))
-    return _run(key)
+    return _run(scenario_key(params))
+
+
+def params_of(sc: Scenario, lang: str = "sv") -> dict[str, str]:
+    """Canonical link parameters of a model scenario (its kommun, levers, target, release, measures)."""
+    from model.baseline import build_context
+    from model.codec import LinkState
+    from model.registry import load_registry
+    from model.run import lever_vector, resolve_kommun
+
+    code = resolve_kommun(sc).code
+    # A link names every lever; a scenario may leave some at "no new measures" (the engine's default).
+    ctx = build_context(code, sc.national_policy, sc.horizon, sc.release)
+    levers = dict(zip(load_registry().lever_ids, map(float, lever_vector(ctx, dict(sc.levers))), strict=True))
+    return encode(LinkState(code, lang, sc.national_policy, sc.horizon, sc.target, levers,
+                            release=sc.release, measures=tuple(sc.measures)))
+
+
+def run_cached(sc: Scenario) -> ScenarioResult:
+    """:func:`run_link` for a model scenario: the same key, so the same cached result."""
+    return run_link(params_of(sc))
+
+
+@lru_cache(maxsize=DERIVED_CACHED)
+def _derived(fn: Callable[..., Any], key: ScenarioKey, args: tuple[Hashable, ...]) -> Any:
+    return fn(scenario_of(key), *args)
+
+
+def cached(fn: Callable[..., _T], params: Mapping[str, str], *args: Hashable) -> _T:
+    """``fn(scenario, *args)`` for the scenario of ``params``, computed once per scenario key and args.
+
+    For computations on a scenario that are dearer than a run (the Monte Carlo, the tornado);
+    ``fn`` must be a module-level function (it is part of the key). Shared: treat as read-only.
+    """
+    return _derived(fn, scenario_key(params), tuple(args))  # type: ignore[no-any-return]
 
 
 def run_for(kommun: str, levers: dict[str, float], policy: str, horizon: int,

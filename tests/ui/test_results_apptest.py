@@ -140,6 +140,26 @@ def test_year_from_the_2045_run_when_missed_by_2030() -> None:
     assert long.scenario.horizon == 2045 and long.years[-1] == 2045
     assert long_run(r) is long, "cached"
     assert long_run(long) is long
+
+
+def test_long_run_is_keyed_on_measures_and_release_too() -> None:
+    """The 2045 run of a scenario with an own measure, or on an older SMHI release, is that scenario's,
+    not a cached run of the same levers without it (the former cache key left both out)."""
+    from dataclasses import replace
+
+    from model.measures import measure_from_dict
+    from model.run import run_scenario
+
+    r = _result("klimatkontrakt", "0381", target="budget_rate")
+    m = measure_from_dict({"id": "biogas", "name": {"sv": "Biogas", "en": "Biogas"}, "stream": "cars", "unit": "t",
+                           "effect": 5_000, "start": 2025, "full": 2028, "actor": "kommun",
+                           "source": {"sv": "Plan", "en": "Plan"}})
+    with_m = run_scenario(replace(r.scenario, measures=(m,), kommun="0381"))
+    on_2023 = run_scenario(replace(r.scenario, release="smhi-2023", kommun="0381"))
+    plain, measured, older = long_run(r), long_run(with_m), long_run(on_2023)
+    assert [x.id for x in measured.scenario.measures] == ["biogas"] and measured.net[-1] < plain.net[-1] - 1_000
+    assert older.scenario.release == "smhi-2023" and older is not plain
+    assert long_run(with_m) is measured, "cached on its own key"
     at = _app("klimatkontrakt", ["0381"], "sv", target="budget_rate")
     value = _metrics(at)["Under banan från år"]
     assert value == "inte till och med 2045" or 2031 <= int(value) <= 2045

@@ -16,9 +16,9 @@ import pandas as pd
 from model.context import comparison_table
 from model.data import SECTORS
 from model.registry import load_registry
-from model.run import ScenarioResult, run_scenario
-from model.scenario import Scenario
+from model.run import ScenarioResult
 from model.targets import TargetVerdict, annual_rate_pct
+from ui.compute import run_cached
 from ui.scenario.measures_text import measure_contributions, measure_series, measure_source_text, own_measures
 from ui.text.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import ACTOR_IDS, actor_label, t
@@ -27,28 +27,6 @@ from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, foc
 _T = SECTORS.index("Transporter")
 LONG_HORIZON = 2045
 Metric = dict[str, Any]
-
-
-class _ByKey:
-    """A scenario made hashable by its canonical content, so lru_cache can hold it."""
-
-    __slots__ = ("key", "scenario")
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        self.key = (scenario.kommun, scenario.national_policy, scenario.horizon,
-                    tuple(sorted(scenario.levers.items())), scenario.target)
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _ByKey) and other.key == self.key
-
-
-@functools.lru_cache(maxsize=64)
-def _run_long(wrapped: _ByKey) -> ScenarioResult:
-    return run_scenario(wrapped.scenario)
 
 
 def long_run(result: ScenarioResult) -> ScenarioResult:
@@ -65,8 +43,9 @@ def long_run(result: ScenarioResult) -> ScenarioResult:
     """
     if result.scenario.horizon >= LONG_HORIZON:
         return result
-    sc = replace(result.scenario, horizon=LONG_HORIZON, kommun=result.kommun.code)
-    return _run_long(_ByKey(sc))
+    # The one cache of runs (ui.compute), keyed like every other scenario: release and own measures
+    # included (the former key here left them out and could answer for another scenario).
+    return run_cached(replace(result.scenario, horizon=LONG_HORIZON, kommun=result.kommun.code))
 
 
 def _idx(result: ScenarioResult, year: int) -> int:

@@ -3,8 +3,8 @@
 The scenario is the session's (levers, kommun, policy, horizon, target from the sidebar).
 Charts show net emissions, or gross emissions for the carbon-budget paths, which are
 judged on gross emissions (removals do not count against a path).
-Results are cached per (canonical share-link parameters, samples, seed) with
-``st.cache_data``, so switching pages or languages does not recompute them. The model
+Results are cached per (scenario key, samples, seed) in the UI's one cache (:mod:`ui.compute`),
+so switching pages or languages does not recompute them. The model
 work is in :mod:`model.sensitivity`; this module only words and draws it.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from model.codec import decode, encode
+from model.codec import encode
 from model.data import EMISSIONS_SOURCE
 from model.kommuner import find_kommun
 from model.measures import OwnMeasure
@@ -34,7 +34,7 @@ from model.sensitivity import (
     tornado,
 )
 from ui import charts, state
-from ui.compute import run_link
+from ui.compute import cached, run_cached, run_link
 from ui.render import show_chart
 from ui.text.fmt import fmt_number, fmt_pct, fmt_tonnes
 from ui.text.i18n import policy_label, sector_label, t, target_label
@@ -44,33 +44,33 @@ SAMPLE_CHOICES = (1_000, 10_000, 50_000)
 DEFAULT_N, DEFAULT_SEED, MAX_SEED = 10_000, 2030, 999_999_999
 N_KEY, SEED_KEY = "unc_n", "unc_seed"
 TORNADO_ROWS = 15  # bars drawn; the table lists every input that moves the result
-Key = tuple[tuple[str, str], ...]
 
 
-def scenario_key() -> Key:
-    """The session's scenario as sorted canonical link parameters (language left out)."""
-    return tuple(sorted((k, v) for k, v in encode(state.current_link()).items() if k != "lang"))
+def scenario_params() -> dict[str, str]:
+    """The session's scenario as canonical link parameters (the key of :mod:`ui.compute`'s cache)."""
+    return encode(state.current_link())
 
 
-def _scenario(key: Key) -> Scenario:
-    link = decode(dict(key))
-    return Scenario(levers=link.levers, kommun=link.kommun, national_policy=link.policy,
-                    horizon=link.horizon, target=link.target, id="dashboard", release=link.release,
-                    measures=tuple(link.measures))
+def _summary(sc: Scenario, n: int, seed: int) -> MCSummary:
+    """:func:`model.sensitivity.mc_summary` (cached through :func:`ui.compute.cached`)."""
+    return mc_summary(sc, n=n, seed=seed)
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
-def cached_summary(key: Key, n: int, seed: int) -> MCSummary:
-    """:func:`model.sensitivity.mc_summary` for a scenario key (cached per key, n and seed)."""
-    return mc_summary(_scenario(key), n=n, seed=seed)
-
-
-@st.cache_data(max_entries=48, show_spinner=False)
-def cached_tornado(key: Key, year: int, measure: str = "net") -> list[tuple[str, float, float]]:
-    """:func:`model.sensitivity.tornado` on net or gross emissions in ``year`` (cached)."""
-    res = run_link(dict(key))
+def _tornado_rows(sc: Scenario, year: int, measure: str) -> list[tuple[str, float, float]]:
+    """:func:`model.sensitivity.tornado` on net or gross emissions in ``year``, own measures included."""
+    res = run_cached(sc)
     return tornado(res.context, lever_vector(res.context, res.lever_values), year, quantity=measure,
-                   measures=tuple(res.scenario.measures))
+                   measures=tuple(sc.measures))
+
+
+def cached_summary(params: dict[str, str], n: int, seed: int) -> MCSummary:
+    """The Monte Carlo of the scenario of ``params`` (one cache, :mod:`ui.compute`)."""
+    return cached(_summary, params, n, seed)
+
+
+def cached_tornado(params: dict[str, str], year: int, measure: str = "net") -> list[tuple[str, float, float]]:
+    """The tornado of the scenario of ``params`` (one cache, :mod:`ui.compute`)."""
+    return cached(_tornado_rows, params, year, measure)
 
 
 #: Page-local settings: canonical values in the session like the sidebar's (one mechanism,
@@ -162,7 +162,7 @@ def _end_text(iid: str, value: float, lang: str) -> str:
 
 
 def _tornado(res: ScenarioResult, year: int, measure: str, lang: str) -> None:
-    rows = cached_tornado(scenario_key(), year, measure)
+    rows = cached_tornado(scenario_params(), year, measure)
     own = tuple(res.scenario.measures)
     ranges = input_ranges(res.context, measures=own)
     i = res.years.tolist().index(year)
@@ -219,7 +219,7 @@ def render_uncertainty_page(lang: str) -> None:
                  target=target_label(ss["t_sel"], lang), policy=policy_label(ss["policy"], lang),
                  horizon=ss["horizon"]))
     n, seed = _settings(lang)
-    key = scenario_key()
+    key = scenario_params()
     with st.spinner(t("uncertainty.running", lang, n=fmt_number(n, 0, lang)), show_time=True):
         summary = cached_summary(key, n, seed)
         res = run_link(dict(key))
