@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import ACTORS, load_registry
-from model.run import MODEL_VERSION, ScenarioResult, run_scenario
+from model.run import MODEL_VERSION, ScenarioResult
+from ui.compute import run_cached
 from ui.exports.common import (
     _PATH_TARGETS,
     TOP_MEASURES,
@@ -107,7 +108,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
     judged, reached = verdict, _year_reached(result, sel)
     long_run = None
     if sc.horizon < 2045 and (not verdict.evaluable or (reached is None and sel not in _PATH_TARGETS)):
-        long_run = run_scenario(replace(sc, horizon=2045), result.kommun.code)
+        long_run = run_cached(replace(sc, horizon=2045, kommun=result.kommun.code))  # the dashboard's cache
         if not verdict.evaluable:
             judged = long_run.target(sel)
             notes.append(t("exports.brief.target_note", lang, year=judged.year))
