@@ -373,16 +373,21 @@ def set_levers(values: dict[str, float]) -> None:
     ss["levers"] = {**default_levers(ss["kommun"]), **values}
 
 
-def apply_scenario(sc: Scenario) -> None:
-    """Load a preset or file into the session (levers, policy, horizon, target).
+def apply_scenario(sc: Scenario, *, whole: bool = True) -> None:
+    """Load a scenario into the session: levers and national policy, and with ``whole`` (a scenario
+    file, a workshop group's pathway) also its horizon and target.
 
+    A preset is levers and a national policy (``whole=False``): the horizon and the target the
+    user chose stay, so choosing a preset never changes what the scenario is judged against.
     Own measures stay as they are unless the scenario brings its own (a kommun preset that uses
     profile measures, a scenario file or link with measures): a preset sets levers, and the
     user's measures are the user's additions to whichever levers are set.
     """
     ss = st.session_state
-    ss["policy"], ss["horizon"] = sc.national_policy, sc.horizon
-    _set_target(sc.target)
+    ss["policy"] = sc.national_policy
+    if whole:
+        ss["horizon"] = sc.horizon
+        _set_target(sc.target)
     set_levers(sc.levers)
     if own := tuple(getattr(sc, "measures", None) or ()):
         # The scenario was validated where it was read; past a link's length the current ones stay.

@@ -148,3 +148,18 @@ def test_range_and_today_texts_name_the_kommun_as_a_place() -> None:
     assert f"At most {hi:.0f}\u00a0kt/yr on Gotland: at most 8 times" in en
     cars = lever_help(REG.lever("ev_cars"), "sv", "2584")
     assert "Spaken verkar på utsläpp som var " in cars and " i Kiruna 2024 (" in cars
+
+
+def test_a_preset_keeps_the_target_and_horizon_the_user_chose() -> None:
+    """Choosing "Koldioxidlagen" and 2045, then a preset: the preset sets levers and national policy
+    (and says so), never the target or the horizon (it used to reset them to Klimatneutralt 2030)."""
+    from ui.state import widget_key
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key=widget_key("t_sel", "sv")).set_value("carbon_law").run()
+    at.button_group(key=widget_key("horizon", "sv")).set_value(2045).run()
+    at.button_group(key="preset_choice.sv").set_value("klimatkontrakt").run()
+    assert not at.exception, at.exception
+    assert at.session_state["t_sel"] == "carbon_law" and at.session_state["horizon"] == 2045
+    assert at.session_state["policy"] == "rp10_2025"  # the preset's policy, named in the caption
+    assert any("Aktivt scenario: Klimatkontrakt" in c.value and "Reduktionsplikt" in c.value for c in at.caption)

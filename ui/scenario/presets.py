@@ -87,7 +87,7 @@ def _apply_preset(key: str) -> None:
     if choice not in items:
         return
     item = items[choice]
-    state.apply_scenario(item.scenario)
+    state.apply_scenario(item.scenario, whole=False)  # the user's target and horizon stay
     ss[CHOSEN] = choice
     b = kommun_bounds(ss["kommun"])
     note_lowered(ss["kommun"], "preset", [(lid, float(item.preset.scenario.levers[lid]), float(b[lid][1]))
