@@ -22,6 +22,7 @@ from model.data import SECTORS
 from model.data_cli import add_data_parser, data_main
 from model.kommuner import UnknownKommunError
 from model.registry import HORIZONS, load_registry
+from model.results_table import long_table, sector_variable, wide
 from model.run import MODEL_VERSION, ScenarioResult, baseline_scenario, levers_for, run_scenario
 from model.scenario import ScenarioFileError, load_scenario
 
@@ -32,11 +33,14 @@ def _table(res: ScenarioResult) -> str:
     head = f"{'t CO2e/år':<{name_w}}" + "".join(f"{y:>10}" for y in years)
     lines = [f"{res.kommun.name} ({res.kommun.code}) · scenario {res.scenario.id} · "
              f"styrning {res.scenario.national_policy} · modell {MODEL_VERSION}", head]
-    for i, s in enumerate(SECTORS):
-        lines.append(f"{s:<{name_w}}" + "".join(f"{v:>10.0f}" for v in res.by_sector[i]))
-    for label, arr in (("Brutto (gross)", res.gross), ("Upptag (removals)", res.removals),
-                       ("Netto (net)", res.net), ("Utan nya åtgärder", res.baseline_gross)):
-        lines.append(f"{label:<{name_w}}" + "".join(f"{v:>10.0f}" for v in arr))
+    # A pivot of the canonical long table (model.results_table), model years only.
+    w = wide(long_table([(res.scenario.id, res)], history=False),
+             [sector_variable(s) for s in SECTORS] + ["gross", "removals", "net", "baseline_gross"])
+    for s in SECTORS:
+        lines.append(f"{s:<{name_w}}" + "".join(f"{v:>10.0f}" for v in w[sector_variable(s)]))
+    for label, var in (("Brutto (gross)", "gross"), ("Upptag (removals)", "removals"),
+                       ("Netto (net)", "net"), ("Utan nya åtgärder", "baseline_gross")):
+        lines.append(f"{label:<{name_w}}" + "".join(f"{v:>10.0f}" for v in w[var]))
     lines.append("")
     lines.append("Mål (targets):")
     for t in res.targets:

@@ -33,6 +33,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from model.data import SECTORS
+from model.results_table import REMOVAL_PREFIX, long_table, sector_variable, wide
 from model.run import MODEL_VERSION, ScenarioResult
 
 SOURCE = ("IAMC common definitions, github.com/IAMconsortium/common-definitions, "
@@ -98,13 +99,18 @@ def variables(res: ScenarioResult) -> dict[str, tuple[str, list[float]]]:
     """Variable -> (unit, values in kt per model year) for one result, parents included."""
     if set(SECTOR_VARIABLES) != set(SECTORS):  # a new SMHI sector must be mapped before it is exported
         raise ValueError(f"IAMC-mappning saknas för: {sorted(set(SECTORS) ^ set(SECTOR_VARIABLES))}")
-    sectors = {SECTOR_VARIABLES[s]: [float(v) / 1000 for v in res.by_sector[i]] for i, s in enumerate(SECTORS)}
+    # A pivot of the canonical long table (model.results_table), model years only.
+    table = long_table([(res.scenario.id, res)], history=False)
+    w = wide(table, [sector_variable(s) for s in SECTORS])
+    sectors = {SECTOR_VARIABLES[s]: [float(v) / 1000 for v in w[sector_variable(s)]] for s in SECTORS}
     n = len(res.years)
     removals = {var: [0.0] * n for var in REMOVAL_VARIABLES.values()}
-    for lid, series in res.removals_by_lever.items():
+    lever_rows = table[table["variable"].str.startswith(REMOVAL_PREFIX)]
+    for var_id, rows in lever_rows.groupby("variable", sort=True):
+        lid = str(var_id)[len(REMOVAL_PREFIX):]
         if lid not in REMOVAL_VARIABLES:
             raise ValueError(f"IAMC-mappning saknas för upptagsspaken {lid!r}")
-        for i, v in enumerate(series):
+        for i, v in enumerate(rows.sort_values("year")["value"]):
             removals[REMOVAL_VARIABLES[lid]][i] += float(v) / 1000
     out = {k: (UNIT, v) for k, v in _with_parents(sectors, TOTAL).items()}
     out.update({k: (REMOVAL_UNIT, v) for k, v in _with_parents(removals, REMOVAL_TOTAL).items()})

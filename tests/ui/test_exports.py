@@ -128,8 +128,21 @@ def test_chart_png_and_svg(result: ScenarioResult) -> None:
     assert "Transporter" in svg
 
 
-def test_fallback_chart_spec_renders(result: ScenarioResult) -> None:
-    frames = exports.images._chart_frames(result, "sv")
-    spec = exports.images._simple_chart_spec(frames, "sv")
-    width, height = _png_size(exports.chart_png(spec, scale=1))
+def test_export_chart_frames_are_the_long_tables_figures(result: ScenarioResult) -> None:
+    """The exported chart pivots from the canonical long table: the inventory, the projection by sector
+    with removals as "Upptag", the baseline and net, each equal to the run (to float noise)."""
+    import numpy as np
+
+    from model.data import SECTORS
+
+    frames = exports.images._chart_frames(result)
+    hist = frames["history"]
+    for year, values in result.history.items():
+        got = hist[hist["year"] == year].set_index("sector")["tonnes"].reindex(list(SECTORS))
+        assert np.allclose(got.to_numpy(), values, atol=1e-6), year
+    scen = frames["scenario"]
+    assert np.allclose(scen[scen["sector"] == "Upptag"]["tonnes"], result.removals)
+    assert np.allclose(frames["net"]["tonnes"], result.net) and np.allclose(frames["baseline"]["tonnes"],
+                                                                            result.baseline_gross)
+    width, height = _png_size(exports.chart_png(exports.main_chart_spec(result, "sv"), scale=1))
     assert width > 400 and height > 250

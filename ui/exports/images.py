@@ -11,77 +11,48 @@ from typing import Any
 
 import pandas as pd
 
-from model.data import SECTORS
+from model.results_table import MEASURED, SECTOR_PREFIX, long_table
 from model.run import ScenarioResult
-from ui.text.i18n import normalize_lang, sector_label, t
+from ui.charts import main_chart, to_png, to_svg
+from ui.text.i18n import normalize_lang, t
 
 
 def chart_png(spec: Mapping[str, Any], scale: float = 2) -> bytes:
-    """PNG of a Vega-Lite spec (``ui.charts.to_png`` when available, else vl-convert)."""
-    try:
-        from ui.charts import to_png
-    except ImportError:
-        import vl_convert
-
-        return vl_convert.vegalite_to_png(dict(spec), scale=scale)
+    """PNG of a Vega-Lite spec (:func:`ui.charts.to_png`)."""
     return to_png(spec, scale=scale)
 
 
 def chart_svg(spec: Mapping[str, Any]) -> str:
-    """SVG text of a Vega-Lite spec (``ui.charts.to_svg`` when available, else vl-convert)."""
-    try:
-        from ui.charts import to_svg
-    except ImportError:
-        import vl_convert
-
-        return vl_convert.vegalite_to_svg(dict(spec))
+    """SVG text of a Vega-Lite spec (:func:`ui.charts.to_svg`)."""
     return to_svg(spec)
 
 
-def _chart_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
-    hist = pd.DataFrame([(int(y), s, float(v[i])) for y, v in sorted(result.history.items())
-                         for i, s in enumerate(SECTORS)], columns=["year", "sector", "tonnes"])
-    rows = [(int(y), s, float(result.by_sector[i, j])) for j, y in enumerate(result.years)
-            for i, s in enumerate(SECTORS)]
-    rows += [(int(y), "Upptag", float(result.removals[j])) for j, y in enumerate(result.years)]
-    scen = pd.DataFrame(rows, columns=["year", "sector", "tonnes"])
-    base = pd.DataFrame({"year": result.years.astype(int), "tonnes": result.baseline_gross})
-    net = pd.DataFrame({"year": result.years.astype(int), "tonnes": result.net})
+def _chart_frames(result: ScenarioResult) -> dict[str, Any]:
+    """The main chart's frames, pivoted from the canonical long table (model.results_table)."""
+    table = long_table([(result.scenario.id, result)])
+    by_sector = table[table["variable"].str.startswith(SECTOR_PREFIX)].assign(
+        sector=lambda d: d["variable"].str[len(SECTOR_PREFIX):])
+    first = int(result.years[0])
+    hist = by_sector[(by_sector["source"] == MEASURED) & (by_sector["year"] <= first)
+                     & by_sector["year"].isin(list(result.history))]
+    hist = hist[["year", "sector", "value"]].rename(columns={"value": "tonnes"}).reset_index(drop=True)
+    model_rows = table[table["year"] >= first]
+    scen = pd.concat([by_sector[by_sector["year"] >= first][["year", "sector", "value"]],
+                      model_rows[model_rows["variable"] == "removals"].assign(sector="Upptag")[
+                          ["year", "sector", "value"]]], ignore_index=True).rename(columns={"value": "tonnes"})
+
+    def series(name: str) -> pd.DataFrame:
+        rows = model_rows[model_rows["variable"] == name]
+        return pd.DataFrame({"year": rows["year"].astype(int).to_numpy(), "tonnes": rows["value"].to_numpy()})
+
     # The verdict itself: ui.charts draws each condition on what it limits (gross limit and net 0).
     target = result.target(result.scenario.target.selected)
-    return {"history": hist, "scenario": scen, "baseline": base, "net": net, "target": target}
-
-
-def _simple_chart_spec(frames: dict[str, pd.DataFrame | None], lang: str) -> dict[str, Any]:
-    """Stacked bars by sector plus the net line, used when ``ui.charts`` is unavailable."""
-    first_model = int(frames["net"]["year"].min())
-    bars = [{"year": int(r.year), "sector": sector_label(r.sector, lang, short=True),
-             "tonnes": float(-abs(r.tonnes) if r.sector == "Upptag" else r.tonnes)}
-            for frame, keep in ((frames["history"], lambda y: y <= first_model),
-                                (frames["scenario"], lambda y: y > first_model))
-            for r in frame.itertuples() if keep(int(r.year)) and r.tonnes]
-    net = [{"year": int(r.year), "tonnes": float(r.tonnes)} for r in frames["net"].itertuples()]
-    y_title = t("chart.axis.tonnes_per_year", lang)
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 640, "height": 300, "background": "white",
-        "config": {"font": "DejaVu Sans, sans-serif", "view": {"stroke": None}},
-        "layer": [
-            {"data": {"values": bars}, "mark": {"type": "bar"},
-             "encoding": {"x": {"field": "year", "type": "ordinal", "title": t("chart.axis.year", lang)},
-                          "y": {"field": "tonnes", "type": "quantitative", "stack": "zero",
-                                "title": y_title},
-                          "color": {"field": "sector", "type": "nominal",
-                                    "title": t("chart.legend.sector", lang)}}},
-            {"data": {"values": net}, "mark": {"type": "line", "color": "#1a1a1a", "point": True},
-             "encoding": {"x": {"field": "year", "type": "ordinal"},
-                          "y": {"field": "tonnes", "type": "quantitative"}}},
-        ],
-    }
+    return {"history": hist, "scenario": scen, "baseline": series("baseline_gross"), "net": series("net"),
+            "target": target}
 
 
 def main_chart_spec(result: ScenarioResult, lang: str = "sv", *, height: int | None = None) -> dict[str, Any]:
-    """The scenario's main chart (``ui.charts.main_chart``; a simple stacked chart if it is missing).
+    """The scenario's main chart (:func:`ui.charts.main_chart`).
 
     Parameters
     ----------
@@ -91,14 +62,9 @@ def main_chart_spec(result: ScenarioResult, lang: str = "sv", *, height: int | N
         Plot height in px (the brief uses a lower chart than the dashboard).
     """
     lang = normalize_lang(lang)
-    frames = _chart_frames(result, lang)
-    try:
-        from ui.charts import main_chart
-    except ImportError:
-        spec = _simple_chart_spec(frames, lang)
-    else:
-        spec = dict(main_chart(frames["history"], frames["scenario"], frames["baseline"], frames["net"],
-                               frames["target"], lang))
+    frames = _chart_frames(result)
+    spec = dict(main_chart(frames["history"], frames["scenario"], frames["baseline"], frames["net"],
+                           frames["target"], lang))
     if height:
         spec["height"] = int(height)  # top-level key only: the builder's nested objects are shared
     return spec

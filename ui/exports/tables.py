@@ -9,13 +9,13 @@ import io
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model.data import EMISSIONS_SOURCE, SECTORS
 from model.registry import load_registry
+from model.results_table import MEASURED, long_table, sector_variable, wide
 from model.run import MODEL_VERSION, ScenarioResult
 from ui.exports.common import _focus_year, _index, _name, _nnm_values, _target_description, _unit, source_text
 from ui.exports.spreadsheet import metadata_csv, to_excel_csv
@@ -56,21 +56,15 @@ def scenario_table(result: ScenarioResult, lang: str = "sv") -> pd.DataFrame:
     col_year, col_kind = t("exports.col.year", lang), t("exports.col.kind", lang)
     sector_cols = [t("exports.col.sector", lang, sector=sector_label(s, lang)) for s in SECTORS]
     extra = [t(f"exports.col.{k}", lang) for k in ("gross", "removals", "net", "baseline")]
-    model_years = [int(y) for y in result.years]
-    first = model_years[0]
+    # A pivot of the canonical long table (model.results_table), as the CLI and the IAMC CSV are.
+    table = long_table([(result.scenario.id, result)])
+    variables = [sector_variable(s) for s in SECTORS] + ["gross", "removals", "net", "baseline_gross"]
+    w = wide(table, variables)
+    measured = set(table.loc[table["source"] == MEASURED, "year"])
     hist_kind, model_kind = t("exports.kind.history", lang), t("exports.kind.forecast", lang)
-    rows: list[list[Any]] = []
-    for year in sorted(result.history):
-        if year >= first:
-            continue
-        values = [float(v) for v in result.history[year]]
-        rows.append([year, hist_kind, *values, sum(values), math.nan, math.nan, math.nan])
-    for j, year in enumerate(model_years):
-        values = [float(v) for v in result.by_sector[:, j]]
-        kind = hist_kind if year in result.history else model_kind
-        rows.append([year, kind, *values, float(result.gross[j]), float(result.removals[j]),
-                     float(result.net[j]), float(result.baseline_gross[j])])
-    df = pd.DataFrame(rows, columns=[col_year, col_kind, *sector_cols, *extra])
+    df = pd.DataFrame(w.to_numpy(dtype=float), columns=[*sector_cols, *extra])
+    df.insert(0, col_kind, [hist_kind if y in measured else model_kind for y in w.index])
+    df.insert(0, col_year, [int(y) for y in w.index])
     num = df.columns[2:]
     df[num] = df[num].astype(float).round(2)
     df[col_year] = df[col_year].astype(int)
