@@ -102,10 +102,16 @@ def apply_levers(base: np.ndarray, fx: LeverEffects, eff: np.ndarray | None = No
     """
     out = base.copy()
     n = base.shape[1]
+    if eff is None:
+        # Deterministic: one factor per (stream, year), multiplied up over the stream's pairs at once
+        # (the per-pair loop below was most of a slider move's time).
+        if len(fx.pair_lever):
+            factor = np.ones((base.shape[0], base.shape[2]))
+            np.multiply.at(factor, fx.pair_stream, 1.0 - np.minimum(fx.reduction.reshape(len(fx.pair_lever), -1), 1.0))
+            out *= factor[:, None, :]
+        return out
     for p in range(len(fx.pair_lever)):
-        d = fx.reduction[p][None, :]
-        if eff is not None:
-            d = eff[:, fx.pair_lever[p], None] * d
+        d = eff[:, fx.pair_lever[p], None] * fx.reduction[p][None, :]
         out[fx.pair_stream[p]] *= 1.0 - np.minimum(np.broadcast_to(d, (n, d.shape[1])), 1.0)
     return out
 
@@ -142,11 +148,14 @@ def attribution(base: np.ndarray, fx: LeverEffects, n_levers: int) -> np.ndarray
     f = np.clip(1.0 - np.minimum(fx.reduction, 1.0), 1e-12, None) if fx.reduction.size else fx.reduction
     logf[:] = np.log(f) if fx.reduction.size else 0.0
     out = np.zeros((n_levers, t))
-    for s in np.unique(fx.pair_stream):
-        mask = fx.pair_stream == s
-        total = logf[mask].sum(axis=0)
-        e = b[s] * np.exp(total)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lmean = np.where(np.abs(total) > 1e-12, (e - b[s]) / total, b[s])
-        np.add.at(out, fx.pair_lever[mask], -(lmean[None, :] * logf[mask]))
+    if not len(fx.pair_lever):
+        return out
+    # Every stream at once: the sum of ln f over each stream's pairs, the stream's log-mean, then each
+    # pair's share added to its lever.
+    total = np.zeros_like(b)
+    np.add.at(total, fx.pair_stream, logf)
+    e = b * np.exp(total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lmean = np.where(np.abs(total) > 1e-12, (e - b) / total, b)
+    np.add.at(out, fx.pair_lever, -(lmean[fx.pair_stream] * logf))
     return out
