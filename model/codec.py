@@ -24,7 +24,8 @@ from typing import Any
 from model.baseline import build_context
 from model.data import load_dataset, release_of_link
 from model.kommuner import find_kommun
-from model.measures import OwnMeasure, decode_measures, encode_measures
+from model.measures import OwnMeasure
+from model.measures_link import decode_measures, encode_measures
 from model.registry import HORIZONS as _HORIZONS
 from model.registry import TARGET_YEARS, Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION

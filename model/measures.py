@@ -2,12 +2,12 @@
 
 A measure cuts one stream, or every stream of one SMHI sector, either by a share of the
 baseline (``unit = "pct"``) or by tonnes a year (``unit = "t"``), ramped in like a lever
-(:func:`model.baseline.ramp`). :func:`measure_effects` turns measures into reductions in
-t CO2e per year, (M, S, T). A tonne measure never removes more than its stream holds, and
+(:func:`model.baseline.ramp`). :func:`model.measures_engine.measure_effects` turns measures into
+reductions in t CO2e per year, (M, S, T). A tonne measure never removes more than its stream holds, and
 measures together never take a stream below zero.
 
 The engine combines them with the levers as extra multiplicative factors,
-``E = B * prod_l (1 - d_l) * prod_m (1 - R_m / B)``: :func:`with_measures` appends each
+``E = B * prod_l (1 - d_l) * prod_m (1 - R_m / B)``: :func:`model.measures_engine.with_measures` appends each
 measure to :class:`model.engine.LeverEffects` as a lever with index ``n_levers + m``, so
 ``apply_levers``, ``attribution`` (LMDI) and the Monte Carlo treat it like a lever. Where a
 lever acts on the same stream the measure's realised tonnes shrink accordingly: nothing is
@@ -15,28 +15,20 @@ counted twice.
 
 Errors are :class:`MeasureError` with a message key (``measure.<kind>``), parameters and
 default texts in Swedish and English. Share links carry measures as
-:func:`encode_measures` text; :func:`decode_measures` never raises and reports what it
-dropped as :class:`Notice` objects.
+:func:`model.measures_link.encode_measures` text; :func:`model.measures_link.decode_measures`
+never raises and reports what it dropped as :class:`Notice` objects.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
-from model.baseline import KommunContext, ramp
 from model.data import SECTORS, load_dataset
-from model.engine import LeverEffects
 from model.registry import ACTORS, RAMP_SHAPES, load_registry
 
 #: Design bounds (not sourced facts): enough for any kommun's plan, small enough for a link.
@@ -339,214 +331,6 @@ def check_measure_list(measures: Sequence[OwnMeasure], where: str = "measure") -
         if m.id in seen:
             raise MeasureError(f"{where}[{i}].id", m.id, "duplicate")
         seen.add(m.id)
-
-
-def measure_effects(measures: Sequence[OwnMeasure], years: np.ndarray, stream_ids: Sequence[str],
-                    stream_sector: Sequence[int] | Sequence[str] | np.ndarray,
-                    base_streams: np.ndarray) -> np.ndarray:
-    """Reductions of each measure on each stream, (M, S, T), t CO2e per year.
-
-    Parameters
-    ----------
-    measures : sequence of OwnMeasure
-    years : numpy.ndarray
-        Model years (T,).
-    stream_ids : sequence of str
-        Stream ids in engine order (S,).
-    stream_sector : sequence of int or str
-        Each stream's sector: an index into :data:`model.data.SECTORS` or the sector's name.
-    base_streams : numpy.ndarray
-        Baseline per stream, (S, T) or (S, 1, T), t CO2e per year.
-
-    Notes
-    -----
-    A percent measure removes ``effect/100 * ramp`` of the baseline of its stream, or of each
-    stream of its sector. A tonne measure removes ``effect * ramp`` tonnes, at most its
-    stream's (or sector's) baseline; on a sector it is split by the streams' baselines. Where
-    measures together would remove more than a stream holds they are scaled down in
-    proportion, so the sum over measures never exceeds the baseline.
-    """
-    yrs = np.asarray(years)
-    base = np.asarray(base_streams, dtype=float)
-    base = base[:, 0, :] if base.ndim == 3 else base
-    sectors = [SECTORS[int(s)] if not isinstance(s, str) else s for s in stream_sector]
-    out = np.zeros((len(measures), len(stream_ids), len(yrs)))
-    for m, ms in enumerate(measures):
-        idx = ([list(stream_ids).index(ms.stream)] if ms.stream in stream_ids else []) if ms.stream is not None \
-            else [i for i, sec in enumerate(sectors) if sec == ms.sector]
-        if not idx:
-            continue
-        r = ramp(yrs, ms.shape, ms.start, ms.full)
-        b = base[idx]
-        if ms.unit == "pct":
-            out[m, idx] = ms.effect / 100.0 * r[None, :] * b
-        else:
-            total = b.sum(axis=0)
-            share = np.divide(b, total, out=np.zeros_like(b), where=total > 0)
-            out[m, idx] = np.minimum(ms.effect * r, total)[None, :] * share
-    tot = out.sum(axis=0)
-    scale = np.divide(base, tot, out=np.ones_like(base), where=tot > base)
-    out *= scale[None]
-    return out
-
-
-def with_measures(fx: LeverEffects, effects: np.ndarray, base_streams: np.ndarray, n_levers: int) -> LeverEffects:
-    """Lever effects with every measure appended as a lever of index ``n_levers + m``.
-
-    The measure's reduction becomes the fraction ``R / B`` of the deterministic baseline, so the
-    engine combines it multiplicatively with the levers (see the module docstring).
-    """
-    base = np.asarray(base_streams, dtype=float)
-    base = base[:, 0, :] if base.ndim == 3 else base
-    frac = np.divide(effects, base[None], out=np.zeros_like(effects), where=base[None] > 0)
-    ms, ss = np.nonzero(frac.any(axis=2))
-    t = base.shape[1]
-    red = fx.reduction.reshape(-1, t)
-    return LeverEffects(np.concatenate([fx.pair_lever, n_levers + ms]).astype(int),
-                        np.concatenate([fx.pair_stream, ss]).astype(int),
-                        np.vstack([red, frac[ms, ss]]), fx.removal_lever, fx.removal_t)
-
-
-def engine_effects(measures: Sequence[OwnMeasure], ctx: KommunContext, base_streams: np.ndarray,
-                   fx: LeverEffects, n_levers: int) -> LeverEffects:
-    """The whole hook for :func:`model.run` in one call: measures on the context's streams,
-    appended to the lever effects (``fx`` unchanged when there are no measures)."""
-    if not measures:
-        return fx
-    effects = measure_effects(measures, ctx.years, load_registry().stream_ids, ctx.stream_sector, base_streams)
-    return with_measures(fx, effects, base_streams, n_levers)
-
-
-def extend_effectiveness(eff: np.ndarray, measures: Sequence[OwnMeasure], seed: int) -> np.ndarray:
-    """Lever effectiveness samples (N, L) with the measures' draws appended: (N, L + M)."""
-    if not measures:
-        return eff
-    return np.hstack([eff, measure_effectiveness(measures, eff.shape[0], seed)])
-
-
-def measure_attribution(attr: np.ndarray, measures: Sequence[OwnMeasure], n_levers: int) -> dict[str, np.ndarray]:
-    """Each measure's row of an attribution array (L + M, T), keyed by measure id (t CO2e/yr)."""
-    return {m.id: attr[n_levers + i] for i, m in enumerate(measures)}
-
-
-def measure_effectiveness(measures: Sequence[OwnMeasure], n: int, seed: int = 2030) -> np.ndarray:
-    """Sampled effectiveness (N, M): triangular(low, 1, high) from each measure's uncertainty.
-
-    Drawn from its own random stream, so adding a measure never changes the levers' draws.
-    """
-    rng = np.random.default_rng([seed, 0x6D65])
-    out = np.ones((n, len(measures)))
-    for i, m in enumerate(measures):
-        lo, hi = m.uncertainty
-        if hi > lo:
-            out[:, i] = rng.triangular(lo, 1.0, hi, n)
-    return out
-
-
-_FIELDS = ("id", "name_sv", "name_en", "target", "unit", "effect", "start", "full", "shape", "actor",
-           "cost", "uncertainty", "src_sv", "src_en", "url", "accessed", "assumption")
-
-
-def encode_measures(measures: Sequence[OwnMeasure]) -> str:
-    """Share-link text for measures: ``"<version>.<base64url(zlib(JSON rows))>"``; "" for none.
-
-    Raises
-    ------
-    MeasureError
-        ``too_many`` or ``link_too_long`` (the UI then offers the profile download).
-    """
-    if not measures:
-        return ""
-    check_measure_list(measures)
-    rows = [[m.id, m.name_sv, m.name_en, m.stream if m.stream is not None else "@" + str(m.sector), m.unit,
-             m.effect, m.start, m.full, m.shape, m.actor,
-             list(m.cost_sek_per_t) if m.cost_sek_per_t else None, list(m.uncertainty),
-             m.source.sv, m.source.en, m.source.url, m.source.accessed, m.source.assumption] for m in measures]
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    text = f"{LINK_VERSION}." + base64.urlsafe_b64encode(zlib.compress(data, 9)).decode("ascii").rstrip("=")
-    if len(text) > MAX_LINK_CHARS:
-        raise MeasureError("measures", len(text), "link_too_long", max=MAX_LINK_CHARS)
-    return text
-
-
-def _row_to_dict(row: Any) -> dict[str, Any]:
-    if not isinstance(row, list) or len(row) != len(_FIELDS):
-        raise MeasureError("measure", shown(row), "not_table")
-    f = dict(zip(_FIELDS, row, strict=True))
-    raw: dict[str, Any] = {"id": f["id"], "name": {"sv": f["name_sv"], "en": f["name_en"]}, "unit": f["unit"],
-                           "effect": f["effect"], "start": f["start"], "full": f["full"], "shape": f["shape"],
-                           "actor": f["actor"], "uncertainty": f["uncertainty"]}
-    target = f["target"]
-    if isinstance(target, str) and target.startswith("@"):
-        raw["sector"] = target[1:]
-    else:
-        raw["stream"] = target
-    if f["cost"] is not None:
-        raw["cost_sek_per_t"] = f["cost"]
-    src = {"sv": f["src_sv"], "en": f["src_en"], "assumption": f["assumption"]}
-    src.update({k: f[k] for k in ("url", "accessed") if f[k] is not None})
-    raw["source"] = src
-    return raw
-
-
-def _body(text: str) -> tuple[Any, Notice | None]:
-    version, sep, body = text.partition(".")
-    if not sep or not re.fullmatch(r"[0-9]{1,4}", version, re.ASCII):
-        return None, Notice("measures.link_corrupt", {"reason": "format"})
-    if int(version) != LINK_VERSION:
-        return None, Notice("measures.link_version", {"version": version, "supported": LINK_VERSION})
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", body, re.ASCII):
-        return None, Notice("measures.link_corrupt", {"reason": "characters"})
-    try:
-        packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(packed, MAX_LINK_JSON_BYTES)
-        if inflater.unconsumed_tail:
-            return None, Notice("measures.link_too_long", {"max": MAX_LINK_JSON_BYTES})
-        if not inflater.eof:
-            return None, Notice("measures.link_corrupt", {"reason": "truncated"})
-        return json.loads(data.decode("utf-8")), None
-    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
-        return None, Notice("measures.link_corrupt", {"reason": "content"})
-
-
-def decode_measures(text: Any, streams: Iterable[str] | None = None) -> tuple[list[OwnMeasure], list[Notice]]:
-    """Measures from share-link text; never raises.
-
-    Returns the valid measures and a notice for everything dropped: ``measures.link_corrupt``
-    (``reason``), ``measures.link_version``, ``measures.link_too_long``, ``measures.too_many``
-    (the first :data:`MAX_MEASURES` are kept), ``measures.invalid`` (``index``, ``field``,
-    ``error_key``, ``value``) and ``measures.duplicate`` (``index``, ``id``).
-    """
-    if text is None or text == "":
-        return [], []
-    if not isinstance(text, str):
-        return [], [Notice("measures.link_corrupt", {"reason": "format"})]
-    if len(text) > MAX_LINK_CHARS:
-        return [], [Notice("measures.link_too_long", {"max": MAX_LINK_CHARS})]
-    rows, notice = _body(text)
-    if notice is not None:
-        return [], [notice]
-    if not isinstance(rows, list):
-        return [], [Notice("measures.link_corrupt", {"reason": "content"})]
-    notices: list[Notice] = []
-    if len(rows) > MAX_MEASURES:
-        notices.append(Notice("measures.too_many", {"max": MAX_MEASURES, "count": len(rows)}))
-        rows = rows[:MAX_MEASURES]
-    stream_ids = tuple(streams) if streams is not None else load_registry().stream_ids
-    out: list[OwnMeasure] = []
-    for i, row in enumerate(rows):
-        try:
-            m = measure_from_dict(_row_to_dict(row), f"measure[{i}]", stream_ids)
-        except MeasureError as exc:
-            notices.append(Notice("measures.invalid", {"index": i, "field": exc.field, "error_key": exc.key,
-                                                       "value": exc.params["value"]}))
-            continue
-        if any(o.id == m.id for o in out):
-            notices.append(Notice("measures.duplicate", {"index": i, "id": m.id}))
-            continue
-        out.append(m)
-    return out, notices
 
 
 def measures_by_id(measures: Iterable[OwnMeasure]) -> Mapping[str, OwnMeasure]:

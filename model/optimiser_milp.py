@@ -17,7 +17,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS
 from model.engine import LeverEffects, apply_levers, lever_effects, removals
-from model.measures import OwnMeasure, engine_effects
+from model.measures import OwnMeasure
+from model.measures_engine import engine_effects
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
 from model.scenario import Scenario, check_lever_value

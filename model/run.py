@@ -17,7 +17,8 @@ from model.baseline import KommunContext, build_context, lever_bounds
 from model.data import SECTORS, Kommun, load_dataset
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
 from model.kommuner import find_kommun
-from model.measures import engine_effects, measure_attribution, measure_to_dict
+from model.measures import measure_to_dict
+from model.measures_engine import engine_effects, measure_attribution
 from model.registry import Registry, load_registry
 from model.scenario import Scenario, check_lever_value
 from model.subsectors import SUBSECTOR_YEAR, stream_subsectors

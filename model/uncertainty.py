@@ -25,7 +25,8 @@ import numpy as np
 
 from model.baseline import KommunContext
 from model.engine import LeverEffects, apply_levers, baseline_streams, lever_effects, removals
-from model.measures import OwnMeasure, engine_effects, extend_effectiveness
+from model.measures import OwnMeasure
+from model.measures_engine import engine_effects, extend_effectiveness
 from model.registry import Registry, load_registry
 
 QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)

@@ -33,7 +33,8 @@ from streamlit.errors import StreamlitAPIException
 
 from model.codec import LinkState, Notice, decode, default_state, encode
 from model.data import list_releases, load_dataset
-from model.measures import MeasureError, OwnMeasure, check_measure_list, encode_measures
+from model.measures import MeasureError, OwnMeasure, check_measure_list
+from model.measures_link import encode_measures
 from model.registry import HORIZONS, POLICIES, load_registry
 from model.scenario import Scenario
 from model.targets import TARGET_IDS, TargetSpec

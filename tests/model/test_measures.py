@@ -15,19 +15,9 @@ from hypothesis import strategies as st
 
 from model.baseline import build_context
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects
-from model.measures import (
-    MAX_LINK_CHARS,
-    MAX_MEASURES,
-    MeasureError,
-    OwnMeasure,
-    decode_measures,
-    encode_measures,
-    measure_effectiveness,
-    measure_effects,
-    measure_from_dict,
-    measure_to_dict,
-    with_measures,
-)
+from model.measures import MAX_LINK_CHARS, MAX_MEASURES, MeasureError, OwnMeasure, measure_from_dict, measure_to_dict
+from model.measures_engine import measure_effectiveness, measure_effects, with_measures
+from model.measures_link import decode_measures, encode_measures
 from model.registry import load_registry
 
 STREAMS = ("a", "b", "c")
@@ -266,7 +256,7 @@ def test_decode_never_raises(text: str) -> None:
 
 def test_hook_helpers_match_the_manual_hook() -> None:
     """engine_effects + extend_effectiveness + measure_attribution are the few lines run.py needs."""
-    from model.measures import engine_effects, extend_effectiveness, measure_attribution
+    from model.measures_engine import engine_effects, extend_effectiveness, measure_attribution
     from model.uncertainty import draw_samples
 
     reg = load_registry()

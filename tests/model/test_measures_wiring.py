@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from model.codec import LinkState, decode, encode
-from model.measures import MAX_LINK_CHARS, OwnMeasure, encode_measures, measure_from_dict
+from model.measures import MAX_LINK_CHARS, OwnMeasure, measure_from_dict
+from model.measures_link import encode_measures
 from model.registry import load_registry
 from model.run import run_scenario
 from model.scenario import Scenario, ScenarioFileError, dumps_scenario, loads_scenario

@@ -13,7 +13,8 @@ import pytest
 from model.baseline import build_context
 from model.data import SECTORS, load_dataset
 from model.engine import baseline_streams
-from model.measures import measure_effects, measure_from_dict
+from model.measures import measure_from_dict
+from model.measures_engine import measure_effects
 from model.profiles import (
     MAX_FILE_BYTES,
     PROFILE_DIR,

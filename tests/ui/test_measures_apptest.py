@@ -22,7 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from model.codec import default_state, encode
 from model.data import SECTORS
-from model.measures import OwnMeasure, SourceRef, encode_measures
+from model.measures import OwnMeasure, SourceRef
+from model.measures_link import encode_measures
 from model.profiles import MAX_FILE_BYTES, load_profile, profile_from_text
 from model.run import baseline_scenario, run_scenario
 from ui import state as ui_state

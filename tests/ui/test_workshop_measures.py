@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.codec import decode
-from model.measures import OwnMeasure, encode_measures, measure_from_dict
+from model.measures import OwnMeasure, measure_from_dict
+from model.measures_link import encode_measures
 from model.targets import TargetSpec
 from persistence.store import Workshop, WorkshopStore, new_token
 from tests.ui.workshopkit import APP, page_texts, workshop_page
