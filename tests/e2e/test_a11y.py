@@ -32,6 +32,18 @@ _AXE_RUN = """async () => {
 }"""
 
 
+def wait_for_page_css(page: Any) -> None:
+    """The app's page-wide CSS has applied and the script has finished, so axe sees the final colours.
+
+    The CSS (ui/style.py: caption contrast) arrives with the first run's elements; on a loaded machine a
+    scan could start before it applied, or while a rerun fades the page, and report Streamlit's default grey.
+    """
+    wait_for_app(page)
+    page.wait_for_function(
+        "(() => { const c = document.querySelector(\"[data-testid='stCaptionContainer']\");"
+        " return !c || getComputedStyle(c).color === 'rgb(77, 85, 99)'; })()", timeout=30_000)
+
+
 def wait_for_charts(page: Any) -> None:
     """Every Vega chart has drawn (axe should see the rendered SVG, not an empty container)."""
     page.wait_for_function(
@@ -88,11 +100,7 @@ def test_page_has_no_serious_axe_violations(page: Any, axe_script: Any, a11y_res
         prepare(page)
     wait_for_charts(page)
     assert_no_exception(page)
-    # The page-wide CSS (ui/style.py: caption contrast) arrives with the first run's elements; on a
-    # loaded machine the scan could start before it applied and report Streamlit's default grey.
-    page.wait_for_function(
-        "(() => { const c = document.querySelector(\"[data-testid='stCaptionContainer']\");"
-        " return !c || getComputedStyle(c).color === 'rgb(77, 85, 99)'; })()", timeout=30_000)
+    wait_for_page_css(page)
     shot(page)
     result = run_axe(page, axe_script)
     a11y_results[name] = result

@@ -58,12 +58,13 @@ def test_d2023_link_banner_latest_button_and_followup_pdf(cold_server: str, brow
 
 def test_followup_page_has_no_serious_axe_violations(page: Any, axe_script: Any) -> None:
     from tests.e2e.pagehelpers import open_page
-    from tests.e2e.test_a11y import FAILING, run_axe, wait_for_charts
+    from tests.e2e.test_a11y import FAILING, run_axe, wait_for_charts, wait_for_page_css
 
     open_page(page, "/uppfoljning?k=0381")
     page.get_by_text("Enköping: planerat och uppmätt 2024").first.wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_charts(page)
     assert_no_exception(page)
+    wait_for_page_css(page)  # the same wait as the other pages' scans (it was missing here)
     result = run_axe(page, axe_script)
     bad = [v for v in result["violations"] if v["impact"] in FAILING]
     assert not bad, "; ".join(f"[{v['impact']}] {v['id']}: {v['html'][:1]} {v['summary'][:160]}" for v in bad)
