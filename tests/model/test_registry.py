@@ -356,3 +356,14 @@ def test_units_have_their_two_forms_in_the_registry_and_an_unknown_unit_is_refus
     raw["lever"][0]["unit"] = "GWh"
     with pytest.raises(RegistryError, match="GWh"):
         parse_registry(raw)
+
+
+def test_registry_texts_every_kommun_sees_name_no_kommun() -> None:
+    """Lever labels, help, sources and parameter sources are shown for every kommun: a kommun's own facts
+    belong in its profile (the population-growth uncertainty's source used to say 'for Enköping')."""
+    reg = load_registry()
+    texts = [str(p) for p in reg.parameters.values()]
+    for lv in reg.levers:
+        texts += [*lv.label.values(), *lv.help.values(), str(lv.source), str(lv.cost_source)]
+    hits = [x[:80] for x in texts if any(w in x for w in ("Enköping", "E18", "ENA Energi"))]
+    assert not hits, hits
