@@ -98,8 +98,11 @@ def test_reload_keeps_the_draft(browser: Any, ws_server: tuple[str, WorkshopStor
         thumb.focus()
         for _ in range(3):
             thumb.press("ArrowRight")
-        _wait_for_draft(page, store, lambda d: d.levers["ev_cars"] != ws.base_levers["ev_cars"])
+        wait_for_app(page)
         before = thumb.get_attribute("aria-valuetext")
+        # Wait for the draft to hold the value on screen (not only the first of the three moves: a
+        # reload before the last move's rerun has saved it would restore an earlier value).
+        _wait_for_draft(page, store, lambda d: str(int(d.levers["ev_cars"])) == (before or "").split()[0])
         assert "dev=" in page.url
         page.reload()
         wait_for_app(page)
