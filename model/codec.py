@@ -27,9 +27,10 @@ from model.kommuner import find_kommun
 from model.measures import OwnMeasure
 from model.measures_link import decode_measures, encode_measures
 from model.registry import HORIZONS as _HORIZONS
-from model.registry import TARGET_YEARS, Lever, Registry, load_registry
+from model.registry import POLICIES, TARGET_YEARS, Lever, Registry, load_registry
 from model.run import DEFAULT_KOMMUN, MODEL_VERSION
 from model.scenario import grid_value
+from model.target_defs import TARGET_CODES
 from model.targets import TargetSpec, base_years
 
 #: 2: ten levers added (registry field ``added_in_link = 2``) and the own-measures field ``om``.
@@ -43,10 +44,8 @@ MAX_UNKNOWN_SHOWN = 5
 LANGS = ("sv", "en")
 #: The horizons as link values ("2030", "2045"); both lists come from the registry's [model] table.
 HORIZONS = tuple(str(h) for h in _HORIZONS)
-POLICY_CODES = {"cl": "current_law", "10": "rp10_2025", "og": "original_2030"}
-TARGET_CODES = {"kn": "klimatneutral_2030", "br": "budget_rate", "cl": "carbon_law",
-                "nt": "national_transport_2030", "n45": "national_2045",
-                "gl": "gross_limit"}
+#: Link code -> national policy id, from each ``[policy.<id>]`` table's ``code`` in registry.toml.
+POLICY_CODES = {str(table["code"]): pid for pid, table in load_registry().policies.items()}
 
 def levers_added_in(reg: Registry | None = None) -> dict[int, set[str]]:
     """Levers added after the first link version: {version: url keys new in it}.
@@ -233,7 +232,7 @@ def _decode(params: Mapping[Any, Any], reg: Registry) -> LinkState:
         except LookupError:
             notes.append(Notice("link.bad_kommun", {"value": _short(code), "default": find_kommun(kommun).name}))
     lang = _choice(safe, "lang", {x: x for x in LANGS}, "sv", notes, fold=True)
-    policy = _choice(safe, "np", POLICY_CODES, "current_law", notes)
+    policy = _choice(safe, "np", POLICY_CODES, POLICIES[0], notes)
     horizon = int(_choice(safe, "h", {x: x for x in HORIZONS}, "2030", notes))
     target = _decode_target(safe, notes, release)
 

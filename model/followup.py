@@ -172,8 +172,7 @@ def _run(sc: Scenario, code: str, release: str) -> _Run:
     ds = load_dataset(release=release)
     inv = ds.emissions[ds.index_of(code)]
     history = {y: inv[i].copy() for i, y in enumerate(ds.inventory_years)}
-    ti = SECTORS.index("Transporter")
-    verdicts = evaluate_targets(code, ctx.years, history, gross, rem, by_sector[ti], sc.target)
+    verdicts = evaluate_targets(code, ctx.years, history, gross, rem, by_sector, sc.target)
     return _Run(ctx.years, by_sector, gross, next(v for v in verdicts if v.id == sc.target.selected))
 
 

@@ -22,7 +22,7 @@ from model.measures_engine import engine_effects
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
 from model.scenario import Scenario, check_lever_value
-from model.targets import NEUTRALITY_TARGETS
+from model.target_defs import NEUTRALITY_TARGETS, target_def
 
 W_COST = np.array([1.0, 0.0, -1.0])  # tonnes = gross reduction + extra removals
 NEUTRAL = NEUTRALITY_TARGETS
@@ -62,14 +62,17 @@ class Problem:
         self.ids = reg.lever_ids + tuple(m.id for m in self.options)
         self.option_rows = [_option_rows(m, ctx, n_lev + j) for j, m in enumerate(self.options)]
         self.ti = int(np.flatnonzero(ctx.years == self.year)[0])
-        self.tmask = ctx.stream_sector == SECTORS.index("Transporter")
+        tdef = target_def(sc.target.selected)
+        # The sector a sector target judges (Transporter for the others, whose rows ignore it).
+        self.tmask = ctx.stream_sector == SECTORS.index(tdef.sector or "Transporter")
+        # Rows of w @ (gross, sector, removals) <= b in the target year, by the target's kind.
         rows = {"neutral": ([[1.0, 0, 0], [1.0, 0, -1.0]], [verdict.allowed_t, 0.0]),
-                "national_transport_2030": ([[0, 1.0, 0]], [verdict.allowed_t]),
-                "gross_limit": ([[1.0, 0, 0]], [verdict.allowed_t]),
+                "sector": ([[0, 1.0, 0]], [verdict.allowed_t]),
+                "limit": ([[1.0, 0, 0]], [verdict.allowed_t]),
                 "path": ([[1.0, 0, 0]], [verdict.allowed_t])}
-        kind = "neutral" if sc.target.selected in NEUTRAL else sc.target.selected
-        self.w, self.b = (np.array(v) for v in rows.get(kind, rows["path"]))
-        if kind not in rows:
+        kind = "neutral" if tdef.id in NEUTRAL else tdef.kind
+        self.w, self.b = (np.array(v) for v in rows[kind])
+        if kind == "path":
             self.messages.append("path_last_year")
         self.free = np.array([lid not in locked for lid in reg.lever_ids] + [True] * n_opt)
         # The kommun's own range (range rules, known plants), not the registry's absolute maximum:

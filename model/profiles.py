@@ -43,7 +43,8 @@ from model.measures import (
 )
 from model.registry import POLICIES, TARGET_YEARS, load_registry
 from model.scenario import ScenarioFileError, check_lever_value
-from model.targets import TARGET_IDS, TargetSpec, base_years
+from model.target_defs import TARGET_IDS
+from model.targets import TargetSpec, base_years
 
 PROFILE_DIR = Path(__file__).resolve().parents[1] / "kommuner"
 FORMAT_VERSION = 1

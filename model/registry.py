@@ -340,6 +340,9 @@ def parse_registry(raw: dict[str, Any]) -> Registry:
         src = table.get("source")
         if not (isinstance(src, dict) and {"sv", "en"} <= set(src)):
             raise RegistryError(f"policy.{pid}: source måste ha sv och en")
+    codes = [str(table.get("code", "")) for table in policies.values()]
+    if "" in codes or len(set(codes)) != len(codes):
+        raise RegistryError(f"policy-tabeller måste ha var sin code (länkens np): {codes}")
     return Registry(int(raw.get("registry_version", 0)), levers, tuple(streams), params, policies)
 
 

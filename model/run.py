@@ -185,8 +185,7 @@ def _run_cached(ctx: KommunContext, values: tuple[float, ...], scenario: Scenari
     ds = load_dataset(release=ctx.release)
     inv = ds.emissions[ds.index_of(ctx.kommun.code)]
     history = {y: inv[i].copy() for i, y in enumerate(ds.inventory_years)}
-    ti = SECTORS.index("Transporter")
-    targets = evaluate_targets(ctx.kommun.code, ctx.years, history, gross, rem, by_sector[ti], scenario.target)
+    targets = evaluate_targets(ctx.kommun.code, ctx.years, history, gross, rem, by_sector, scenario.target)
     return ScenarioResult(
         kommun=ctx.kommun, scenario=scenario, years=ctx.years, by_sector=by_sector,
         baseline_by_sector=base_sector, gross=gross, baseline_gross=base_sector.sum(axis=0),

@@ -24,7 +24,8 @@ import tomli_w
 from model.data import list_releases, load_dataset
 from model.measures import MeasureError, OwnMeasure, check_measure_list, measure_from_dict, measure_to_dict
 from model.registry import HORIZONS, POLICIES, TARGET_YEARS, Lever, Registry, load_registry
-from model.targets import TARGET_IDS, TargetSpec, base_years
+from model.target_defs import TARGET_IDS
+from model.targets import TargetSpec, base_years
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 64 * 1024

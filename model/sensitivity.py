@@ -39,7 +39,7 @@ from model.measures import OwnMeasure
 from model.registry import Registry, load_registry
 from model.run import lever_vector, resolve_kommun, run_scenario
 from model.scenario import Scenario
-from model.targets import PATH_TARGETS, TRANSPORT_TARGET
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS, sector_index
 from model.uncertainty import QUANTILES, draw_samples, sample_effectiveness, scenario_effects
 
 #: Input id of population growth in :func:`tornado`; lever ids and ``TREND_PREFIX + sector`` are the others.
@@ -48,7 +48,7 @@ TREND_PREFIX = "trend:"
 #: Input id prefix of an own measure's effect in :func:`tornado` (``"measure:<measure id>"``).
 MEASURE_PREFIX = "measure:"
 PATHS = PATH_TARGETS
-TRANSPORT = TRANSPORT_TARGET
+SECTOR = SECTOR_TARGETS
 #: Samples evaluated at once: bounds memory at about 30 MB per block to 2045.
 CHUNK = 10_000
 #: IPCC AR6 calibrated likelihood language, most likely first: (term id, lower bound, bound inclusive).
@@ -94,16 +94,17 @@ def input_ranges(ctx: KommunContext, reg: Registry | None = None,
     return out
 
 
-def _evaluate(ctx: KommunContext, fx: LeverEffects, eff: np.ndarray,
-              growth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gross, net and Transporter emissions (N, T) for sampled inputs, in blocks of :data:`CHUNK`.
+def _evaluate(ctx: KommunContext, fx: LeverEffects, eff: np.ndarray, growth: np.ndarray,
+              sector: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gross, net and one sector's emissions (N, T) for sampled inputs, in blocks of :data:`CHUNK`.
+
+    ``sector`` is an index in :data:`model.data.SECTORS` (the selected sector target's sector).
 
     The same engine calls as :func:`model.uncertainty.evaluate_samples` (equal results),
     but without its cached full-size baseline, so 50 000 samples stay within ~60 MB.
     """
     n = eff.shape[0]
-    ti = SECTORS.index("Transporter")
-    t_mask = ctx.stream_sector == ti
+    t_mask = ctx.stream_sector == sector
     gross, net, transport = (np.empty((n, len(ctx.years))) for _ in range(3))
     for a in range(0, n, CHUNK):
         b = min(a + CHUNK, n)
@@ -170,7 +171,7 @@ def tornado(ctx: KommunContext, values: np.ndarray, target_year: int, reg: Regis
         mask = np.array([st.sector == sector and st.driver == "trend" for st in reg.streams])
         growth[rows[0], mask], growth[rows[1], mask] = lo, hi
     fx = scenario_effects(ctx, np.asarray(values, dtype=float), tuple(measures), reg)
-    gross, net, _ = _evaluate(ctx, fx, eff, growth)
+    gross, net, _ = _evaluate(ctx, fx, eff, growth, SECTORS.index("Transporter"))
     col = (net if quantity == "net" else gross)[:, ctx.years.tolist().index(target_year)]
     out = [(iid, float(col[2 * k]), float(col[2 * k + 1])) for k, iid in enumerate(ids)]
     return sorted(out, key=lambda r: (-abs(r[2] - r[1]), r[0]))
@@ -270,9 +271,12 @@ def mc_summary(scenario: Scenario, n: int = 10_000, seed: int = 2030, kommun: st
     # Own measures count with their stated uncertainty, drawn on their own stream (levers' draws unchanged).
     measures = tuple(scenario.measures)
     fx = scenario_effects(ctx, values, measures, reg)
-    gross, net, transport = _evaluate(ctx, fx, sample_effectiveness(samples, measures), samples.growth)
-    t3 = time.perf_counter()
     sel = scenario.target.selected
+    # Only a sector target reads the sector series; Transporter otherwise (never used).
+    si = sector_index(sel)
+    gross, net, transport = _evaluate(ctx, fx, sample_effectiveness(samples, measures), samples.growth,
+                                      SECTORS.index("Transporter") if si is None else si)
+    t3 = time.perf_counter()
     verdict = det.target(sel)
     years = ctx.years.tolist()
     prob: float | None = None
@@ -286,7 +290,7 @@ def mc_summary(scenario: Scenario, n: int = 10_000, seed: int = 2030, kommun: st
         i = years.index(year)
         # No limit (not evaluable) means no sample meets it.
         allowed = float(verdict.allowed_t) if verdict.allowed_t is not None else float("-inf")
-        if sel == TRANSPORT:
+        if sel in SECTOR:
             prob = float((transport[:, i] <= allowed + 1e-6).mean())
         else:
             net_ok = (net[:, i] <= 1e-6) if verdict.details.get("net_zero", True) else True

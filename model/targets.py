@@ -6,21 +6,19 @@ emissions, the first year it is met within the horizon, cumulative emissions
 against a budget where one applies, and the annual reduction rate still
 required from the last inventory year.
 
-Definitions (ids are stable; they appear in links and files):
+The definitions are data (``[[model.target]]`` in ``model/registry.toml``, read by
+:mod:`model.target_defs`); :func:`evaluate_targets` judges each by its kind:
 
-* ``klimatneutral_2030`` -- gross emissions in ``year`` at most ``max_gross_pct``
-  of ``base_year`` *and* net emissions (gross - removals) <= 0.
-* ``budget_rate`` -- an exponential carbon-budget path from the last inventory
-  year falling ``rate_pct`` a year; met when cumulative gross emissions to the
-  horizon stay within the path's cumulative emissions.
-* ``carbon_law`` -- Klimatkollen's path: from its trend-approximated value in
-  2026, -11.72 % a year to 2050 (see :mod:`model.klimatkollen`).
-* ``national_transport_2030`` -- Transporter -70 % by 2030 vs 2010.
-* ``national_2045`` -- gross at most 15 % of 1990 in 2045 and net <= 0.
-* ``gross_limit`` -- gross emissions in ``year`` at most ``max_gross_pct`` of ``base_year``,
-  with no condition on net emissions: the form of target many kommuner write into their plans
-  (for example territorial emissions in 2030 at most 28 % of 2020), so a kommun profile can
-  state its own.
+* ``limit`` -- gross emissions in the year at most a share of a base year's, and net emissions
+  (gross - removals) <= 0 when the definition says ``net_zero`` (``klimatneutral_2030``,
+  ``national_2045``; ``gross_limit`` has no net condition: the form many kommuner write into their
+  plans, for example territorial emissions in 2030 at most 28 % of 2020).
+* ``path`` -- a yearly path of gross emissions, met when cumulative gross emissions to the horizon
+  stay within the path's: an exponential carbon-budget path from the last inventory year falling
+  ``rate_pct`` a year (``budget_rate``), or Klimatkollen's path from its trend-approximated value in
+  2026, -11.72 % a year to 2050 (``carbon_law``, see :mod:`model.klimatkollen`).
+* ``sector`` -- one sector cut by a share from a base year (``national_transport_2030``:
+  Transporter -70 % by 2030 vs 2010).
 """
 from __future__ import annotations
 
@@ -33,21 +31,8 @@ import numpy as np
 
 from model.data import SECTORS, ModelInputError
 from model.registry import TARGET_YEARS
+from model.target_defs import DEFAULT_TARGET, TARGET_IDS, TargetDef, target_defs
 
-TARGET_IDS = ("klimatneutral_2030", "budget_rate", "carbon_law", "national_transport_2030", "national_2045",
-              "gross_limit")
-#: Targets given as a yearly path of gross emissions (judged on the cumulative emissions along it).
-PATH_TARGETS = ("budget_rate", "carbon_law")
-#: Targets with a gross limit *and* net zero in their year.
-NEUTRALITY_TARGETS = ("klimatneutral_2030", "national_2045")
-#: The national transport goal: one sector, not the total.
-TRANSPORT_TARGET = "national_transport_2030"
-#: Targets judged on gross emissions in one year against a share of a base year (``max_gross_pct``,
-#: ``base_year``, ``year`` of :class:`TargetSpec`); ``details["net_zero"]`` says whether net
-#: emissions must also reach zero.
-LIMIT_TARGETS = ("klimatneutral_2030", "national_2045", "gross_limit")
-#: The limit targets whose share, base year and year the user (or a kommun profile) sets.
-SETTABLE_LIMIT_TARGETS = ("klimatneutral_2030", "gross_limit")
 #: Latest year a target may be measured against: the range the sidebar has always offered (a design
 #: choice, not a sourced rule); later years are the recent years a scenario starts from.
 LAST_BASE_YEAR = 2020
@@ -76,7 +61,7 @@ DEFAULT_BUDGET_RATE_EN = ("assumption: a typical rate in Uppsala University's ca
 class TargetSpec:
     """User-settable target parameters (all targets are evaluated; ``selected`` is shown)."""
 
-    selected: str = "klimatneutral_2030"
+    selected: str = DEFAULT_TARGET
     year: int = 2030
     base_year: int = 1990
     max_gross_pct: float = 20.0
@@ -263,62 +248,88 @@ def _path_target(tid: str, years: np.ndarray, gross: np.ndarray, path: dict[int,
 
 
 def evaluate_targets(code: str, years: np.ndarray, history: dict[int, np.ndarray], gross: np.ndarray,
-                     removals: np.ndarray, transport: np.ndarray, spec: TargetSpec) -> list[TargetVerdict]:
+                     removals: np.ndarray, by_sector: np.ndarray, spec: TargetSpec) -> list[TargetVerdict]:
     """Evaluate every target definition for one deterministic scenario.
 
     Parameters
     ----------
     code : str
-        Kommun code (for kommun-specific defaults such as Enköping's budget rate).
+        Kommun code (for the kommun's own budget rate in its profile).
     years : numpy.ndarray
         Model years from the last inventory year (T,).
     history : dict
         Inventory year -> sector emissions (9,), t CO2e.
-    gross, removals, transport : numpy.ndarray
-        Scenario gross emissions, removals and the Transporter sector (T,), t per year.
+    gross, removals : numpy.ndarray
+        Scenario gross emissions and removals (T,), t per year.
+    by_sector : numpy.ndarray
+        Scenario emissions per SMHI sector (9, T), t per year (sector targets).
     spec : TargetSpec
-        User settings for the klimatneutral and budget definitions.
-    """
-    from model.klimatkollen import CARBON_LAW_RATE
+        User settings for the settable limit targets and the budget rate.
 
+    Returns
+    -------
+    list of TargetVerdict
+        One per definition in ``[[model.target]]`` order (a Klimatkollen path target is left out
+        when its path has no year in common with the model years).
+    """
     net = gross - removals
     e_now = float(gross[0])
     totals = {y: float(v.sum()) for y, v in history.items()}
-    out = [_neutrality("klimatneutral_2030", years, gross, net, removals, totals[spec.base_year],
-                       spec.max_gross_pct, spec.year, spec.base_year, e_now)]
+    out: list[TargetVerdict] = []
+    for d in target_defs():
+        if d.kind == "limit":
+            year, base, pct = ((spec.year, spec.base_year, spec.max_gross_pct) if d.settable
+                               else (int(d.year or 0), int(d.base_year or 0), float(d.max_gross_pct or 0)))
+            out.append(_neutrality(d.id, years, gross, net, removals, totals[base], pct, year, base, e_now,
+                                   net_zero=d.net_zero))
+        elif d.kind == "path":
+            verdict = _budget(d, code, spec, years, gross, e_now) if d.path == "budget" else \
+                _carbon_law(d, totals, years, gross)
+            if verdict is not None:
+                out.append(verdict)
+        else:
+            out.append(_sector(d, years, history, by_sector))
+    return out
 
+
+def _budget(d: TargetDef, code: str, spec: TargetSpec, years: np.ndarray, gross: np.ndarray,
+            e_now: float) -> TargetVerdict:
     rate, rate_src = budget_rate_for(code, spec)
     t0 = int(years[0])
     path = {int(y): e_now * (1 - rate / 100) ** (int(y) - t0) for y in years[1:]}
     budget = e_now * (1 - rate / 100) / (rate / 100)
-    out.append(_path_target("budget_rate", years, gross, path, rate,
-                            {"rate_source": rate_src, "start_year": t0}, budget))
+    return _path_target(d.id, years, gross, path, rate, {"rate_source": rate_src, "start_year": t0}, budget)
+
+
+def _carbon_law(d: TargetDef, totals: dict[int, float], years: np.ndarray,
+                gross: np.ndarray) -> TargetVerdict | None:
+    from model.klimatkollen import CARBON_LAW_RATE
 
     kk = _klimatkollen_cached(tuple(sorted(totals.items())))
     kk_path = {int(y): float(v) for y, v in kk.carbon_law.items()}
-    if any(y in kk_path for y in years.tolist()):
-        out.append(_path_target("carbon_law", years, gross, kk_path, CARBON_LAW_RATE * 100,
-                                {"klimatkollen_total_carbon_law_t": kk.total_carbon_law_t,
-                                 "klimatkollen_total_trend_t": kk.total_trend_t},
-                                kk.total_carbon_law_t))
+    if not any(y in kk_path for y in years.tolist()):
+        return None
+    return _path_target(d.id, years, gross, kk_path, CARBON_LAW_RATE * 100,
+                        {"klimatkollen_total_carbon_law_t": kk.total_carbon_law_t,
+                         "klimatkollen_total_trend_t": kk.total_trend_t}, kk.total_carbon_law_t)
 
-    ti = SECTORS.index("Transporter")
-    ref = float(history[2010][ti])
-    allowed = 0.3 * ref
-    i30 = np.flatnonzero(years == 2030)
-    ok = transport <= allowed + 1e-6
-    tv = float(transport[i30[0]]) if len(i30) else None
-    gap = max(tv - allowed, 0.0) if tv is not None else None
-    out.append(TargetVerdict("national_transport_2030", bool(len(i30)), bool(ok[i30[0]]) if len(i30) else None,
-                             2030, allowed, tv, gap, gap / ref * 100 if gap is not None and ref else None,
-                             _first_year(years, ok),
-                             required_rate_pct=_required_rate(float(transport[0]), allowed, 2030 - t0),
-                             details={"reference_year": 2010, "reference_t": ref, "cut_pct": 70,
-                                      "note": "SMHI:s Transporter inkluderar inrikes flyg, som målet undantar"}))
-    out.append(_neutrality("national_2045", years, gross, net, removals, totals[1990], 15.0, 2045, 1990, e_now))
-    out.append(_neutrality("gross_limit", years, gross, net, removals, totals[spec.base_year],
-                           spec.max_gross_pct, spec.year, spec.base_year, e_now, net_zero=False))
-    return out
+
+def _sector(d: TargetDef, years: np.ndarray, history: dict[int, np.ndarray],
+            by_sector: np.ndarray) -> TargetVerdict:
+    si = SECTORS.index(str(d.sector))
+    year, base, cut = int(d.year or 0), int(d.base_year or 0), float(d.cut_pct or 0)
+    series = by_sector[si]
+    ref = float(history[base][si])
+    allowed = (1 - cut / 100) * ref
+    iy = np.flatnonzero(years == year)
+    ok = series <= allowed + 1e-6
+    value = float(series[iy[0]]) if len(iy) else None
+    gap = max(value - allowed, 0.0) if value is not None else None
+    return TargetVerdict(d.id, bool(len(iy)), bool(ok[iy[0]]) if len(iy) else None, year, allowed, value, gap,
+                         gap / ref * 100 if gap is not None and ref else None, _first_year(years, ok),
+                         required_rate_pct=_required_rate(float(series[0]), allowed, year - int(years[0])),
+                         details={"reference_year": base, "reference_t": ref, "cut_pct": cut,
+                                  "sector": d.sector})
 
 
 @lru_cache(maxsize=512)

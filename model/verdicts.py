@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.data import SECTORS
 from model.run import ScenarioResult
-from model.targets import PATH_TARGETS, TRANSPORT_TARGET, TargetVerdict
-
-_TRANSPORT = SECTORS.index("Transporter")
+from model.target_defs import PATH_TARGETS, sector_index
+from model.targets import TargetVerdict
 
 
 def focus_year(result: ScenarioResult, verdict: TargetVerdict) -> int:
@@ -56,8 +54,8 @@ def criterion(result: ScenarioResult, target_id: str) -> tuple[np.ndarray, np.nd
         return years, result.gross[keep] <= path + 1e-6
     if v.allowed_t is None:  # no level to compare with: the criterion never holds
         return result.years, np.zeros(len(result.years), dtype=bool)
-    if target_id == TRANSPORT_TARGET:
-        return result.years, result.by_sector[_TRANSPORT] <= float(v.allowed_t) + 1e-6
+    if (si := sector_index(target_id)) is not None:
+        return result.years, result.by_sector[si] <= float(v.allowed_t) + 1e-6
     gross_ok = result.gross <= float(v.allowed_t) + 1e-6
     return result.years, (gross_ok & (result.net <= 1e-6)) if v.details.get("net_zero", True) else gross_ok
 

@@ -10,7 +10,8 @@ import streamlit as st
 from model.codec import encode
 from model.data import load_dataset
 from model.registry import POLICIES, TARGET_YEARS
-from model.targets import SETTABLE_LIMIT_TARGETS, TARGET_IDS, base_years, budget_rate_for
+from model.target_defs import BUDGET_TARGETS, SETTABLE_LIMIT_TARGETS, TARGET_IDS
+from model.targets import base_years, budget_rate_for
 from ui import state
 from ui.scenario.levers import SKIP_TARGET
 from ui.text.fmt import fmt_number
@@ -56,7 +57,7 @@ def _target_settings(lang: str) -> None:
                         format="%.0f", help=t("app.target_max_gross_help", lang), **state.bind("t_pct"))
         st.selectbox(t("app.target_base_year", lang), years, **state.bind("t_base"))
         st.selectbox(t("app.target_year", lang), list(TARGET_YEARS), **state.bind("t_year"))
-    elif sel == "budget_rate":
+    elif sel in BUDGET_TARGETS:
         rate, src = budget_rate_for(ss["kommun"], state.target_spec(), lang)
         if ss["target_cfg"].get("t_rate") is None:
             st.caption(t("app.budget_rate_default", lang, rate=fmt_number(rate, 1, lang), source=src))

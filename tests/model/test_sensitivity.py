@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from model.baseline import build_context
+from model.data import SECTORS
 from model.engine import lever_effects
 from model.registry import load_registry
 from model.run import lever_vector, run_scenario
@@ -112,7 +113,7 @@ def test_chunked_evaluation_equals_the_engine() -> None:
     ctx, vals = _ctx_values(sc, 2045)
     s = draw_samples(ctx, 300, 11)
     gross, net = evaluate_samples(ctx, vals, s)
-    g2, n2, _ = _evaluate(ctx, lever_effects(ctx, vals), s.eff, s.growth)
+    g2, n2, _ = _evaluate(ctx, lever_effects(ctx, vals), s.eff, s.growth, SECTORS.index("Transporter"))
     np.testing.assert_allclose(g2, gross, rtol=1e-12)
     np.testing.assert_allclose(n2, net, rtol=1e-12)
 

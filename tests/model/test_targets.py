@@ -54,7 +54,9 @@ def _evaluate(gross: list[float], removals: list[float] | None = None, transport
     years = YEARS_2030 if len(g) == len(YEARS_2030) else YEARS_2045
     r = np.zeros_like(g) if removals is None else np.asarray(removals, float)
     t = g * 0.5 if transport is None else np.asarray(transport, float)
-    out = evaluate_targets(code, years, _history(), g, r, t, spec or TargetSpec())
+    by_sector = np.zeros((len(SECTORS), len(g)))
+    by_sector[TI] = t
+    out = evaluate_targets(code, years, _history(), g, r, by_sector, spec or TargetSpec())
     assert [v.id for v in out] == list(TARGET_IDS)
     return {v.id: v for v in out}
 

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.targets import NEUTRALITY_TARGETS, PATH_TARGETS, TRANSPORT_TARGET
+from model.target_defs import NEUTRALITY_TARGETS, PATH_TARGETS, SECTOR_TARGETS
 from ui.text.i18n import t, target_label
 
 #: Targets met when gross ≤ allowed_t *and* net ≤ 0 (model/targets.py ``_neutrality``).
 TWO_PART_TARGETS = NEUTRALITY_TARGETS
 #: Targets given as a yearly path of gross emissions (a cumulative budget).
-__all__ = ["MEASURES", "PATH_TARGETS", "TRANSPORT_TARGET", "TWO_PART_TARGETS", "Condition", "target_conditions",
+__all__ = ["MEASURES", "TWO_PART_TARGETS", "Condition", "target_conditions",
            "target_frame"]
 #: Measures a condition can limit: total gross, total net, one sector's gross (transport).
 MEASURES = ("gross", "net", "transport")
@@ -62,7 +62,7 @@ def target_conditions(verdict: Any) -> list[Condition]:
         return []
     if vid in TWO_PART_TARGETS:
         return [Condition("gross", year, float(verdict.allowed_t)), Condition("net", year, 0.0)]
-    if vid == TRANSPORT_TARGET:
+    if vid in SECTOR_TARGETS:
         return [Condition("transport", year, float(verdict.allowed_t))]
     return [Condition("gross", year, float(verdict.allowed_t))]
 

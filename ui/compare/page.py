@@ -17,6 +17,8 @@ from model.data import EMISSIONS_SOURCE, SECTORS
 from model.kommuner import find_kommun
 from model.registry import load_registry, unit_label
 from model.run import MODEL_VERSION, ScenarioResult
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS
+from model.verdicts import focus_year
 from ui import charts, state
 from ui.compare.sources import (
     ITEMS_KEY,
@@ -41,7 +43,6 @@ from ui.scenario.presets import kommun_presets
 from ui.scenario.results_frames import LONG_HORIZON, reached_year
 from ui.text.fmt import MISSING, fmt_number, fmt_signed_pct
 from ui.text.i18n import policy_label, sector_label, t, target_label
-from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 
 __all__ = ["ITEMS_KEY", "LINK_N", "MAX_ITEMS", "MAX_LINK_CHARS", "MAX_UPLOAD_MB", "MSG_KEY", "NOTICE_KEY",
            "UPLOAD_N", "Item", "item_from_params", "item_from_scenario", "parse_link", "render_compare_page",
@@ -100,7 +101,7 @@ def target_frame(res: ScenarioResult, lang: str) -> pd.DataFrame | None:
         ys = [y for y in sorted(v.path) if y <= int(res.years[-1])]
         return pd.DataFrame({"year": ys, "tonnes": [v.path[y] for y in ys], "label": target_label(v.id, lang)})
     # The transport goal concerns one sector, not the net total the chart shows.
-    if v.allowed_t is None or v.year > int(res.years[-1]) or v.id == TRANSPORT_TARGET:
+    if v.allowed_t is None or v.year > int(res.years[-1]) or v.id in SECTOR_TARGETS:
         return None
     return pd.DataFrame({"year": [v.year], "tonnes": [v.allowed_t], "label": [target_label(v.id, lang)]})
 
@@ -117,7 +118,7 @@ def _chart(results: list[ScenarioResult], names: list[str], lang: str) -> None:
     caption = t("compare.source.chart", lang, smhi=EMISSIONS_SOURCE[lang], version=MODEL_VERSION)
     if not same_kommun:
         caption += " " + t("compare.target_hidden", lang)
-    elif results[0].scenario.target.selected == TRANSPORT_TARGET:
+    elif results[0].scenario.target.selected in SECTOR_TARGETS:
         caption += " " + t("compare.target_transport", lang)
     st.header(t("compare.chart_title", lang))
     show_chart(spec, table, lang, key="cmp_chart", caption=caption)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field, replace
 
-from model.data import EMISSIONS_SOURCE, SECTORS
+from model.data import EMISSIONS_SOURCE
 from model.registry import ACTORS, load_registry
 from model.run import MODEL_VERSION, ScenarioResult
+from model.target_defs import PATH_TARGETS
 from ui.compute import run_cached
 from ui.exports.common import (
-    _PATH_TARGETS,
     TOP_MEASURES,
     _focus_year,
     _index,
@@ -34,8 +34,6 @@ from ui.scenario.measures_text import (
 from ui.text.fmt import fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import actor_label, normalize_lang, policy_label, t, target_label
 from ui.text.narrative import summary_sentences, year_reached
-
-_TRANSPORT = SECTORS.index("Transporter")
 
 
 @dataclass
@@ -107,7 +105,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
     # when a missed target is met, so those come from the same scenario run to 2045.
     judged, reached = verdict, _year_reached(result, sel)
     long_run = None
-    if sc.horizon < 2045 and (not verdict.evaluable or (reached is None and sel not in _PATH_TARGETS)):
+    if sc.horizon < 2045 and (not verdict.evaluable or (reached is None and sel not in PATH_TARGETS)):
         long_run = run_cached(replace(sc, horizon=2045, kommun=result.kommun.code))  # the dashboard's cache
         if not verdict.evaluable:
             judged = long_run.target(sel)
@@ -131,7 +129,7 @@ def _brief(result: ScenarioResult, lang: str, share_url: str, today: _dt.date | 
                t("exports.fig.change_sub", lang, value=fmt_tonnes(gross, lang),
                  reference=fmt_tonnes(reference, lang))),
     ]
-    if sel in _PATH_TARGETS:
+    if sel in PATH_TARGETS:
         # A path target is a cumulative budget: show the overshoot and the totals, not a year.
         cum, cum_path = float(judged.cumulative_t or 0.0), float(judged.details["cumulative_path_t"])
         span = {"from_year": judged.details["from_year"], "to_year": judged.details["to_year"]}

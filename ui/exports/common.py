@@ -9,13 +9,13 @@ import numpy as np
 
 from model.registry import load_registry, unit_label
 from model.run import ScenarioResult
-from model.targets import PATH_TARGETS, TargetVerdict
+from model.target_defs import PATH_TARGETS
+from model.targets import TargetVerdict
 from ui.text.fmt import NBSP, fmt_number, fmt_pct
 from ui.text.i18n import t
 
 TOP_MEASURES = 5
 MAX_NAME_CHARS = 80
-_PATH_TARGETS = PATH_TARGETS  # the model's list (model.targets)
 
 
 def _name(result: ScenarioResult, lang: str, override: str | None = None) -> str:
@@ -99,7 +99,7 @@ def _short_source(source: str, lang: str, limit: int | None = None) -> str:
 
 def _target_description(verdict: TargetVerdict, result: ScenarioResult, lang: str) -> str:
     spec = result.scenario.target
-    rate = verdict.required_rate_pct if verdict.id in _PATH_TARGETS else None
+    rate = verdict.required_rate_pct if verdict.id in PATH_TARGETS else None
     return t(f"target_desc.{verdict.id}", lang, year=spec.year, base_year=spec.base_year,
              max_share=fmt_pct(spec.max_gross_pct / 100, 0, lang),
              rate=fmt_pct((rate or 0) / 100, 0 if rate is None or float(rate).is_integer() else 1, lang),

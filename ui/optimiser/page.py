@@ -18,6 +18,7 @@ from model.kommuner import find_kommun
 from model.measures import MeasureError, measure_to_dict
 from model.optimiser import OptimiserResult, macc, optimise
 from model.registry import GROUPS, Lever, load_registry, unit_label
+from model.target_defs import target_def
 from ui import state
 from ui.compute import run_for
 from ui.render import show_chart
@@ -107,8 +108,8 @@ def _requirement(res: OptimiserResult, lang: str) -> str | None:
     verdict = run_scenario_target(res)
     if verdict is None or verdict.allowed_t is None:
         return None
-    kind = {"klimatneutral_2030": "neutral", "national_2045": "neutral", "gross_limit": "gross",
-            "national_transport_2030": "transport"}.get(res.target.selected, "path")
+    tdef = target_def(res.target.selected)
+    kind = {"limit": "neutral" if tdef.net_zero else "gross", "sector": "transport"}.get(tdef.kind, "path")
     return t(f"optimiser.requirement_{kind}", lang, year=res.target_year,
              allowed=fmt_tonnes(verdict.allowed_t, lang, co2e=True))
 

@@ -17,14 +17,15 @@ from model.context import comparison_table
 from model.data import SECTORS
 from model.registry import load_registry
 from model.run import ScenarioResult
+from model.target_defs import BUDGET_TARGETS, PATH_TARGETS, SECTOR_TARGETS
 from model.targets import TargetVerdict, annual_rate_pct
+from model.verdicts import focus_year, year_reached
 from ui.compute import run_cached
 from ui.scenario.measures_text import measure_contributions, measure_series, measure_source_text, own_measures
 from ui.text.fmt import MISSING, fmt_number, fmt_pct, fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import ACTOR_IDS, actor_label, t
-from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, contributions, focus_year, lever_short, year_reached
+from ui.text.narrative import contributions, lever_short
 
-_T = SECTORS.index("Transporter")
 LONG_HORIZON = 2045
 Metric = dict[str, Any]
 
@@ -66,9 +67,9 @@ def _delta(delta: float, lang: str, description: str) -> Metric:
 
 
 def _change_metric(result: ScenarioResult, v: TargetVerdict, i: int, lang: str) -> Metric:
-    if v.id == TRANSPORT_TARGET:
+    if v.id in SECTOR_TARGETS:
         key, base = "change_transport", int(v.details["reference_year"])
-        ref, val = float(v.details["reference_t"]), float(result.by_sector[_T, i])
+        ref, val = float(v.details["reference_t"]), float(result.by_sector[SECTORS.index(v.details["sector"]), i])
     else:
         key, base = "change", int(v.details.get("base_year", result.scenario.target.base_year))
         ref, val = float(result.history[base].sum()), float(result.gross[i])
@@ -92,7 +93,7 @@ def _gap_metric(result: ScenarioResult, v: TargetVerdict, lang: str) -> Metric:
     if not v.evaluable:
         return {"label": label, "value": t("results.metric.not_evaluable", lang),
                 "help": t("results.horizon_note", lang, year=v.year, horizon=int(result.years[-1]))}
-    if v.id == TRANSPORT_TARGET:
+    if v.id in SECTOR_TARGETS:
         help_ = t("results.metric.gap_transport_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
     elif not v.details.get("net_zero", True):
         help_ = t("results.metric.gap_gross_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
@@ -136,7 +137,7 @@ def _rate_text(rate: float | None, lang: str) -> str:
 def _rate_metric(result: ScenarioResult, v: TargetVerdict, i: int, lang: str) -> Metric:
     """Required yearly rate (fixed by the target and the latest inventory) beside the scenario's own."""
     start_year, year = int(result.years[0]), int(result.years[i])
-    series = result.by_sector[_T] if v.id == TRANSPORT_TARGET else result.gross
+    series = result.by_sector[SECTORS.index(v.details["sector"])] if v.id in SECTOR_TARGETS else result.gross
     own = annual_rate_pct(float(series[0]), float(series[i]), year - start_year)
     need = v.required_rate_pct
     metric: Metric = {"label": t("results.metric.rate", lang), "value": _rate_text(need, lang),
@@ -158,7 +159,7 @@ def headline(result: ScenarioResult, lang: str) -> list[Metric]:
            "help": t("results.metric.net_help", lang),
            **_delta(float(result.net[i] - result.baseline_gross[i]), lang,
                     t("results.metric.delta_vs_baseline", lang))}
-    pv = v if v.id in PATH_TARGETS else result.target("budget_rate")
+    pv = v if v.id in PATH_TARGETS else result.target(BUDGET_TARGETS[0])
     span = {"from_year": pv.details["from_year"], "to_year": pv.details["to_year"]}
     cum_path = float(pv.details["cumulative_path_t"])
     cumulative = {"label": t("results.metric.cumulative", lang, **span),
@@ -190,7 +191,7 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     reg = load_registry()
     y = focus_year(result, v)
     i = _idx(result, y)
-    kind = ("path" if v.id in PATH_TARGETS else "transport" if v.id == TRANSPORT_TARGET
+    kind = ("path" if v.id in PATH_TARGETS else "transport" if v.id in SECTOR_TARGETS
             else "neutral" if v.details.get("net_zero", True) else "gross")
     contrib = contributions(result, y, v.id if kind == "transport" else None)
     label = {lid: lever_short(lid, lang)[:1].upper() + lever_short(lid, lang)[1:] for lid, _ in contrib}
@@ -203,7 +204,8 @@ def waterfall_parts(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict
     # Removals only lower net emissions, which only the neutrality targets look at.
     rems = [(lid, -c) for lid, c in contrib if reg.lever(lid).kind == "removal" and kind == "neutral"]
     if kind == "transport":
-        start, end = float(result.baseline_by_sector[_T, i]), float(result.by_sector[_T, i])
+        si = SECTORS.index(v.details["sector"])
+        start, end = float(result.baseline_by_sector[si, i]), float(result.by_sector[si, i])
         keys, target = ("transport_baseline_label", "transport_label"), float(v.allowed_t)
         note = t("results.source.waterfall_transport", lang)
     elif kind == "path":

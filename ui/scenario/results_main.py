@@ -8,10 +8,10 @@ import pandas as pd
 
 from model.data import SECTORS
 from model.run import ScenarioResult
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS
 from model.targets import TargetVerdict
 from ui.text.fmt import fmt_number
 from ui.text.i18n import sector_label, t, target_label
-from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET
 
 
 def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> dict[str, list]:
@@ -19,7 +19,7 @@ def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> di
     if v.id in PATH_TARGETS:
         ys = [y for y in sorted(v.path) if y <= int(result.years[-1])]
         return {"year": ys, "tonnes": [v.path[y] for y in ys], "label": [target_label(v.id, lang)] * len(ys)}
-    key = "target_transport" if v.id == TRANSPORT_TARGET else "target_neutral"
+    key = "target_transport" if v.id in SECTOR_TARGETS else "target_neutral"
     return {"year": [v.year], "tonnes": [v.allowed_t], "label": [t(f"results.series.{key}", lang, year=v.year)]}
 
 

@@ -12,12 +12,11 @@ import numpy as np
 
 from model.data import SECTORS
 from model.run import ScenarioResult
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS
 from model.targets import TargetVerdict
+from model.verdicts import focus_year
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t, target_label
-from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
-
-_TRANSPORT = SECTORS.index("Transporter")
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,8 @@ def verdict(result: ScenarioResult, v: TargetVerdict, lang: str) -> Verdict:
         key = "path_over" if over > 0 else "path_within"
         lines = (_condition(over <= 0, key, lang, amount=_tn(abs(over), lang), **span),)
         title = t(f"results.verdict.{status}_span", lang, target=target, **span)
-    elif v.id == TRANSPORT_TARGET:
-        value, allowed = float(result.by_sector[_TRANSPORT, i]), float(v.allowed_t)
+    elif v.id in SECTOR_TARGETS:
+        value, allowed = float(result.by_sector[SECTORS.index(v.details["sector"]), i]), float(v.allowed_t)
         key = "transport" if value <= allowed else "transport_over"
         lines = (_condition(value <= allowed, key, lang, value=_tn(value, lang),
                             allowed=_tn(allowed, lang), gap=_tn(max(value - allowed, 0.0), lang)),)

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from model.registry import ACTORS, POLICIES
-from model.targets import TARGET_IDS as _MODEL_TARGET_IDS
+from model.target_defs import TARGET_IDS as _MODEL_TARGET_IDS
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DEFAULT_LANG = "sv"

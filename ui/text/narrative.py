@@ -13,18 +13,18 @@ from model.data import SECTORS, load_dataset
 from model.kommuner import find_kommun
 from model.registry import load_registry
 from model.run import ScenarioResult
-from model.targets import NEUTRALITY_TARGETS, PATH_TARGETS, TRANSPORT_TARGET, TargetVerdict
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS, sector_index
+from model.targets import TargetVerdict
 from model.verdicts import criterion, focus_year, year_reached
 from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import catalog, normalize_lang, sector_id, t
 
 #: Re-exported: the target facts and "when is the target reached" live in the model (one home).
-__all__ = ["NEUTRALITY_TARGETS", "PATH_TARGETS", "TRANSPORT_TARGET", "criterion", "focus_year", "year_reached"]
+__all__ = ["criterion", "focus_year", "year_reached"]
 #: Contributions below this (t CO2e/yr) count as "nothing moved": the engine's float noise.
 NOTHING_T = 0.5
 #: Changes smaller than this fraction are described as "about the same".
 FLAT = 0.005
-_TRANSPORT = SECTORS.index("Transporter")
 #: Kommuner that are islands: "på Gotland" / "on Gotland", not "i Gotland".
 ISLANDS = ("Gotland", "Tjörn", "Orust", "Öckerö")
 
@@ -81,7 +81,7 @@ def contributions(result: ScenarioResult, year: int, target_id: str | None = Non
     year : int
         A model year.
     target_id : str, optional
-        For the transport target only levers acting on the Transporter sector count.
+        For a sector target (the transport goal) only levers acting on its sector count.
 
     Returns
     -------
@@ -91,12 +91,14 @@ def contributions(result: ScenarioResult, year: int, target_id: str | None = Non
     """
     reg = load_registry()
     sector = {s.id: s.sector for s in reg.streams}
+    si = sector_index(target_id) if target_id else None
+    target_sector = None if si is None else SECTORS[si]
     i = _index(result, year)
     out = []
     for lid in reg.lever_ids:
         lever = reg.lever(lid)
-        if target_id == TRANSPORT_TARGET and (
-                not lever.streams or any(sector[s] != "Transporter" for s in lever.streams)):
+        if target_sector is not None and (
+                not lever.streams or any(sector[s] != target_sector for s in lever.streams)):
             continue
         value = float(result.attribution[lid][i])
         if abs(value) >= NOTHING_T:
@@ -157,7 +159,7 @@ def _neutrality(result: ScenarioResult, v: TargetVerdict, lead: str, kommun: str
 def _transport(result: ScenarioResult, v: TargetVerdict, lead: str, kommun: str,
                lang: str) -> list[str]:
     year = focus_year(result, v)
-    value = float(result.by_sector[_TRANSPORT, _index(result, year)])
+    value = float(result.by_sector[SECTORS.index(v.details["sector"]), _index(result, year)])
     out = [_change("transport", value, float(v.details["reference_t"]), lead, kommun, year,
                    int(v.details["reference_year"]), lang)]
     if v.met:
@@ -213,11 +215,12 @@ def summary_sentences(result: ScenarioResult, target_id: str, lang: str) -> list
     lead = _lead(result, year, lang)
     if target_id in PATH_TARGETS:
         out = _path(result, v, lead, kommun, lang)
-    elif target_id == TRANSPORT_TARGET:
+    elif target_id in SECTOR_TARGETS:
         out = _transport(result, v, lead, kommun, lang)
     else:
         out = _neutrality(result, v, lead, kommun, lang)
-    series = result.by_sector[_TRANSPORT] if target_id == TRANSPORT_TARGET else result.gross
+    si = sector_index(target_id)
+    series = result.gross if si is None else result.by_sector[si]
     i = _index(result, year)
     if series[i] > series[0] * (1 + FLAT):
         out.append(t("results.narrative.rising", lang, start_year=int(result.years[0]), year=year))

@@ -25,7 +25,6 @@ from model.sensitivity import (
     MEASURE_PREFIX,
     PATHS,
     POPULATION,
-    TRANSPORT,
     TREND_PREFIX,
     MCSummary,
     input_ranges,
@@ -33,6 +32,7 @@ from model.sensitivity import (
     mc_summary,
     tornado,
 )
+from model.target_defs import SECTOR_TARGETS
 from ui import charts, state
 from ui.compute import cached, run_cached, run_link
 from ui.render import show_chart
@@ -109,7 +109,7 @@ def _probability(summary: MCSummary, horizon: int, lang: str) -> None:
         return
     p = summary.probability
     term = t(f"uncertainty.likelihood.{likelihood(p)}", lang)
-    kind = "path" if summary.target_id in PATHS else "transport" if summary.target_id == TRANSPORT else "neutral"
+    kind = "path" if summary.target_id in PATHS else "transport" if summary.target_id in SECTOR_TARGETS else "neutral"
     with st.container(border=True):
         c1, c2 = st.columns([1, 2], vertical_alignment="center")
         c1.metric(t("uncertainty.prob_label", lang, year=year), _pct(p, lang), border=False)

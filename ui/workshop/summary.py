@@ -20,11 +20,12 @@ from model.codec import LinkState, encode
 from model.kommuner import find_kommun
 from model.registry import Lever, load_registry, unit_label
 from model.run import ScenarioResult
+from model.target_defs import PATH_TARGETS, SECTOR_TARGETS
+from model.verdicts import focus_year
 from persistence.store import Submission, Workshop
 from ui.compute import run_for
 from ui.text.fmt import NBSP, fmt_number, fmt_tonnes
 from ui.text.i18n import normalize_lang, t, target_label
-from ui.text.narrative import PATH_TARGETS, TRANSPORT_TARGET, focus_year
 
 TZ = ZoneInfo("Europe/Stockholm")
 #: Groups agree on a lever when their settings lie within this share of its range.
@@ -265,7 +266,7 @@ def target_frame(ws: Workshop, result: ScenarioResult, lang: str) -> pd.DataFram
         return pd.DataFrame({"year": ys, "tonnes": [v.path[y] for y in ys], "label": target_label(v.id, lang)})
     if v.allowed_t is None or v.year > int(result.years[-1]):
         return None
-    key = "target_transport" if v.id == TRANSPORT_TARGET else "target_gross"
+    key = "target_transport" if v.id in SECTOR_TARGETS else "target_gross"
     return pd.DataFrame({"year": [v.year], "tonnes": [v.allowed_t],
                          "label": [t(f"workshop.board.{key}", lang, year=v.year)]})
 
