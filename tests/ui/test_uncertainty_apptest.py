@@ -174,3 +174,17 @@ def test_tornado_lists_an_own_measure_with_its_name_and_swing() -> None:
                                                              2030, measures=(m,)))[MEASURE_PREFIX + "bussgas"]
     assert any(abs(v - want[0]) < 1 for v in ends) and any(abs(v - want[1]) < 1 for v in ends), (ends, want)
     assert abs(want[0] - want[1]) == pytest.approx(0.8 * 3_000, rel=0.05)  # 0,4–1,2 of 3 000 t, after the levers
+
+
+def test_a_gross_limit_is_judged_and_drawn_on_gross_emissions() -> None:
+    """The gross limit has no net condition: the page says so and fans gross emissions (it said net <= 0)."""
+    at = _page(target="gross_limit")
+    texts = _texts(at)
+    assert t("uncertainty.criterion.gross", "sv", year=2030) in texts
+    assert "nettoutsläppen (brutto minus upptag) är noll" not in texts
+    assert any(s.value == "Bruttoutsläpp med osäkerhet" for s in at.header)
+
+
+def test_the_transport_criterion_states_the_definitions_numbers() -> None:
+    at = _page(target="national_transport_2030")
+    assert "transportsektorns utsläpp 2030 högst är 30\u00a0% av 2010 års" in _texts(at)

@@ -98,12 +98,14 @@ def _short_source(source: str, lang: str, limit: int | None = None) -> str:
 
 
 def _target_description(verdict: TargetVerdict, result: ScenarioResult, lang: str) -> str:
-    spec = result.scenario.target
+    # The verdict's own numbers: the user's for a settable limit, the definition's for the others.
+    spec, d = result.scenario.target, verdict.details
     rate = verdict.required_rate_pct if verdict.id in PATH_TARGETS else None
-    return t(f"target_desc.{verdict.id}", lang, year=spec.year, base_year=spec.base_year,
-             max_share=fmt_pct(spec.max_gross_pct / 100, 0, lang),
+    base = d.get("base_year", d.get("reference_year", spec.base_year))
+    return t(f"target_desc.{verdict.id}", lang, year=verdict.year, base_year=base,
+             max_share=fmt_pct(float(d.get("max_gross_pct", spec.max_gross_pct)) / 100, 0, lang),
              rate=fmt_pct((rate or 0) / 100, 0 if rate is None or float(rate).is_integer() else 1, lang),
-             share=fmt_pct(0.7, 0, lang))
+             share=fmt_pct(float(d.get("cut_pct", 0)) / 100, 0, lang))
 
 
 # The registry cites the developer document "model-methods §2.1", which users do not have.

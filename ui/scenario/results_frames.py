@@ -94,7 +94,8 @@ def _gap_metric(result: ScenarioResult, v: TargetVerdict, lang: str) -> Metric:
         return {"label": label, "value": t("results.metric.not_evaluable", lang),
                 "help": t("results.horizon_note", lang, year=v.year, horizon=int(result.years[-1]))}
     if v.id in SECTOR_TARGETS:
-        help_ = t("results.metric.gap_transport_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
+        help_ = t("results.metric.gap_transport_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang),
+                  share=fmt_pct(float(v.details["cut_pct"]) / 100, 0, lang), base_year=v.details["reference_year"])
     elif not v.details.get("net_zero", True):
         help_ = t("results.metric.gap_gross_help", lang, year=v.year, allowed=_tn(v.allowed_t, lang))
     else:

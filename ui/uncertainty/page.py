@@ -23,7 +23,6 @@ from model.run import MODEL_VERSION, ScenarioResult, lever_vector
 from model.scenario import Scenario
 from model.sensitivity import (
     MEASURE_PREFIX,
-    PATHS,
     POPULATION,
     TREND_PREFIX,
     MCSummary,
@@ -32,7 +31,7 @@ from model.sensitivity import (
     mc_summary,
     tornado,
 )
-from model.target_defs import SECTOR_TARGETS
+from model.target_defs import target_def
 from ui import charts, state
 from ui.compute import cached, run_cached, run_link
 from ui.render import show_chart
@@ -109,13 +108,17 @@ def _probability(summary: MCSummary, horizon: int, lang: str) -> None:
         return
     p = summary.probability
     term = t(f"uncertainty.likelihood.{likelihood(p)}", lang)
-    kind = "path" if summary.target_id in PATHS else "transport" if summary.target_id in SECTOR_TARGETS else "neutral"
+    d = target_def(summary.target_id)
+    # The criterion as the model applies it (model.sensitivity): a gross limit has no net condition.
+    kind = {"path": "path", "sector": "transport"}.get(d.kind, "neutral" if d.net_zero else "gross")
+    share = {"max_share": fmt_pct(1 - float(d.cut_pct or 0) / 100, 0, lang), "base_year": d.base_year}
     with st.container(border=True):
         c1, c2 = st.columns([1, 2], vertical_alignment="center")
         c1.metric(t("uncertainty.prob_label", lang, year=year), _pct(p, lang), border=False)
         c2.markdown(t("uncertainty.prob_sentence", lang, target=target, year=year, term=term, pct=_pct(p, lang),
                       k=fmt_number(round(p * summary.n), 0, lang), n=fmt_number(summary.n, 0, lang)))
-        c2.caption(t(f"uncertainty.criterion.{kind}", lang, year=year) + " " + t("uncertainty.scale_note", lang))
+        c2.caption(t(f"uncertainty.criterion.{kind}", lang, year=year, **share) + " "
+                   + t("uncertainty.scale_note", lang))
 
 
 def _fan(summary: MCSummary, res: ScenarioResult, measure: str, lang: str) -> None:
@@ -224,8 +227,9 @@ def render_uncertainty_page(lang: str) -> None:
         summary = cached_summary(key, n, seed)
         res = run_link(dict(key))
     _probability(summary, int(ss["horizon"]), lang)
-    # Carbon-budget paths judge gross emissions (removals do not count); the other targets net.
-    measure = "gross" if summary.target_id in PATHS else "net"
+    # Carbon-budget paths and a gross limit judge gross emissions (removals do not count); the others net.
+    d = target_def(summary.target_id)
+    measure = "gross" if d.kind == "path" or (d.kind == "limit" and not d.net_zero) else "net"
     _fan(summary, res, measure, lang)
     year = summary.criterion_year if summary.criterion_year in res.years.tolist() else int(res.years[-1])
     _tornado(res, year, measure, lang)
