@@ -20,7 +20,9 @@ sectors and ``gross`` only (SMHI reports no removals or baseline).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.data import SECTORS
@@ -98,3 +100,43 @@ def wide(table: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame:
     cols = list(variables)
     out = table[table["variable"].isin(cols)].pivot(index="year", columns="variable", values="value")
     return out.reindex(columns=cols).sort_index()
+
+
+def chart_columns(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The columns of an emissions chart by sector, pivoted from one scenario's long table.
+
+    Numpy masks, not pandas filters: the Scenario page calls this whenever a slider reaches a new
+    value (about 0.2 ms for 2045).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`long_table` of one kommun and scenario, with history.
+
+    Returns
+    -------
+    dict
+        ``history``: [year, sector, tonnes] of SMHI's inventory (every inventory year, the first
+        model year included); ``scenario``: [year, sector, tonnes] from the first model year, the
+        removals as sector "Upptag" (t CO2 per year, positive); ``baseline`` and ``net``:
+        [year, tonnes]. Tonnes are t CO2e per year; columns are numpy arrays or lists.
+    """
+    var = table["variable"].to_numpy(dtype=str)
+    year = table["year"].to_numpy()
+    value = table["value"].to_numpy()
+    measured = table["source"].to_numpy(dtype=str) == MEASURED
+    is_sector = np.char.startswith(var, SECTOR_PREFIX)
+    # The first model year is the first with a net value (history rows carry sectors and gross only).
+    first = int(year[var == "net"].min())
+    model_year = year >= first
+    hist = is_sector & measured
+    scen = (is_sector | (var == "removals")) & model_year
+    sector = np.where(var == "removals", "Upptag", np.char.replace(var, SECTOR_PREFIX, ""))
+
+    def series(name: str) -> dict[str, Any]:
+        keep = (var == name) & model_year
+        return {"year": year[keep], "tonnes": value[keep]}
+
+    return {"history": {"year": year[hist], "sector": sector[hist].tolist(), "tonnes": value[hist]},
+            "scenario": {"year": year[scen], "sector": sector[scen].tolist(), "tonnes": value[scen]},
+            "baseline": series("baseline_gross"), "net": series("net")}

@@ -130,12 +130,15 @@ def test_chart_png_and_svg(result: ScenarioResult) -> None:
 
 def test_export_chart_frames_are_the_long_tables_figures(result: ScenarioResult) -> None:
     """The exported chart pivots from the canonical long table: the inventory, the projection by sector
-    with removals as "Upptag", the baseline and net, each equal to the run (to float noise)."""
+    with removals as "Upptag", the baseline and net, each equal to the run (to float noise); the
+    Scenario page draws the same columns."""
     import numpy as np
 
     from model.data import SECTORS
 
-    frames = exports.images._chart_frames(result)
+    import pandas as pd
+
+    frames = {k: pd.DataFrame(v) if isinstance(v, dict) else v for k, v in exports.images._chart_frames(result).items()}
     hist = frames["history"]
     for year, values in result.history.items():
         got = hist[hist["year"] == year].set_index("sector")["tonnes"].reindex(list(SECTORS))
@@ -144,5 +147,10 @@ def test_export_chart_frames_are_the_long_tables_figures(result: ScenarioResult)
     assert np.allclose(scen[scen["sector"] == "Upptag"]["tonnes"], result.removals)
     assert np.allclose(frames["net"]["tonnes"], result.net) and np.allclose(frames["baseline"]["tonnes"],
                                                                             result.baseline_gross)
+    from ui.scenario.results_main import main_frames
+
+    page = main_frames(result, "sv")
+    for key in ("history", "scenario", "baseline", "net"):
+        assert pd.DataFrame(page[key]).equals(frames[key]), key
     width, height = _png_size(exports.chart_png(exports.main_chart_spec(result, "sv"), scale=1))
     assert width > 400 and height > 250

@@ -9,9 +9,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
-from model.results_table import MEASURED, SECTOR_PREFIX, long_table
+from model.results_table import chart_columns, long_table
 from model.run import ScenarioResult
 from ui.charts import main_chart, to_png, to_svg
 from ui.text.i18n import normalize_lang, t
@@ -28,27 +26,11 @@ def chart_svg(spec: Mapping[str, Any]) -> str:
 
 
 def _chart_frames(result: ScenarioResult) -> dict[str, Any]:
-    """The main chart's frames, pivoted from the canonical long table (model.results_table)."""
-    table = long_table([(result.scenario.id, result)])
-    by_sector = table[table["variable"].str.startswith(SECTOR_PREFIX)].assign(
-        sector=lambda d: d["variable"].str[len(SECTOR_PREFIX):])
-    first = int(result.years[0])
-    hist = by_sector[(by_sector["source"] == MEASURED) & (by_sector["year"] <= first)
-                     & by_sector["year"].isin(list(result.history))]
-    hist = hist[["year", "sector", "value"]].rename(columns={"value": "tonnes"}).reset_index(drop=True)
-    model_rows = table[table["year"] >= first]
-    scen = pd.concat([by_sector[by_sector["year"] >= first][["year", "sector", "value"]],
-                      model_rows[model_rows["variable"] == "removals"].assign(sector="Upptag")[
-                          ["year", "sector", "value"]]], ignore_index=True).rename(columns={"value": "tonnes"})
-
-    def series(name: str) -> pd.DataFrame:
-        rows = model_rows[model_rows["variable"] == name]
-        return pd.DataFrame({"year": rows["year"].astype(int).to_numpy(), "tonnes": rows["value"].to_numpy()})
-
+    """The main chart's frames: the Scenario page's pivot of the long table, and the verdict."""
+    frames: dict[str, Any] = dict(chart_columns(long_table([(result.scenario.id, result)])))
     # The verdict itself: ui.charts draws each condition on what it limits (gross limit and net 0).
-    target = result.target(result.scenario.target.selected)
-    return {"history": hist, "scenario": scen, "baseline": series("baseline_gross"), "net": series("net"),
-            "target": target}
+    frames["target"] = result.target(result.scenario.target.selected)
+    return frames
 
 
 def main_chart_spec(result: ScenarioResult, lang: str = "sv", *, height: int | None = None) -> dict[str, Any]:

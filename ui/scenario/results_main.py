@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from model.data import SECTORS
+from model.results_table import chart_columns, long_table
 from model.run import ScenarioResult
 from model.target_defs import PATH_TARGETS, SECTOR_TARGETS
 from model.targets import TargetVerdict
@@ -26,24 +27,18 @@ def main_target_frame(result: ScenarioResult, v: TargetVerdict, lang: str) -> di
 def main_frames(result: ScenarioResult, lang: str) -> dict[str, Any]:
     """Columns for :func:`ui.charts.main_chart` (removals as sector "Upptag") and the table.
 
-    Plain column dicts, not DataFrames: this runs whenever a slider reaches a new value.
+    A pivot of the canonical long table (:func:`model.results_table.long_table`), as the exports,
+    the CLI and the IAMC CSV are. Plain column dicts, not DataFrames, and numpy masks, not pandas
+    filters: this runs whenever a slider reaches a new value.
+
+    Returns
+    -------
+    dict
+        ``history`` (SMHI's inventory by sector, every inventory year), ``scenario`` (modelled
+        sectors and removals from the first model year), ``baseline`` and ``net`` ([year, tonnes],
+        t CO2e per year) and ``table`` (a callable that builds the table alternative).
     """
-    hist_years = np.array(sorted(result.history))
-    hist = np.stack([result.history[y] for y in hist_years])  # (H, 9)
-    rows = result.by_sector.T  # (T, 9)
-    sectors = list(SECTORS)
-
-    def tidy(ys: np.ndarray, a: np.ndarray) -> dict[str, Any]:
-        return {"year": np.repeat(ys, len(sectors)), "sector": sectors * len(ys), "tonnes": a.ravel()}
-
-    scen = tidy(result.years, rows)
-    if result.removals.any():
-        n = len(result.years)
-        scen = {"year": np.concatenate([scen["year"], result.years]), "sector": scen["sector"] + ["Upptag"] * n,
-                "tonnes": np.concatenate([scen["tonnes"], result.removals])}
-    return {"history": tidy(hist_years, hist), "scenario": scen,
-            "baseline": {"year": result.years, "tonnes": result.baseline_gross},
-            "net": {"year": result.years, "tonnes": result.net},
+    return {**chart_columns(long_table([(result.scenario.id, result)])),
             # Built only when someone opens the table (hundreds of formatted numbers).
             "table": lambda: main_table(result, lang)}
 
