@@ -40,29 +40,44 @@ def sector_variable(sector: str) -> str:
     return SECTOR_PREFIX + sector
 
 
-def _rows(scenario: str, res: ScenarioResult, history: bool) -> list[tuple[str, str, str, str, int, float, str]]:
-    code = res.kommun.code
-    out: list[tuple[str, str, str, str, int, float, str]] = []
-    years = [int(y) for y in res.years]
-    first = years[0]
+def _columns(scenario: str, res: ScenarioResult, history: bool) -> dict[str, np.ndarray]:
+    """One result's rows as columns, built with numpy (this runs on every new slider value)."""
+    years = res.years.astype(int)
+    first = int(years[0])
+    sectors = np.array([sector_variable(s) for s in SECTORS], dtype=object)
+    var, unit, year, value, src = [], [], [], [], []
     if history:
-        for year in sorted(res.history):
-            if year >= first:
-                continue
-            values = [float(v) for v in res.history[year]]
-            out += [(code, scenario, sector_variable(s), UNIT_T, year, v, MEASURED)
-                    for s, v in zip(SECTORS, values, strict=True)]
-            out.append((code, scenario, "gross", UNIT_T, year, sum(values), MEASURED))
-    totals = {"gross": res.gross, "removals": res.removals, "net": res.net, "baseline_gross": res.baseline_gross}
-    for j, year in enumerate(years):
-        src = MEASURED if year in res.history else MODELLED
-        out += [(code, scenario, sector_variable(s), UNIT_T, year, float(res.by_sector[i, j]), src)
-                for i, s in enumerate(SECTORS)]
-        out += [(code, scenario, name, REMOVAL_UNIT_T if name == "removals" else UNIT_T, year,
-                 float(series[j]), src) for name, series in totals.items()]
-        out += [(code, scenario, REMOVAL_PREFIX + lid, REMOVAL_UNIT_T, year, float(series[j]), src)
-                for lid, series in sorted(res.removals_by_lever.items())]
-    return out
+        old = sorted(y for y in res.history if y < first)
+        if old:
+            h = np.stack([np.asarray(res.history[y], dtype=float) for y in old])  # (H, 9)
+            # Python's left-to-right sum, as SMHI's totals are added (numpy's sum differs in the last bit).
+            gross = np.array([sum(float(v) for v in row) for row in h])
+            block = np.column_stack([h, gross])  # sectors then gross, per year
+            names = np.append(sectors, "gross")
+            var.append(np.tile(names, len(old)))
+            unit.append(np.full(block.size, UNIT_T, dtype=object))
+            year.append(np.repeat(old, len(names)))
+            value.append(block.ravel())
+            src.append(np.full(block.size, MEASURED, dtype=object))
+    removal_ids = sorted(res.removals_by_lever)
+    names = np.concatenate([sectors, np.array(TOTALS, dtype=object),
+                            np.array([REMOVAL_PREFIX + lid for lid in removal_ids], dtype=object)])
+    units = np.array([UNIT_T] * len(SECTORS) + [REMOVAL_UNIT_T if n == "removals" else UNIT_T for n in TOTALS]
+                     + [REMOVAL_UNIT_T] * len(removal_ids), dtype=object)
+    series = [res.by_sector, np.vstack([res.gross, res.removals, res.net, res.baseline_gross])]
+    series += [np.vstack([res.removals_by_lever[lid] for lid in removal_ids])] if removal_ids else []
+    block = np.vstack(series).T  # (T, variables)
+    var.append(np.tile(names, len(years)))
+    unit.append(np.tile(units, len(years)))
+    year.append(np.repeat(years, len(names)))
+    value.append(block.ravel())
+    measured = np.isin(years, list(res.history))
+    src.append(np.repeat(np.where(measured, MEASURED, MODELLED).astype(object), len(names)))
+    n = sum(len(v) for v in var)
+    return {"kommun": np.full(n, res.kommun.code, dtype=object), "scenario": np.full(n, scenario, dtype=object),
+            "variable": np.concatenate(var), "unit": np.concatenate(unit),
+            "year": np.concatenate(year).astype(int), "value": np.concatenate(value).astype(float),
+            "source": np.concatenate(src)}
 
 
 def long_table(results: Iterable[tuple[str, ScenarioResult]], *, history: bool = True) -> pd.DataFrame:
@@ -80,11 +95,11 @@ def long_table(results: Iterable[tuple[str, ScenarioResult]], *, history: bool =
     pandas.DataFrame
         One row per (kommun, scenario, variable, year); values in t per year, unrounded.
     """
-    rows = [row for name, res in results for row in _rows(name, res, history)]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    df["year"] = df["year"].astype(int)
-    df["value"] = df["value"].astype(float)
-    return df
+    parts = [_columns(name, res, history) for name, res in results]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=int if c == "year" else float if c == "value" else object)
+                             for c in COLUMNS})
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in COLUMNS})
 
 
 def wide(table: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame:
@@ -106,7 +121,7 @@ def chart_columns(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """The columns of an emissions chart by sector, pivoted from one scenario's long table.
 
     Numpy masks, not pandas filters: the Scenario page calls this whenever a slider reaches a new
-    value (about 0.2 ms for 2045).
+    value (with :func:`long_table`, about 1 ms for a run to 2045 on a 2-core machine).
 
     Parameters
     ----------

@@ -54,3 +54,25 @@ def test_wide_refuses_two_scenarios(pair: tuple) -> None:
     kk, base = pair
     with pytest.raises(ValueError, match="one kommun and scenario"):
         wide(long_table([("a", kk), ("b", base)]), ["gross"])
+
+
+def test_no_results_give_an_empty_table_with_the_columns() -> None:
+    from model.results_table import COLUMNS, long_table
+
+    empty = long_table([])
+    assert list(empty.columns) == list(COLUMNS) and empty.empty
+
+
+def test_chart_columns_split_inventory_and_projection_at_the_first_model_year() -> None:
+    """The inventory keeps every SMHI year (the first model year too); the projection starts there."""
+    from model.results_table import chart_columns, long_table
+    from model.run import baseline_scenario, run_scenario
+
+    res = run_scenario(baseline_scenario("0180"))
+    cols = chart_columns(long_table([("x", res)]))
+    first = int(res.years[0])
+    assert sorted(set(cols["history"]["year"].tolist())) == sorted(res.history)
+    assert set(cols["scenario"]["year"].tolist()) == set(res.years.tolist())
+    assert cols["net"]["year"].tolist() == res.years.tolist() and cols["net"]["year"][0] == first
+    upptag = [v for s, v in zip(cols["scenario"]["sector"], cols["scenario"]["tonnes"], strict=True) if s == "Upptag"]
+    assert upptag == res.removals.tolist()

@@ -133,10 +133,9 @@ def test_export_chart_frames_are_the_long_tables_figures(result: ScenarioResult)
     with removals as "Upptag", the baseline and net, each equal to the run (to float noise); the
     Scenario page draws the same columns."""
     import numpy as np
+    import pandas as pd
 
     from model.data import SECTORS
-
-    import pandas as pd
 
     frames = {k: pd.DataFrame(v) if isinstance(v, dict) else v for k, v in exports.images._chart_frames(result).items()}
     hist = frames["history"]
