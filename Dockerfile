@@ -31,7 +31,7 @@ RUN pip install -r requirements.txt
 # The code stays owned by root (read-only for the app); only var/ (the embedded SQLite
 # workshop database when KLIMAT_DB_URL is unset) is writable by the app user.
 COPY . .
-RUN python -m compileall -q model ui views app.py asgi.py \
+RUN python -m compileall -q model ui serving views app.py asgi.py \
     && useradd --system --uid 10001 --user-group --create-home --home-dir /home/klimat \
        --shell /usr/sbin/nologin klimat \
     && mkdir -p /app/var \

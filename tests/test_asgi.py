@@ -1,4 +1,5 @@
-"""asgi.py: <html lang> rewriting, page redirects and the security middleware (no server needed).
+"""The ASGI layer: <html lang> rewriting, page redirects (asgi.py) and the security middleware
+(serving/security.py), without a server.
 
 The same behaviour against a started server: tests/test_security_headers.py.
 """
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 import asgi
+from serving.security import LOOPBACK_HOSTS, MAX_UPLOAD_BYTES, SecurityMiddleware, allowed_hosts, host_allowed
 from ui.workshop.common import app_url
 
 PAGE = b'<!doctype html><html lang="en"><head><title>x</title></head><body></body></html>'
@@ -124,8 +126,8 @@ def _secure(scope: dict[str, Any], body: list[dict] | None = None,
     async def send(message: dict) -> None:
         sent.append(message)
 
-    mw = asgi.SecurityMiddleware(inner)
-    mw._hosts = asgi.allowed_hosts((env or {}).get("KLIMAT_ALLOWED_HOSTS", "klimat.example.se"), [])
+    mw = SecurityMiddleware(inner)
+    mw._hosts = allowed_hosts((env or {}).get("KLIMAT_ALLOWED_HOSTS", "klimat.example.se"), [])
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, mw(scope, receive, send)).result()
     return sent, reached
@@ -162,12 +164,12 @@ def test_host_check_for_http_and_websocket(host: str, ok: bool) -> None:
 
 
 def test_allowed_hosts_setting() -> None:
-    hosts = asgi.allowed_hosts("a.example.se, b.example.se *.kommun.se", ["c.example.se"])
-    assert hosts[:3] == asgi.LOOPBACK_HOSTS
+    hosts = allowed_hosts("a.example.se, b.example.se *.kommun.se", ["c.example.se"])
+    assert hosts[:3] == LOOPBACK_HOSTS
     assert {"a.example.se", "b.example.se", "*.kommun.se", "c.example.se"} <= set(hosts)
-    assert asgi.host_allowed("x.kommun.se", hosts) and not asgi.host_allowed("kommun.se", hosts)
-    assert asgi.host_allowed("anything.example", asgi.allowed_hosts("*", []))
-    assert asgi.allowed_hosts("", []) == asgi.LOOPBACK_HOSTS
+    assert host_allowed("x.kommun.se", hosts) and not host_allowed("kommun.se", hosts)
+    assert host_allowed("anything.example", allowed_hosts("*", []))
+    assert allowed_hosts("", []) == LOOPBACK_HOSTS
 
 
 def test_health_answers_any_host_and_metrics_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +185,7 @@ def test_health_answers_any_host_and_metrics_are_refused(monkeypatch: pytest.Mon
 
 def test_upload_bodies_are_capped_and_small_ones_reach_the_app_whole() -> None:
     path = "/_stcore/upload_file/session/file"
-    big = asgi.MAX_UPLOAD_BYTES + 1
+    big = MAX_UPLOAD_BYTES + 1
     sent, reached = _secure(_scope(path, method="PUT", headers=((b"content-length", str(big).encode()),)))
     assert not reached and sent[0]["status"] == 413
     # Chunked (no length): counted while it arrives.

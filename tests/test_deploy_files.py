@@ -219,7 +219,7 @@ def test_production_settings_and_valid_option_names(app_services: dict[str, Any]
     assert env["STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION"] == "true"
     assert env["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] == "none"
     assert env["STREAMLIT_SERVER_ALLOWED_HOSTS"]
-    assert env["KLIMAT_ALLOWED_HOSTS"] == env["STREAMLIT_SERVER_ALLOWED_HOSTS"], "asgi.py's Host check"
+    assert env["KLIMAT_ALLOWED_HOSTS"] == env["STREAMLIT_SERVER_ALLOWED_HOSTS"], "serving/security.py's Host check"
     assert 0 < int(env["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"]) <= 10
     # Every STREAMLIT_* variable (compose and Dockerfile) names a real 1.67 option.
     known = {opt.env_var for opt in st_config.get_config_options().values()}
@@ -272,10 +272,10 @@ def test_nginx_passes_websocket_upgrades() -> None:
 
 def test_nginx_upload_limit_and_internal_endpoints() -> None:
     conf = _nginx()
-    import asgi
+    from serving.security import MAX_UPLOAD_BYTES
     size = re.search(r"client_max_body_size\s+(\d+)m\s*;", conf)
     # Above the app's own cap, so the app (not nginx) answers an oversized scenario file.
-    assert size and int(size.group(1)) * 1024 * 1024 > asgi.MAX_UPLOAD_BYTES
+    assert size and int(size.group(1)) * 1024 * 1024 > MAX_UPLOAD_BYTES
     assert re.search(r"location\s+=\s+/_stcore/metrics\s*\{\s*(return\s+40\d|deny\s+all)", conf)
 
 

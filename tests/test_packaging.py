@@ -21,7 +21,7 @@ from model.run import MODEL_VERSION
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: Application packages that pyproject.toml installs (tests/ and bench/ are not among them).
-APP_PACKAGES = ("model", "ui", "persistence")
+APP_PACKAGES = ("model", "ui", "persistence", "serving")
 
 
 def _tracked(prefix: str) -> list[str]:

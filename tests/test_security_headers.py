@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-import asgi
 from bench import server
+from serving.security import MAX_UPLOAD_BYTES
 
 SITE = "klimat.example.se"
 
@@ -158,4 +158,4 @@ def test_streamlit_routes_below_a_page_are_not_redirected(port: int) -> None:
 
 def test_upload_cap_fits_the_scenario_file_limit() -> None:
     from model.scenario import MAX_FILE_BYTES
-    assert MAX_FILE_BYTES < asgi.MAX_UPLOAD_BYTES <= 1024 * 1024
+    assert MAX_FILE_BYTES < MAX_UPLOAD_BYTES <= 1024 * 1024

@@ -30,7 +30,7 @@ from ui.text import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Application code that may show text (model/ and persistence/ raise message keys).
-SOURCES = ("ui", "views", "model", "persistence", "app.py", "asgi.py")
+SOURCES = ("ui", "views", "model", "persistence", "serving", "app.py", "asgi.py")
 I18N_MODULES = {"ui.text.i18n", "ui.i18n"}
 LANGS = ("sv", "en")
 KEY_SHAPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")

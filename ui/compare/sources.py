@@ -36,8 +36,8 @@ from ui.text.i18n import normalize_lang, t
 MAX_ITEMS = 4
 MAX_LINK_CHARS = 4000
 #: Streamlit's smallest per-widget limit (whole MB; its browser check and "1MB per file" text).
-#: The real limit is the loader's 64 KiB (MAX_FILE_BYTES), and asgi.py refuses larger request
-#: bodies at the server, so the label states 64 kB and Streamlit's own limit line is hidden.
+#: The real limit is the loader's 64 KiB (MAX_FILE_BYTES), and asgi.py (serving/security.py) refuses
+#: larger request bodies at the server, so the label states 64 kB and Streamlit's own limit line is hidden.
 MAX_UPLOAD_MB = 1
 #: More fields than a share link can have (every lever, the reserved keys, room for old links).
 MAX_LINK_FIELDS = 200
