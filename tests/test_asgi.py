@@ -1,5 +1,5 @@
-"""The ASGI layer: <html lang> rewriting, page redirects (asgi.py) and the security middleware
-(serving/security.py), without a server.
+"""The ASGI layer of asgi.py: <html lang> rewriting and page redirects (serving/html_lang.py) and the
+security middleware (serving/security.py), without a server.
 
 The same behaviour against a started server: tests/test_security_headers.py.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-import asgi
+from serving.html_lang import ROUTES, HtmlLangMiddleware, page_redirect, rewrite_html
 from serving.security import LOOPBACK_HOSTS, MAX_UPLOAD_BYTES, SecurityMiddleware, allowed_hosts, host_allowed
 from ui.workshop.common import app_url
 
@@ -36,7 +36,7 @@ def _call(path: str, query: bytes = b"", method: str = "GET", root: str = "") ->
     # In its own thread: the browser tests (Playwright's sync API) may leave an event loop
     # running in this one, where asyncio.run() refuses to start.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, asgi.HtmlLangMiddleware(inner)(scope, None, send)).result()
+        pool.submit(asyncio.run, HtmlLangMiddleware(inner)(scope, None, send)).result()
     return sent, seen
 
 
@@ -87,14 +87,14 @@ def test_guesses_and_deep_paths_land_on_the_real_page(path: str, target: str) ->
                                   "/compare/_stcore/health", "/ws/_stcore/host-config",
                                   "/compare/static/js/x"])
 def test_real_pages_files_and_streamlit_routes_are_not_redirected(path: str) -> None:
-    assert asgi.page_redirect(path) is None
+    assert page_redirect(path) is None
 
 
 def test_every_alias_names_a_real_page() -> None:
     from ui.nav import ALIASES, PAGES
     urls = {url for *_rest, url in PAGES}
     assert set(ALIASES.values()) <= urls
-    assert set(asgi.ROUTES.values()) <= (urls - {PAGES[0][3]}) | {""}
+    assert set(ROUTES.values()) <= (urls - {PAGES[0][3]}) | {""}
 
 
 # --------------------------------------------------------------------------- security middleware
@@ -205,11 +205,9 @@ def test_links_to_the_scenario_page_use_the_root() -> None:
 
 
 def test_page_html_gets_lang_and_both_scripts_once() -> None:
-    import asgi
-
     html = b"<!doctype html><html><head><title>x</title></head><body></body></html>"
-    out = asgi.rewrite_html(html, "sv")
+    out = rewrite_html(html, "sv")
     assert b'<html lang="sv">' in out
     assert out.count(b"Hj\xc3\xa4lp om ") == 1  # the Swedish-label script, inlined once (UTF-8)
-    assert asgi.rewrite_html(out, "en").count(b"Hj\xc3\xa4lp om ") == 1  # idempotent
+    assert rewrite_html(out, "en").count(b"Hj\xc3\xa4lp om ") == 1  # idempotent
     assert out.index(b"<script>") < out.index(b"<title>")  # at the top of <head>

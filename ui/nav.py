@@ -46,7 +46,7 @@ def page_routes() -> dict[str, str]:
     """First path segment (lower case) -> the page's url_path, "" for the default page.
 
     Covers every url_path, every page file name and :data:`ALIASES`; the server
-    (asgi.py) redirects such addresses to the real page.
+    (asgi.py, through serving/html_lang.py) redirects such addresses to the real page.
     """
     default = PAGES[0][3]
     routes: dict[str, str] = {}

@@ -157,7 +157,8 @@ def test_html_lang_follows_the_language(page: Any, new_context: Callable[..., An
     """lang="sv" for the Swedish interface, "en" for English: from the link and after switching.
 
     Streamlit's index.html says ``<html lang="en">`` whatever the content (streamlit#15726);
-    ``asgi.py`` rewrites it per request and keeps it in step with the language switch.
+    ``asgi.py`` (``serving/html_lang.py``) rewrites it per request and keeps it in step with the
+    language switch.
     """
     response = page.goto("/")
     wait_for_app(page)

@@ -2,8 +2,9 @@
 
 The app rewrites its query string after every change (the share link follows the sliders), and
 Streamlit pushed a history entry each time: after opening the app and moving one lever, Back
-took three presses, the first ones with no visible change. asgi.py's page script turns a push
-that keeps the path into a replace, so the history holds one entry per page visited.
+took three presses, the first ones with no visible change. The page script that asgi.py adds
+(serving/html_lang.py) turns a push that keeps the path into a replace, so the history holds one
+entry per page visited.
 """
 from __future__ import annotations
 

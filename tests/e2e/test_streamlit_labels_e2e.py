@@ -1,8 +1,8 @@
 """Streamlit's own English labels (tooltips, screen-reader labels, placeholders, the uploader, the skip
 link, Vega's axis and legend descriptions) read Swedish on a Swedish page and English on an English one.
 
-Streamlit writes these in its frontend, so only a browser sees them; asgi.py inlines
-static/streamlit-sv.js, and the chart theme switches Vega's English axis/legend descriptions off
+Streamlit writes these in its frontend, so only a browser sees them; asgi.py (serving/html_lang.py)
+inlines static/streamlit-sv.js, and the chart theme switches Vega's English axis/legend descriptions off
 (every chart has its own description and table in the user's language).
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ from ui.workshop.summary import kommun_name
 #: url_path values registered in app.py (the last path segment of a page's address).
 PAGE_PATHS = ("start", "compare", "uncertainty", "what-it-takes", "ws", "data-och-metod")
 # The Scenario page is the default page: Streamlit serves it at the root ("" here); "/start"
-# would open it with a "Page not found" dialog (asgi.py redirects old such links).
+# would open it with a "Page not found" dialog (serving/html_lang.py redirects old such links).
 WORKSHOP_PATH, SCENARIO_PATH = "ws", ""
 FALLBACK_URL = "http://localhost:8501/"
 
