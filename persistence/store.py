@@ -26,10 +26,12 @@ Guarantees
   advisory lock; SQLite write lock).
 * Only parameterised statements (Core expressions with bound values).
 
-The store is split by responsibility; this module holds :class:`WorkshopStore` and re-exports
-the public names of :mod:`persistence.records` (records, row conversion),
-:mod:`persistence.schema` (tables, migrations, SQLite hooks) and
-:mod:`persistence.validation` (names, codes, keys, lever checks), so
+The store is split by responsibility; this module holds :class:`WorkshopStore` (engine,
+transactions, schema, workshops and their facilitator keys). Its group submissions are the mixin
+:class:`persistence.submit.StoreSubmit`, its reads, exports and drafts the mixin
+:class:`persistence.queries.StoreReads`. It re-exports the public names of
+:mod:`persistence.records` (records, row conversion), :mod:`persistence.schema` (tables,
+migrations, SQLite hooks) and :mod:`persistence.validation` (names, codes, keys, lever checks), so
 ``from persistence.store import …`` keeps working for all of them.
 
 Errors the user can fix raise :class:`WorkshopError` with an i18n key
@@ -50,7 +52,7 @@ from model.measures import MeasureError, OwnMeasure, check_measure_list
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec
-from persistence.drafts import Draft, claimed_by_other
+from persistence.drafts import Draft
 from persistence.guards import FILES, KEY_GUARD, KeyGuard, StoreFileChanged
 from persistence.queries import StoreReads
 from persistence.records import (
@@ -60,9 +62,7 @@ from persistence.records import (
     SubmitResult,
     Workshop,
     dumps,
-    ids_json,
     measures_json,
-    submission_from_row,
     utcnow,
     workshop_from_row,
 )
@@ -70,7 +70,6 @@ from persistence.schema import (
     SCHEMA_VERSION,
     SchemaTooNewError,
     configure_engine,
-    insert_ignore,
     metadata,
     migrate,
     read_schema_version,
@@ -79,6 +78,7 @@ from persistence.schema import (
     workshop_query,
     workshops,
 )
+from persistence.submit import StoreSubmit
 from persistence.validation import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -88,7 +88,6 @@ from persistence.validation import (
     MAX_NAME_CHARS,
     WorkshopError,
     check_new_workshop,
-    check_token,
     clean_text,
     code_or_none,
     group_key,
@@ -113,7 +112,7 @@ __all__ = [
 ]
 
 
-class WorkshopStore(StoreReads):
+class WorkshopStore(StoreSubmit, StoreReads):
     """Workshop storage on a SQLAlchemy engine (thread-safe; share one per engine)."""
 
     def __init__(self, engine: Engine, registry: Registry | None = None, guard: KeyGuard | None = None) -> None:
@@ -282,68 +281,3 @@ class WorkshopStore(StoreReads):
             res = conn.execute(sa.update(submissions).where(
                 submissions.c.workshop_code == code, submissions.c.archived.is_(False)).values(archived=True))
             return int(res.rowcount or 0)
-
-    # ----- submissions
-    def submit(self, code: str, group_name_: str, levers: Mapping[str, Any], token: str, *,
-               device: str | None = None, join: bool = False, measures: Sequence[str] = ()) -> SubmitResult:
-        """Store a group's settings (idempotent per ``token``).
-
-        ``measures`` are the ids of the workshop's own measures the group keeps (any subset).
-
-        With a ``device``, a group name that other devices already submitted under is refused
-        with ``group_taken`` (``group``: its name as shown) until the device says it joins that
-        group (``join=True``); after one submission the device belongs to the group.
-
-        Raises
-        ------
-        WorkshopError
-            ``bad_code``, ``not_found``, ``closed``, ``group_empty``, ``group_too_long``,
-            ``bad_token``, ``bad_device``, ``group_taken``, ``token_reused``, a lever error
-            (see :func:`validate_levers`) or a measure error (see :func:`validate_measure_ids`).
-        """
-        code = normalize_code(code)
-        name = group_name(group_name_)
-        check_token(token)
-        if device is not None:
-            check_token(device, "bad_device")
-        gkey = group_key(name)
-        with self._tx(write=True) as conn:
-            row = conn.execute(workshop_query(code).with_for_update(read=True)).mappings().first()
-            if row is None:
-                raise WorkshopError("not_found")
-            ws = workshop_from_row(row, self.registry)
-            existing = self._by_token(conn, token)
-            if existing is None:
-                if not ws.is_open:
-                    raise WorkshopError("closed")
-                values = validate_levers(ws, levers, self.registry)
-                kept = validate_measure_ids(ws, measures)
-                if device is not None and not join and (other := claimed_by_other(conn, code, gkey, device)):
-                    raise WorkshopError("group_taken", group=other)
-                stmt = insert_ignore(conn, {
-                    "workshop_code": code, "group_name": name, "group_key": gkey,
-                    "levers_json": dumps(values), "client_token": token, "created_at": utcnow(),
-                    "archived": False, "device_token": device, "measures_json": ids_json(kept)})
-                created = conn.execute(stmt).first() is not None
-                existing = self._by_token(conn, token)
-            else:
-                created = False
-            if existing is None:  # pragma: no cover - the row was inserted or already there
-                raise RuntimeError("submission vanished")
-            if existing.workshop_code != code or existing.group_key != gkey:
-                raise WorkshopError("token_reused")
-            count = conn.execute(sa.select(sa.func.count()).select_from(submissions).where(
-                submissions.c.workshop_code == code, submissions.c.group_key == gkey)).scalar()
-        return SubmitResult(existing, created, int(count or 0))
-
-    def group_taken(self, code: str, name: str, device: str) -> str | None:
-        """The shown name of the group ``name`` falls into, if other devices already use it (else None)."""
-        norm = code_or_none(code)
-        if norm is None or not clean_text(name, MAX_GROUP_CHARS):
-            return None
-        with self._tx() as conn:
-            return claimed_by_other(conn, norm, group_key(name), device)
-
-    def _by_token(self, conn: Connection, token: str) -> Submission | None:
-        row = conn.execute(sa.select(submissions).where(submissions.c.client_token == token)).mappings().first()
-        return None if row is None else submission_from_row(row)
