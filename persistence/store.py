@@ -27,9 +27,10 @@ Guarantees
 * Only parameterised statements (Core expressions with bound values).
 
 The store is split by responsibility; this module holds :class:`WorkshopStore` (engine,
-transactions, schema, workshops and their facilitator keys). Its group submissions are the mixin
-:class:`persistence.submit.StoreSubmit`, its reads, exports and drafts the mixin
-:class:`persistence.queries.StoreReads`. It re-exports the public names of
+transactions, schema, creating and finding workshops). Its facilitator's actions (key check,
+close, reopen, clear) are the mixin :class:`persistence.facilitator.StoreFacilitator`, its group
+submissions the mixin :class:`persistence.submit.StoreSubmit`, its reads, exports and drafts the
+mixin :class:`persistence.queries.StoreReads`. It re-exports the public names of
 :mod:`persistence.records` (records, row conversion), :mod:`persistence.schema` (tables,
 migrations, SQLite hooks) and :mod:`persistence.validation` (names, codes, keys, lever checks), so
 ``from persistence.store import …`` keeps working for all of them.
@@ -53,6 +54,7 @@ from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec
 from persistence.drafts import Draft
+from persistence.facilitator import StoreFacilitator
 from persistence.guards import FILES, KEY_GUARD, KeyGuard, StoreFileChanged
 from persistence.queries import StoreReads
 from persistence.records import (
@@ -112,7 +114,7 @@ __all__ = [
 ]
 
 
-class WorkshopStore(StoreSubmit, StoreReads):
+class WorkshopStore(StoreFacilitator, StoreSubmit, StoreReads):
     """Workshop storage on a SQLAlchemy engine (thread-safe; share one per engine)."""
 
     def __init__(self, engine: Engine, registry: Registry | None = None, guard: KeyGuard | None = None) -> None:
@@ -225,59 +227,3 @@ class WorkshopStore(StoreSubmit, StoreReads):
         if not key_matches(row, key):
             raise WorkshopError("bad_key")
         return row
-
-    def verify_key(self, code: str, key: str, client: str | None = None) -> bool:
-        """True if ``key`` is the facilitator key of workshop ``code``.
-
-        Wrong keys are limited per workshop and per ``client`` (an address or session id) with a
-        growing wait (:class:`persistence.guards.KeyGuard`), checked before the key is hashed.
-
-        Raises
-        ------
-        WorkshopError
-            ``too_many_attempts`` (``wait_s``: seconds to wait) while a limit is in force.
-        """
-        norm = code_or_none(code)
-        if norm is None:
-            return False
-        wait = self.guard.wait_s(norm, client)
-        if wait > 0:
-            raise WorkshopError("too_many_attempts", wait_s=int(wait) + 1)
-        row = self._find(norm)
-        if row is None:
-            return False
-        if key_matches(row, key):
-            self.guard.succeeded(norm, client)
-            return True
-        self.guard.failed(norm, client)
-        return False
-
-    def set_status(self, code: str, key: str, status: str) -> Workshop:
-        """Close (``"closed"``) or reopen (``"open"``) a workshop; needs the facilitator key."""
-        if status not in (STATUS_OPEN, STATUS_CLOSED):
-            raise WorkshopError("bad_status")
-        code = normalize_code(code)
-        with self._tx(write=True) as conn:
-            self._key_row(conn, code, key, lock=True)
-            conn.execute(sa.update(workshops).where(workshops.c.code == code).values(
-                status=status, closed_at=utcnow() if status == STATUS_CLOSED else None))
-        ws = self.get_workshop(code)
-        assert ws is not None
-        return ws
-
-    def close(self, code: str, key: str) -> Workshop:
-        """Stop accepting submissions (needs the facilitator key)."""
-        return self.set_status(code, key, STATUS_CLOSED)
-
-    def reopen(self, code: str, key: str) -> Workshop:
-        """Accept submissions again (needs the facilitator key)."""
-        return self.set_status(code, key, STATUS_OPEN)
-
-    def clear(self, code: str, key: str) -> int:
-        """Clear the board: archive every current submission (kept for export). Returns how many."""
-        code = normalize_code(code)
-        with self._tx(write=True) as conn:
-            self._key_row(conn, code, key, lock=True)
-            res = conn.execute(sa.update(submissions).where(
-                submissions.c.workshop_code == code, submissions.c.archived.is_(False)).values(archived=True))
-            return int(res.rowcount or 0)
