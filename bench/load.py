@@ -1,9 +1,9 @@
 """Load test: N simulated users, each a real Streamlit browser session over the websocket.
 
-Every user does what the browser frontend of Streamlit 1.67 does (checked against the
-frames a real Chromium sends, see "Protocol" below): it polls ``/_stcore/health`` (which
-sets the ``_streamlit_xsrf`` cookie), fetches ``/_stcore/host-config``, opens
-``/_stcore/stream`` and then sends ``BackMsg.rerun_script`` messages. After the first
+Every user (``bench/load_user.py``) does what the browser frontend of Streamlit 1.67 does
+(checked against the frames a real Chromium sends, see "Protocol" below): it polls
+``/_stcore/health`` (which sets the ``_streamlit_xsrf`` cookie), fetches ``/_stcore/host-config``,
+opens ``/_stcore/stream`` and then sends ``BackMsg.rerun_script`` messages. After the first
 run it moves a random lever slider (``lv_*``) to a random value on the slider's step,
 waits for the rerun to finish (``ForwardMsg.script_finished``), thinks 1–3 s and
 repeats. The rerun latency is the time from sending the change to receiving
@@ -57,9 +57,7 @@ Only loopback addresses are accepted as targets.
 from __future__ import annotations
 
 import argparse
-import math
 import os
-import random
 import sys
 import threading
 import time
@@ -70,10 +68,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, also when loaded by path
 
-# Re-exported: tests/e2e/test_load_short.py and callers use ``load.<name>``.
 from load_result import MB, LoadConfig, LoadResult, UserStats  # noqa: E402
-from load_server import (  # noqa: E402,F401
-    ROOT,
+from load_server import (  # noqa: E402
     _active_sessions,
     _busy_seconds,
     _cpu_all,
@@ -81,12 +77,10 @@ from load_server import (  # noqa: E402,F401
     _urls,
     check_loopback,
     find_server_pid,
-    free_port,
-    stop_process,
     streamlit_server,
     wait_healthy,
 )
-from st_protocol import FINISHED_OK, LEVER_PREFIX, XSRF_COOKIE, BrowserSession, Disconnected, RerunTimeout  # noqa: E402,F401
+from load_user import Clock, simulate_user  # noqa: E402
 
 
 def _log(cfg: LoadConfig, msg: str) -> None:
@@ -97,68 +91,6 @@ def _log(cfg: LoadConfig, msg: str) -> None:
 # --------------------------------------------------------------------------- the load run
 
 
-class _Clock:
-    """Shared phase boundaries (monotonic seconds) set by the coordinator."""
-
-    def __init__(self) -> None:
-        self.measure_start = math.inf
-        self.measure_end = math.inf
-        self.stop = threading.Event()
-
-
-def _user(idx: int, cfg: LoadConfig, base: str, clock: _Clock, stats: UserStats) -> None:
-    rng = random.Random(cfg.seed * 1000 + idx)
-    sess = BrowserSession(base, cfg.locale, cfg.connect_timeout)
-
-    def check_exceptions() -> None:
-        while sess.exceptions:
-            stats.errors.append("exception: " + sess.exceptions.pop(0))
-
-    try:
-        sess.connect()
-        t0 = time.monotonic()
-        sess.send_rerun(initial=True)
-        status = sess.run_until_finished(cfg.rerun_timeout * 2)
-        stats.initial_ms = (time.monotonic() - t0) * 1000
-        check_exceptions()
-        if status not in FINISHED_OK:
-            stats.errors.append(f"first run finished with status {status}")
-        if not sess.lever_ids():
-            raise RuntimeError("no lever sliders (lv_*) found in the first run")
-        if cfg.warmup_reruns <= 0:
-            stats.warm.set()
-        while not clock.stop.is_set():
-            sess.idle(rng.uniform(cfg.think_min, cfg.think_max))
-            if clock.stop.is_set() or time.monotonic() >= clock.measure_end:
-                break
-            sess.move_random_lever(rng)
-            t_send = time.monotonic()
-            sess.send_rerun()
-            status = sess.run_until_finished(cfg.rerun_timeout)
-            ms = (time.monotonic() - t_send) * 1000
-            check_exceptions()
-            if status not in FINISHED_OK:
-                stats.errors.append(f"rerun finished with status {status}")
-            stats.warm_reruns += 1
-            if stats.warm_reruns >= cfg.warmup_reruns:
-                stats.warm.set()
-            if clock.measure_start <= t_send < clock.measure_end:
-                stats.latencies_ms.append(ms)
-    except Disconnected as exc:
-        stats.errors.append(f"disconnect: {exc}")
-    except RerunTimeout as exc:
-        stats.errors.append(f"timeout: {exc}")
-    except Exception as exc:  # noqa: BLE001 - every failure is an error of the run
-        stats.errors.append(f"client: {type(exc).__name__}: {exc}")
-    finally:
-        check_exceptions()
-        stats.messages, stats.bytes_in = sess.messages, sess.bytes_in
-        sess.close()
-        stats.warm.set()
-        stats.done.set()
-
-
-
 def run_load(cfg: LoadConfig) -> LoadResult:
     """Run the load test against running server(s) at ``cfg.url`` (loopback only).
 
@@ -166,6 +98,16 @@ def run_load(cfg: LoadConfig) -> LoadResult:
     replica ``i mod K`` (what a sticky proxy does), RSS and CPU are summed over the
     replicas and the first K users (one per replica) are the warm reference:
     ``mb_per_session = (rss_N - rss_K) / (N - K)`` (K = 1: the single-server formula).
+
+    Parameters
+    ----------
+    cfg : LoadConfig
+        The run: target(s), users, measured seconds, think time, timeouts, server PIDs.
+
+    Returns
+    -------
+    LoadResult
+        Latencies of the measured phase, errors, memory and CPU figures.
     """
     urls = _urls(cfg.url)
     k = len(urls)
@@ -183,9 +125,9 @@ def run_load(cfg: LoadConfig) -> LoadResult:
     me = psutil.Process()
     ramp = cfg.ramp_seconds if cfg.ramp_seconds is not None else min(0.2 * cfg.users, 20.0)
     gap = ramp / max(cfg.users - k, 1)
-    clock = _Clock()
+    clock = Clock()
     stats = [UserStats(i) for i in range(cfg.users)]
-    threads = [threading.Thread(target=_user, args=(i, cfg, urls[i % k], clock, stats[i]), daemon=True,
+    threads = [threading.Thread(target=simulate_user, args=(i, cfg, urls[i % k], clock, stats[i]), daemon=True,
                                 name=f"user-{i}") for i in range(cfg.users)]
     hard_deadline = time.monotonic() + 2 * cfg.warmup_timeout + ramp + cfg.seconds + 3 * cfg.rerun_timeout + 60
     mb = lambda v: "n/a" if v is None else f"{v / MB:.0f} MB"  # noqa: E731
@@ -259,6 +201,18 @@ def run_load(cfg: LoadConfig) -> LoadResult:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (``python bench/load.py --help``); exit code 1 if the run had errors.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 for a run without errors, else 1 (a bad argument exits with 2, as argparse does).
+    """
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", default="http://127.0.0.1:8501",
                     help="running server, loopback only (several replicas: comma-separated)")

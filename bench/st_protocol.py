@@ -1,6 +1,6 @@
 """Streamlit 1.67 websocket/protobuf client: one simulated browser session.
 
-Used by ``bench/load.py``; see its docstring for the protocol details.
+Used by ``bench/load_user.py`` (the users of ``bench/load.py``); see load.py's docstring for the protocol details.
 """
 from __future__ import annotations
 
