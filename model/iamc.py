@@ -33,6 +33,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from model.data import SECTORS
+from model.registry import load_registry
 from model.results_table import REMOVAL_PREFIX, long_table, sector_variable, wide
 from model.run import MODEL_VERSION, ScenarioResult
 
@@ -70,15 +71,9 @@ SECTOR_VARIABLES: dict[str, str] = {
     "Utrikes transporter": f"{TOTAL}|Energy|Demand|Bunkers",
 }
 
-#: Removal lever -> IAMC carbon-removal variable.
-REMOVAL_VARIABLES: dict[str, str] = {
-    # Bio-CCS at the CHP plant: geological storage of biogenic CO2 ({Geogological Storage Source} = Biomass).
-    "beccs": f"{REMOVAL_TOTAL}|Geological Storage|Biomass",
-    # Biochar put into soil ({Land Removal Option} = Biochar).
-    "biochar": f"{REMOVAL_TOTAL}|Land Use|Biochar",
-    # A larger sink in forest and land: more than one IAMC land option, so {Land Removal Option} = Other.
-    "land_sink": f"{REMOVAL_TOTAL}|Land Use|Other",
-}
+#: Removal lever -> IAMC carbon-removal variable, from each removal lever's ``iamc_removal`` in registry.toml.
+REMOVAL_VARIABLES: dict[str, str] = {lv.id: f"{REMOVAL_TOTAL}|{lv.iamc_removal}" for lv in load_registry().levers
+                                     if lv.kind == "removal" and lv.iamc_removal}
 
 
 def _with_parents(leaves: dict[str, list[float]], root: str) -> dict[str, list[float]]:

@@ -145,6 +145,8 @@ class Lever:
     #: The share-link format version (``v``) that first carried the lever: a link of an older
     #: version lacks it because it did not exist (``link.levers_added``), not by mistake.
     added_in_link: int = 1
+    #: A removal lever's IAMC variable under "Carbon Removal" ("Land Use|Biochar"), for the IAMC CSV.
+    iamc_removal: str | None = None
 
     @property
     def is_assumption(self) -> bool:
@@ -283,6 +285,8 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         raise RegistryError(f"{where}: stock-spak kräver turnover")
     if kind == "removal" and not raw.get("t_per_unit"):
         raise RegistryError(f"{where}: removal-spak kräver t_per_unit")
+    if kind == "removal" and not raw.get("iamc_removal"):
+        raise RegistryError(f"{where}: removal-spak kräver iamc_removal (IAMC-variabel under Carbon Removal)")
     e_km = raw.get("electric_km_share", 1.0)
     if kind == "stock" and not (isinstance(e_km, str) and e_km.startswith("data:")
                                 or isinstance(e_km, (int, float)) and 0 < e_km <= 1):
@@ -303,6 +307,7 @@ def _parse_lever(raw: dict[str, Any], stream_ids: set[str]) -> Lever:
         cost_sek_per_t=_triple(cost, where + " cost") if cost is not None else None,
         cost_source=raw.get("cost_source"), electric_km_share=e_km,
         range_rules=_parse_range_rules(raw.get("range_rule"), where, stream_ids), added_in_link=added,
+        iamc_removal=raw.get("iamc_removal"),
     )
 
 

@@ -289,6 +289,7 @@ REJECTS: list[tuple[str, Edit, str]] = [
     ("stock_without_turnover", _del_lever("ev_cars", "turnover"), "turnover"),
     ("unknown_turnover_parameter", _set_lever("ev_cars", "turnover", "bus_turnover"), "bus_turnover"),
     ("removal_without_t_per_unit", _del_lever("biochar", "t_per_unit"), "t_per_unit"),
+    ("removal_without_iamc_variable", _del_lever("biochar", "iamc_removal"), "iamc_removal"),
     ("multiplier_without_streams", _set_lever("car_traffic", "streams", {}), "streams"),
     ("missing_policy", _drop_policy, "policy"),
     ("range_rule_bad_basis", _set_lever("beccs", "range_rule", {"basis": "moon", "factor": 1.0,
