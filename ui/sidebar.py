@@ -7,11 +7,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
+from model.budget_rate import budget_rate_for
 from model.codec import encode
 from model.data import load_dataset
 from model.registry import POLICIES, TARGET_YEARS
 from model.target_defs import BUDGET_TARGETS, SETTABLE_LIMIT_TARGETS, TARGET_IDS
-from model.targets import base_years, budget_rate_for
+from model.targets import base_years
 from ui import state
 from ui.scenario.levers import SKIP_TARGET
 from ui.text.fmt import fmt_number

@@ -15,7 +15,7 @@ from model.data import SECTORS
 from model.registry import load_registry
 from model.run import run_scenario
 from model.scenario import load_scenario
-from model.targets import TARGET_IDS
+from model.target_defs import TARGET_IDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESET = "scenarios/klimatkontrakt.toml"

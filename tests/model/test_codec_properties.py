@@ -20,7 +20,8 @@ from model.codec import (
 )
 from model.data import load_dataset
 from model.registry import load_registry
-from model.targets import TARGET_IDS, base_years
+from model.target_defs import TARGET_IDS
+from model.targets import base_years
 
 REG = load_registry()
 DS = load_dataset()

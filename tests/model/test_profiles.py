@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from model.baseline import build_context
+from model.budget_rate import KOMMUN_BUDGET_RATES
 from model.data import SECTORS, load_dataset
 from model.engine import baseline_streams
 from model.measures import measure_from_dict
@@ -29,7 +30,6 @@ from model.profiles import (
 )
 from model.registry import load_registry
 from model.scenario import load_scenario
-from model.targets import KOMMUN_BUDGET_RATES
 
 ROOT = Path(__file__).resolve().parents[2]
 ENK = "kommuner/0381.toml"

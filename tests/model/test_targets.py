@@ -8,14 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.budget_rate import DEFAULT_BUDGET_RATE, budget_rate_for
 from model.data import SECTORS
 from model.run import baseline_scenario, run_scenario
+from model.target_defs import TARGET_IDS
 from model.targets import (
-    DEFAULT_BUDGET_RATE,
-    TARGET_IDS,
     TargetSpec,
     TargetVerdict,
-    budget_rate_for,
     evaluate_targets,
 )
 
@@ -272,7 +271,7 @@ def test_spec_validate(spec: TargetSpec, field: str) -> None:
 def test_kommun_budget_rate_comes_from_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Enköping's 13 % a year is its profile's budget_rate target; a kommun without one gets the default."""
     import model.profiles as profiles
-    from model.targets import KOMMUN_BUDGET_RATES, kommun_budget_rate
+    from model.budget_rate import KOMMUN_BUDGET_RATES, kommun_budget_rate
 
     sv, en = kommun_budget_rate("0381"), kommun_budget_rate("0381", "en")
     assert sv is not None and en is not None and sv[0] == en[0] == 13.0

@@ -226,7 +226,7 @@ def test_main_chart_takes_column_dicts_as_it_takes_frames() -> None:
     import pandas as pd
 
     from model.codec import default_state, encode
-    from model.targets import TARGET_IDS
+    from model.target_defs import TARGET_IDS
     from ui.compute import run_link
     from ui.scenario.results_main import main_frames, main_target_frame
 

@@ -200,7 +200,7 @@ def test_ui_and_storage_use_the_registrys_choices() -> None:
     import persistence.validation
     import ui.state
     import ui.text.i18n
-    from model.targets import TARGET_IDS
+    from model.target_defs import TARGET_IDS
 
     assert ui.state.HORIZONS is reg.HORIZONS and persistence.validation.HORIZONS is reg.HORIZONS
     assert ui.text.i18n.ACTOR_IDS is reg.ACTORS and ui.text.i18n.POLICY_IDS is reg.POLICIES

@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from model.baseline import POP_GROWTH_YEARS, build_context
+from model.budget_rate import DEFAULT_BUDGET_RATE, KOMMUN_BUDGET_RATES
 from model.data import Kommun, load_dataset
 from model.klimatkollen import CARBON_LAW_RATE
 from model.kommuner import UnknownKommunError, find_kommun
 from model.registry import load_registry
 from model.sources import SOURCES, source_line
-from model.targets import DEFAULT_BUDGET_RATE, KOMMUN_BUDGET_RATES, TargetSpec
+from model.targets import TargetSpec
 from ui.exports import inputs as ex
 from ui.text.fmt import NBSP, fmt_number, fmt_pct
 from ui.text.i18n import actor_label, normalize_lang, sector_label, t
