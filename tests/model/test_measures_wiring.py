@@ -169,7 +169,8 @@ def test_v2_link_without_them_says_they_are_missing() -> None:
 def test_registry_refuses_a_bad_added_in_link() -> None:
     import tomllib
 
-    from model.registry import REGISTRY_PATH, RegistryError, parse_registry
+    from model.registry import REGISTRY_PATH, RegistryError
+    from model.registry_parse import parse_registry
 
     raw = tomllib.loads(REGISTRY_PATH.read_text(encoding="utf-8"))
     raw["lever"][0]["added_in_link"] = 0

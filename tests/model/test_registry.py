@@ -22,8 +22,8 @@ from model.registry import (
     Lever,
     RegistryError,
     load_registry,
-    parse_registry,
 )
+from model.registry_parse import parse_registry
 
 REG = load_registry()
 LEVER_IDS = [lv.id for lv in REG.levers]
