@@ -2,7 +2,7 @@
 
 Input: the Scenario page's scenario (its release from the link's ``d``), a pasted share link or an
 uploaded scenario file (with the release it was made on). Everything page-local lives in the
-widgets' own keys; the page writes no other session key (ui/state.py owns those).
+widgets' own keys; the page writes no other session key (the package ui/state/ owns those).
 """
 from __future__ import annotations
 

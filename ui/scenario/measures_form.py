@@ -2,7 +2,7 @@
 
 Widgets are drawn by :mod:`ui.scenario.measures`; this module holds what they write and read.
 Form widgets have language-neutral keys (``om.f.<field>``); choice widgets with translated option
-labels get a key per language (``om.f.target.sv``, see ui/state.py) and are seeded from the draft,
+labels get a key per language (``om.f.target.sv``, see ui/state/settings.py) and are seeded from the draft,
 so an edit survives a language switch. Validation is the model's
 (:func:`model.measures.measure_from_dict`): its error names a field, the message goes under that
 field in the user's language, and nothing changes on an error.

@@ -168,7 +168,7 @@ def render_presets(lang: str) -> None:
     and the active preset's reasons."""
     ss = st.session_state
     items = kommun_presets(ss["kommun"])
-    key = f"{PRESET_KEY}.{lang}"  # the pills' labels are translated (see ui/state.py)
+    key = f"{PRESET_KEY}.{lang}"  # the pills' labels are translated (see ui/state/settings.py)
     active = active_preset()
     if ss.get(key, "") != active:
         ss[key] = active

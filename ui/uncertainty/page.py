@@ -73,7 +73,7 @@ def cached_tornado(params: dict[str, str], year: int, measure: str = "net") -> l
 
 
 #: Page-local settings: canonical values in the session like the sidebar's (one mechanism,
-#: ui/state.py); the sample count's labels are formatted numbers ("10 000" / "10,000").
+#: ui/state/settings.py); the sample count's labels are formatted numbers ("10 000" / "10,000").
 state.register(state.Setting(N_KEY, translated=True, options=lambda: SAMPLE_CHOICES))
 state.register(state.Setting(SEED_KEY))
 

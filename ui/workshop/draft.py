@@ -6,7 +6,7 @@ the device, not the person, and carries no settings). The group name and lever v
 server-side under it whenever they change (:meth:`persistence.store.WorkshopStore.save_draft`),
 together with the client token of that version, which is also the idempotency key of the
 submission: a submission retried from a new session after a crash finds its row instead of
-writing a second one. ``dev`` must be kept by the app's URL sync (``ui.state.EXTRA_PARAMS``).
+writing a second one. ``dev`` must be kept by the app's URL sync (``ui.state.url.EXTRA_PARAMS``).
 """
 from __future__ import annotations
 
