@@ -24,7 +24,7 @@ from ui.render import safe_text
 from ui.text.i18n import t
 from ui.workshop.db import DatabaseUnavailable, db_call
 from ui.workshop.export import export_xlsx
-from ui.workshop.participant import GROUP_KEY, lever_key
+from ui.workshop.participant_form import GROUP_KEY, lever_key
 from ui.workshop.summary import group_pathway, group_rows, lever_spread
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

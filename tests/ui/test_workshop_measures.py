@@ -18,7 +18,7 @@ from persistence.store import Workshop, WorkshopStore, new_token
 from tests.ui.workshopkit import APP, page_texts, workshop_page
 from ui.text.i18n import t
 from ui.workshop.export import export_csv, export_xlsx
-from ui.workshop.participant import GROUP_KEY, measure_key
+from ui.workshop.participant_form import GROUP_KEY, measure_key
 from ui.workshop.summary import evaluate, group_rows, lever_spread, share_params
 
 OPEN = ["ev_cars", "car_traffic"]

@@ -1,13 +1,11 @@
 """The participants' view (``?ws=CODE&dev=DEVICE``, made for a phone): group name, the open levers, submit.
 
-Closed levers stay at the workshop's values and are not shown as sliders. Every
-version of a group's settings carries one client token (a new one whenever a
-setting or the group name changes), stored server-side with the device's draft
-(:mod:`ui.workshop.draft`), so a double tap, a reload or a retry after a crash never
-stores the same submission twice and never loses the settings. A name that another
-device already submitted under is not written into until this device chooses to join
-that group (or picks another name). A failed submission keeps the settings on screen
-and says what to do.
+Closed levers stay at the workshop's values and are not shown as sliders. This module draws the
+page and the form; the form's state and the device's draft are :mod:`ui.workshop.participant_form`
+(every version of a group's settings carries one client token stored with the draft, so a double
+tap, a reload or a retry after a crash never stores the same submission twice and never loses the
+settings), and the submission with its answers (a name already taken, a failure) is
+:mod:`ui.workshop.participant_submit`.
 """
 from __future__ import annotations
 
@@ -16,8 +14,7 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
-from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key, new_token, normalize_code
-from persistence.validation import lever_value as checked_lever_value
+from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, normalize_code
 from ui import charts
 from ui.render import safe_text
 from ui.scenario.levers import lever_help
@@ -27,7 +24,21 @@ from ui.text.i18n import t
 from ui.text.narrative import focus_year
 from ui.workshop.common import hide_sidebar, settings_line
 from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
-from ui.workshop.draft import DEVICE_KEY, device_token, load_draft, save_draft
+from ui.workshop.draft import device_token
+from ui.workshop.participant_form import (
+    AGAIN_KEY,
+    GROUP_KEY,
+    SEEDED_KEY,
+    VALUES_KEY,
+    current_levers,
+    current_measures,
+    lever_key,
+    measure_key,
+    on_form_change,
+    seed_form,
+    widget_value,
+)
+from ui.workshop.participant_submit import show_last, show_note, submit, taken_question
 from ui.workshop.summary import (
     GroupRow,
     condition_lines,
@@ -41,123 +52,6 @@ from ui.workshop.summary import (
     unit,
 )
 
-PREFIX = "wsp_"
-GROUP_KEY, TOKEN_KEY, CODE_KEY, LAST_KEY = "wsp_group", "wsp_token", "wsp_code", "wsp_last"
-VALUES_KEY, GROUP_VALUE = "wsp_values", "wsp_group_value"
-#: Ids of the workshop's own measures this group keeps (a plain list beside the toggles, like VALUES_KEY).
-KEPT_KEY = "wsp_kept"
-TAKEN_KEY, JOIN_KEY, AGAIN_KEY, NOTE_KEY = "wsp_taken", "wsp_join", "wsp_again", "wsp_note"
-#: Sliders whose key was set through session state in this run (they must not also get ``value=``).
-SEEDED_KEY = "wsp_seeded"
-
-
-def lever_key(lever_id: str) -> str:
-    """Widget key of a participant's slider."""
-    return PREFIX + "lv_" + lever_id
-
-
-def measure_key(measure_id: str) -> str:
-    """Widget key of a participant's toggle for one of the workshop's own measures."""
-    return PREFIX + "m_" + measure_id
-
-
-def current_measures(ws: Workshop) -> tuple[str, ...]:
-    """Ids of the workshop's own measures this participant keeps (all of them until one is taken out)."""
-    kept = st.session_state.get(KEPT_KEY)
-    return ws.measure_ids if kept is None else tuple(m for m in ws.measure_ids if m in set(kept))
-
-
-def _changed() -> None:
-    """Any change of settings or group name is a new version: stored as the device's draft, new token.
-
-    A value outside a lever's range or grid (a hand-made request) is refused: the slider goes
-    back to the last good value and the participant is told.
-    """
-    ss = st.session_state
-    ss.pop(LAST_KEY, None)
-    ss.pop(TAKEN_KEY, None)
-    if GROUP_KEY in ss:
-        ss[GROUP_VALUE] = ss[GROUP_KEY]
-    values = ss.setdefault(VALUES_KEY, {})
-    reg = load_registry()
-    for lid in list(values):
-        if lever_key(lid) not in ss:
-            continue
-        try:
-            values[lid] = checked_lever_value(reg, lid, ss[lever_key(lid)])
-        except (WorkshopError, TypeError, ValueError):
-            ss[NOTE_KEY] = ("workshop.participant.bad_value", {"value": str(ss[lever_key(lid)])[:20]})
-            ss[lever_key(lid)] = _widget_value(lid, values[lid])
-            ss.setdefault(SEEDED_KEY, set()).add(lid)
-    kept = [k[len(measure_key("")):] for k, on in ss.items() if isinstance(k, str) and k.startswith(measure_key(""))
-            and on is True]
-    if any(isinstance(k, str) and k.startswith(measure_key("")) for k in ss):
-        ss[KEPT_KEY] = kept
-    token = None
-    if ss.get(CODE_KEY) and ss.get(DEVICE_KEY):
-        token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values,
-                           ss.get(KEPT_KEY))
-        if token is None:
-            ss[NOTE_KEY] = ("workshop.participant.draft_failed", {})
-    ss[TOKEN_KEY] = token or new_token()
-
-
-def _widget_value(lid: str, value: float) -> float | int:
-    lv = load_registry().lever(lid)
-    return int(value) if lv.decimals == 0 and float(value).is_integer() else float(value)
-
-
-def _seed(ws: Workshop) -> None:
-    """Start every open lever at the workshop's value (again when the code changes).
-
-    Values live in a plain dict as well as in the widget keys, because Streamlit drops
-    widget keys when the participant visits another page and comes back.
-    """
-    ss = st.session_state
-    if ss.get(CODE_KEY) != ws.code or not isinstance(ss.get(VALUES_KEY), dict):
-        ss[VALUES_KEY] = {lid: float(ws.base_levers[lid]) for lid in ws.open_levers}
-        ss[CODE_KEY] = ws.code
-        ss[TOKEN_KEY] = new_token()
-        ss.pop(LAST_KEY, None)
-        for lid in ws.open_levers:
-            ss.pop(lever_key(lid), None)
-        for k in [k for k in ss if isinstance(k, str) and k.startswith(measure_key(""))]:
-            del ss[k]
-        ss[KEPT_KEY] = list(ws.measure_ids)
-        draft = load_draft(ws, ss[DEVICE_KEY])
-        if draft is not None:  # a reload, a new session after a dropped connection or a restart
-            ss[VALUES_KEY].update({k: v for k, v in draft.levers.items() if k in ws.open_levers})
-            if draft.measures is not None:
-                ss[KEPT_KEY] = [m for m in draft.measures if m in ws.measure_ids]
-            ss[GROUP_VALUE] = draft.group_name
-            ss.pop(GROUP_KEY, None)
-            ss[TOKEN_KEY] = draft.token
-            ss[NOTE_KEY] = ("workshop.participant.draft_restored",
-                            {"time": local_time(draft.updated_at)})
-    values = ss[VALUES_KEY]
-    for lid in ws.open_levers:
-        values.setdefault(lid, float(ws.base_levers[lid]))
-        if lever_key(lid) not in ss:
-            ss[lever_key(lid)] = _widget_value(lid, values[lid])
-            ss.setdefault(SEEDED_KEY, set()).add(lid)
-    kept = set(current_measures(ws))
-    for mid in ws.measure_ids:
-        if measure_key(mid) not in ss:
-            ss[measure_key(mid)] = mid in kept
-    if GROUP_KEY not in ss:
-        ss[GROUP_KEY] = ss.get(GROUP_VALUE, "")
-    ss.setdefault(TOKEN_KEY, new_token())
-
-
-def current_levers(ws: Workshop) -> dict[str, float]:
-    """The workshop's values with this participant's open levers."""
-    values = st.session_state.get(VALUES_KEY) or {}
-    out = dict(ws.base_levers)
-    for lid in ws.open_levers:
-        if lid in values:
-            out[lid] = float(values[lid])
-    return out
-
 
 def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
     reg = load_registry()
@@ -168,10 +62,10 @@ def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
         # The default is the participant's current value: Streamlit answers a value outside the range
         # (a hand-made message) with the widget's default, which would otherwise be the minimum.
         seeded = lid in st.session_state.get(SEEDED_KEY, set())
-        current = None if seeded else _widget_value(lid, st.session_state[VALUES_KEY][lid])
+        current = None if seeded else widget_value(lid, st.session_state[VALUES_KEY][lid])
         st.slider(f"{lv.label[lang]} ({unit(lv, lang)})", min_value=num[0], max_value=num[1], step=num[2],
                   value=current,
-                  key=lever_key(lid), on_change=_changed, help=lever_help(lv, lang, ws.kommun),
+                  key=lever_key(lid), on_change=on_form_change, help=lever_help(lv, lang, ws.kommun),
                   format="%d" if dec == 0 else f"%.{dec}f", disabled=disabled)
     st.session_state.pop(SEEDED_KEY, None)
     closed = [lv for lv in reg.levers if lv.id not in ws.open_levers]
@@ -191,7 +85,7 @@ def _measures(ws: Workshop, lang: str, disabled: bool) -> None:
     st.markdown(f"**{t('workshop.participant.measures_title', lang)}**")
     st.caption(t("workshop.participant.measures_help", lang))
     for m in ws.measures:
-        st.toggle(safe_text(m.name(lang)), key=measure_key(m.id), on_change=_changed, disabled=disabled,
+        st.toggle(safe_text(m.name(lang)), key=measure_key(m.id), on_change=on_form_change, disabled=disabled,
                   help=" · ".join((measure_target_text(m, lang), measure_effect_text(m, lang),
                                    t("workshop.participant.measure_full", lang, year=m.full),
                                    measure_source_text(m, lang))))
@@ -220,78 +114,6 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str, kept: tuple[str,
     spec.setdefault("config", {}).setdefault("legend", {}).update({"orient": "bottom", "direction": "vertical"})
     spec["height"] = 240
     st.vega_lite_chart(spec, theme=None, width="stretch", key="wsp_chart")
-
-
-def _submit(ws: Workshop, lang: str) -> None:
-    ss = st.session_state
-    ss.pop(TAKEN_KEY, None)
-    group = clean_text(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or "", MAX_GROUP_CHARS)
-    levers, kept, device = current_levers(ws), current_measures(ws), ss[DEVICE_KEY]
-    # The stored draft's token: the same version retried (double tap, new session) is stored once.
-    token = (save_draft(ws.code, device, group, {lid: levers[lid] for lid in ws.open_levers}, list(kept))
-             or ss[TOKEN_KEY])
-    ss[TOKEN_KEY] = token
-    try:
-        res = db_call(get_store().submit, ws.code, group, levers, token, device=device,
-                      join=ss.get(JOIN_KEY) == group_key(group), measures=kept)
-    except WorkshopError as exc:
-        if exc.key == "group_taken":
-            ss[TAKEN_KEY] = {"group": str(exc.params.get("group", group))}
-            return
-        params = {k: safe_text(v) for k, v in exc.params.items()}
-        st.error(t(f"workshop.error.{exc.key}", lang, **params), icon=":material/error:")
-        return
-    except DatabaseUnavailable as exc:
-        report_unavailable(exc, lang, retry_key=None)  # the submit button is the retry
-        st.warning(t("workshop.participant.not_saved", lang), icon=":material/sync_problem:")
-        return
-    ss[LAST_KEY] = {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
-                    "count": res.group_count, "created": res.created}
-
-
-def _join_taken() -> None:
-    """Button callback: this device joins the group whose name it typed, then submits again."""
-    ss = st.session_state
-    ss[JOIN_KEY] = group_key(str(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or ""))
-    ss.pop(TAKEN_KEY, None)
-    ss[AGAIN_KEY] = True
-
-
-def _rename_taken() -> None:
-    ss = st.session_state
-    ss.pop(TAKEN_KEY, None)
-    ss[NOTE_KEY] = ("workshop.participant.rename_hint", {})
-
-
-def _taken_question(lang: str) -> None:
-    """A second device chose a name already in use: join that group or pick another name."""
-    taken = st.session_state.get(TAKEN_KEY)
-    if not taken:
-        return
-    name = safe_text(taken["group"])
-    with st.container(border=True):
-        st.warning(t("workshop.participant.taken", lang, group=name), icon=":material/group:")
-        c1, c2 = st.columns(2)
-        c1.button(t("workshop.participant.join", lang, group=name), key="wsp_join_btn", on_click=_join_taken,
-                  type="primary", width="stretch", icon=":material/group_add:")
-        c2.button(t("workshop.participant.rename", lang), key="wsp_rename_btn", on_click=_rename_taken,
-                  width="stretch", icon=":material/edit:")
-
-
-def _note(lang: str) -> None:
-    note = st.session_state.pop(NOTE_KEY, None)
-    if note:
-        key, params = note
-        st.info(t(key, lang, **{k: safe_text(v) for k, v in params.items()}), icon=":material/info:")
-
-
-def _last(lang: str) -> None:
-    last = st.session_state.get(LAST_KEY)
-    if not last:
-        return
-    key = "workshop.participant.saved" if last["created"] else "workshop.participant.already_saved"
-    st.success(t(key, lang, group=safe_text(last["group"]), time=last["time"], count=last["count"]),
-               icon=":material/check_circle:")
 
 
 def _set_lang() -> None:
@@ -335,15 +157,15 @@ def render_participant(code: str, lang: str) -> None:
         st.title(t("workshop.participant.title", lang), anchor=False)
         _code_entry(lang, bad=bool(code))
         return
-    _seed(ws)
+    seed_form(ws)
     st.title(safe_text(ws.name), anchor=False)
-    _note(lang)
+    show_note(lang)
     st.caption(settings_line(ws, lang))
     if not ws.is_open:
         st.warning(t("workshop.participant.closed", lang), icon=":material/lock:")
     st.markdown(t("workshop.participant.intro", lang, kommun=kommun_name(ws.kommun), n=len(ws.open_levers)))
     st.text_input(t("workshop.participant.group", lang), max_chars=MAX_GROUP_CHARS, key=GROUP_KEY,
-                  on_change=_changed, placeholder=t("workshop.participant.group_placeholder", lang),
+                  on_change=on_form_change, placeholder=t("workshop.participant.group_placeholder", lang),
                   help=t("workshop.participant.group_help", lang, n=MAX_GROUP_CHARS))
     _sliders(ws, lang, disabled=not ws.is_open)
     _measures(ws, lang, disabled=not ws.is_open)
@@ -352,7 +174,7 @@ def render_participant(code: str, lang: str) -> None:
     _preview(ws, levers, lang, current_measures(ws))
     if st.button(t("workshop.participant.submit", lang), key="wsp_submit", type="primary", width="stretch",
                  icon=":material/send:", disabled=not ws.is_open) or st.session_state.pop(AGAIN_KEY, False):
-        _submit(ws, lang)
-    _taken_question(lang)
-    _last(lang)
+        submit(ws, lang)
+    taken_question(lang)
+    show_last(lang)
     st.caption(t("workshop.participant.resubmit_note", lang, time=local_time(ws.created_at, date=True)))
