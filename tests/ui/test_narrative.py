@@ -10,9 +10,10 @@ import pytest
 from model.registry import load_registry
 from model.run import ScenarioResult, run_scenario
 from model.scenario import load_scenario
+from model.verdicts import year_reached
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t
-from ui.text.narrative import contributions, genitive, lever_short, summary_sentences, year_reached
+from ui.text.narrative import contributions, genitive, lever_short, summary_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"

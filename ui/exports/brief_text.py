@@ -11,6 +11,7 @@ from model.data import EMISSIONS_SOURCE
 from model.registry import ACTORS, load_registry
 from model.run import MODEL_VERSION, ScenarioResult
 from model.target_defs import PATH_TARGETS
+from model.verdicts import year_reached
 from ui.compute import run_cached
 from ui.exports.common import (
     TOP_MEASURES,
@@ -33,7 +34,7 @@ from ui.scenario.measures_text import (
 )
 from ui.text.fmt import fmt_signed_pct, fmt_tonnes
 from ui.text.i18n import actor_label, normalize_lang, policy_label, t, target_label
-from ui.text.narrative import summary_sentences, year_reached
+from ui.text.narrative import summary_sentences
 
 
 @dataclass

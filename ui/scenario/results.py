@@ -15,6 +15,7 @@ from model.context import unallocated_share
 from model.data import EMISSIONS_SOURCE, POPULATION_SOURCE
 from model.run import MODEL_VERSION, ScenarioResult
 from model.targets import TargetVerdict
+from model.verdicts import focus_year
 from ui import charts
 from ui.compute import memo
 from ui.render import EAGER_TABLES, arrow_datasets, safe_text, show_chart
@@ -33,7 +34,7 @@ from ui.scenario.results_main import main_frames, main_table
 from ui.scenario.verdict import verdict
 from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import normalize_lang, t, tn
-from ui.text.narrative import focus_year, summary_sentences
+from ui.text.narrative import summary_sentences
 
 __all__ = ["LONG_HORIZON", "Metric", "long_run", "render_results"]
 

@@ -29,7 +29,7 @@ import streamlit as st
 
 from model.data import load_dataset
 from model.registry import HORIZONS, POLICIES
-from model.targets import TARGET_IDS
+from model.target_defs import TARGET_IDS
 
 LEVER_PREFIX = "lv_"
 LANG_OPTIONS = ("SV", "EN")

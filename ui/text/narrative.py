@@ -15,12 +15,10 @@ from model.registry import load_registry
 from model.run import ScenarioResult
 from model.target_defs import PATH_TARGETS, SECTOR_TARGETS, sector_index
 from model.targets import TargetVerdict
-from model.verdicts import criterion, focus_year, year_reached
+from model.verdicts import focus_year, year_reached
 from ui.text.fmt import fmt_pct, fmt_tonnes
 from ui.text.i18n import catalog, normalize_lang, sector_id, t
 
-#: Re-exported: the target facts and "when is the target reached" live in the model (one home).
-__all__ = ["criterion", "focus_year", "year_reached"]
 #: Contributions below this (t CO2e/yr) count as "nothing moved": the engine's float noise.
 NOTHING_T = 0.5
 #: Changes smaller than this fraction are described as "about the same".

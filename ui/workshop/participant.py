@@ -14,6 +14,7 @@ import copy
 import streamlit as st
 
 from model.registry import load_registry
+from model.verdicts import focus_year
 from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, normalize_code
 from ui import charts
 from ui.render import safe_text
@@ -21,7 +22,6 @@ from ui.scenario.levers import lever_help
 from ui.scenario.measures_text import measure_effect_text, measure_source_text, measure_target_text
 from ui.text.fmt import fmt_tonnes
 from ui.text.i18n import t
-from ui.text.narrative import focus_year
 from ui.workshop.common import hide_sidebar, settings_line
 from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
 from ui.workshop.draft import device_token
