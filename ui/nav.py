@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from ui import state
 from ui.text.i18n import t
 
 #: The browser tab's icon, served by this server (a Material icon name would make every page
@@ -63,7 +64,7 @@ def pages(lang: str) -> list[StreamlitPage]:
     Building a page resolves its file on disk; kept in the session (not shared: st.navigation
     marks the chosen page object), a rerun skips that work.
     """
-    cache = st.session_state.setdefault("_nav_pages", {})
+    cache = state.recall_or_set("_nav_pages", {})
     if lang not in cache:
         cache[lang] = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
                        for i, (path, title, icon, url) in enumerate(PAGES)]

@@ -21,7 +21,7 @@ This package is the only code that reads or writes those session keys. Callers u
   :func:`switch_to_scenario_if`.
 * :mod:`ui.state.memory` – page-local UI memory that is no setting (editing flags, messages,
   widget values read by key, workshop tokens): :func:`recall`, :func:`remember`, :func:`forget`,
-  :func:`take`, :func:`holds`, :func:`recall_or_set`.
+  :func:`take`, :func:`holds`, :func:`recall_or_set`, :func:`keys_with`.
 
 Imports among them run one way (no cycles): settings, own_measures and memory need no other part,
 lever_state builds on both, session on lever_state and own_measures, kommun on lever_state,
@@ -49,7 +49,7 @@ from ui.state.lever_state import (
     set_levers,
     slider_value,
 )
-from ui.state.memory import forget, holds, recall, recall_or_set, remember, take
+from ui.state.memory import forget, holds, keys_with, recall, recall_or_set, remember, take
 from ui.state.own_measures import (
     MEASURES,
     MEASURES_UNDO,
@@ -93,9 +93,10 @@ __all__ = [
     "EXTRA_PARAMS", "HORIZONS", "KOMMUN_SWITCH", "LANG_OPTIONS", "LEVER_PREFIX", "MEASURES", "MEASURES_UNDO",
     "RELEASE", "SCENARIO_PAGE", "SETTINGS", "Setting", "apply_scenario", "begin_run", "bind", "bind_kommun",
     "bind_lever", "commit", "commit_lever", "current_link", "current_scenario", "default_levers",
-    "dismiss_kommun_switch", "forget", "get", "holds", "init_state", "keep_measures", "kommun_switch", "lang",
-    "lever_key", "levers", "measures", "moved_levers", "on_kommun_change", "pop_notices", "put", "recall",
-    "recall_or_set", "register", "release", "remember", "remove_measure", "reset_levers", "run_no",
-    "set_levers", "set_measures", "set_release", "slider_value", "switch_to_scenario_if", "sync_url", "take",
-    "target_spec", "undo_measures_reset", "upsert_measure", "widget_key", "widget_params",
+    "dismiss_kommun_switch", "forget", "get", "holds", "init_state", "keep_measures", "keys_with",
+    "kommun_switch", "lang", "lever_key", "levers", "measures", "moved_levers", "on_kommun_change",
+    "pop_notices", "put", "recall", "recall_or_set", "register", "release", "remember", "remove_measure",
+    "reset_levers", "run_no", "set_levers", "set_measures", "set_release", "slider_value",
+    "switch_to_scenario_if", "sync_url", "take", "target_spec", "undo_measures_reset", "upsert_measure",
+    "widget_key", "widget_params",
 ]

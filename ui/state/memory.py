@@ -115,3 +115,19 @@ def recall_or_set(key: str, default: T) -> T:
         The stored object itself, so a mutable value can be changed in place.
     """
     return st.session_state.setdefault(key, default)  # type: ignore[no-any-return]
+
+
+def keys_with(prefix: str) -> list[str]:
+    """Every stored key that starts with ``prefix``, in the session's own order.
+
+    Parameters
+    ----------
+    prefix : str
+        Start of the keys (e.g. a page's widget-key prefix).
+
+    Returns
+    -------
+    list of str
+        The matching keys (a list: the caller may remove them while going through it).
+    """
+    return [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]

@@ -53,15 +53,14 @@ MAX_START_SERIES = 8
 
 def open_on_scenario(ws: Workshop, levers: dict[str, float], measures: tuple[str, ...] = ()) -> None:
     """Callback: these settings and kept own measures become the session's scenario; the page then switches."""
-    ss = st.session_state
-    ss["kommun"] = ws.kommun
-    ss["_kommun_prev"] = ws.kommun
+    state.put("kommun", ws.kommun)
+    state.remember("_kommun_prev", ws.kommun)
     sc = ws.scenario(levers, measure_ids=measures)
     state.apply_scenario(sc)
     # Exactly the group's measures, also none: the session's own measures are not the group's.
     with contextlib.suppress(MeasureError):  # a workshop's measures always fit a link (checked at creation)
         state.set_measures(sc.measures)
-    ss[_SWITCH] = True
+    state.remember(_SWITCH, True)
 
 
 def switch_if_requested(lang: str) -> None:
@@ -253,7 +252,7 @@ def _now() -> _dt.datetime:
 @st.fragment(run_every=BOARD_REFRESH_S)
 def _live(code: str, lang: str, present: bool, show_join: bool, controls: bool, title: bool) -> None:
     _body(code, lang, present, show_join, controls, title)
-    if st.session_state.get(_SWITCH):
+    if state.recall(_SWITCH):
         switch_if_requested(lang)
 
 

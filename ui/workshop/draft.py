@@ -16,6 +16,7 @@ import streamlit as st
 
 from persistence.store import Draft, Workshop, WorkshopError, new_device
 from persistence.validation import TOKEN_RE
+from ui import state
 from ui.workshop.db import DatabaseUnavailable, db_call, get_store
 
 DEVICE_PARAM = "dev"
@@ -28,13 +29,13 @@ def _valid(token: object) -> bool:
 
 def device_token() -> str:
     """This device's token: from the address, else from the session, else a new one (written to the address)."""
-    ss = st.session_state
     try:
         raw = st.query_params.get(DEVICE_PARAM)
     except Exception:  # noqa: BLE001 - a hostile URL must never crash the page
         raw = None
-    dev = raw if _valid(raw) else ss.get(DEVICE_KEY) if _valid(ss.get(DEVICE_KEY)) else new_device()
-    ss[DEVICE_KEY] = dev
+    kept = state.recall(DEVICE_KEY)
+    dev = raw if _valid(raw) else kept if _valid(kept) else new_device()
+    state.remember(DEVICE_KEY, dev)
     if raw != dev:
         st.query_params[DEVICE_PARAM] = dev
     return dev

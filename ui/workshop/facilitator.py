@@ -47,24 +47,23 @@ VIEWS = ("board", "join", "manage")
 
 
 def _remember(code: str, key: str) -> None:
-    st.session_state[CODE_KEY], st.session_state[KEY_KEY] = code, key
+    state.remember(CODE_KEY, code)
+    state.remember(KEY_KEY, key)
     st.query_params["ws"], st.query_params["role"] = code, "host"
 
 
 def _forget() -> None:
-    for k in (CODE_KEY, KEY_KEY, NEW_KEY, VIEW_KEY):
-        st.session_state.pop(k, None)
+    state.forget(CODE_KEY, KEY_KEY, NEW_KEY, VIEW_KEY)
     for k in ("ws", "role", "present"):
         st.query_params.pop(k, None)
 
 
 def _create_form(store: WorkshopStore, lang: str) -> None:
     reg = load_registry()
-    ss = st.session_state
     spec = state.target_spec()
-    st.caption(t("workshop.create.from_session", lang, kommun=kommun_name(ss["kommun"]),
-                 target=target_label(spec.selected, lang), policy=policy_label(ss["policy"], lang),
-                 horizon=ss["horizon"]))
+    st.caption(t("workshop.create.from_session", lang, kommun=kommun_name(state.get("kommun")),
+                 target=target_label(spec.selected, lang), policy=policy_label(state.get("policy"), lang),
+                 horizon=state.get("horizon")))
     own = state.measures()
     if own:
         st.caption(tn("workshop.create.with_measures", len(own), lang,
@@ -80,14 +79,15 @@ def _create_form(store: WorkshopStore, lang: str) -> None:
     if not submitted:
         return
     try:
-        ws, key = db_call(store.create_workshop, ss.get("wsf_name", ""), ss["kommun"], spec, ss["policy"],
-                          int(ss["horizon"]), ss.get("wsf_open") or [], state.levers(), own)
+        ws, key = db_call(store.create_workshop, state.recall("wsf_name", ""), state.get("kommun"), spec,
+                          state.get("policy"), int(state.get("horizon")), state.recall("wsf_open") or [],
+                          state.levers(), own)
     except WorkshopError as exc:
         st.error(t(f"workshop.error.{exc.key}", lang), icon=":material/error:")
         return
     _remember(ws.code, key)
-    st.session_state[NEW_KEY] = key
-    st.session_state[VIEW_KEY] = "join"
+    state.remember(NEW_KEY, key)
+    state.remember(VIEW_KEY, "join")
     st.rerun()
 
 
@@ -126,7 +126,7 @@ def _client() -> str:
     that names the real one can be forged), so an address limit would lock out everyone at once.
     A guesser who opens new sessions meets the per-workshop limit instead.
     """
-    return "session:" + str(st.session_state.setdefault("wsf_client", secrets.token_hex(8)))
+    return "session:" + str(state.recall_or_set("wsf_client", secrets.token_hex(8)))
 
 
 def _start(store: WorkshopStore, lang: str, code_hint: str | None) -> None:
@@ -141,7 +141,7 @@ def _start(store: WorkshopStore, lang: str, code_hint: str | None) -> None:
 
 
 def _new_key_box(ws: Workshop, lang: str) -> None:
-    key = st.session_state.get(NEW_KEY)
+    key = state.recall(NEW_KEY)
     if not key:
         return
     with st.container(border=True):
@@ -149,28 +149,27 @@ def _new_key_box(ws: Workshop, lang: str) -> None:
         st.warning(t("workshop.key.once", lang), icon=":material/key:")
         st.code(f"{t('workshop.key.code', lang)}: {ws.code}\n{t('workshop.key.key', lang)}: {key}", language=None)
         st.button(t("workshop.key.saved", lang), key="wsf_key_saved",
-                  on_click=lambda: st.session_state.pop(NEW_KEY, None))
+                  on_click=lambda: state.forget(NEW_KEY))
 
 
 def _action(store: WorkshopStore, action: str, code: str, key: str) -> None:
     """Button callback for close / reopen / clear; the outcome is shown on the next run."""
-    ss = st.session_state
     try:
         if action == "clear":
             n = db_call(store.clear, code, key)
-            ss[MSG_KEY] = ("success", "workshop.manage.cleared", {"n": n})
-            ss["wsf_clear_sure"] = False
+            state.remember(MSG_KEY, ("success", "workshop.manage.cleared", {"n": n}))
+            state.remember("wsf_clear_sure", False)
         else:
             db_call(store.set_status, code, key, "closed" if action == "close" else "open")
-            ss[MSG_KEY] = ("success", f"workshop.manage.{action}_done", {})
+            state.remember(MSG_KEY, ("success", f"workshop.manage.{action}_done", {}))
     except WorkshopError as exc:
-        ss[MSG_KEY] = ("error", f"workshop.error.{exc.key}", {})
+        state.remember(MSG_KEY, ("error", f"workshop.error.{exc.key}", {}))
     except (DatabaseUnavailable, *DB_ERRORS):
-        ss[MSG_KEY] = ("error", "workshop.db.unavailable", {})
+        state.remember(MSG_KEY, ("error", "workshop.db.unavailable", {}))
 
 
 def _message(lang: str) -> None:
-    kind, key, params = st.session_state.pop(MSG_KEY, (None, "", {}))
+    kind, key, params = state.take(MSG_KEY, (None, "", {}))
     if kind == "success":
         st.success(t(key, lang, **params), icon=":material/check:")
     elif kind == "error":
@@ -213,8 +212,7 @@ def _manage(store: WorkshopStore, ws: Workshop, key: str, lang: str) -> None:
 
 
 def _running(store: WorkshopStore, lang: str) -> None:
-    ss = st.session_state
-    ws = db_call(store.get_workshop, ss[CODE_KEY])
+    ws = db_call(store.get_workshop, state.recall(CODE_KEY))
     if ws is None:
         _forget()
         st.error(t("workshop.error.not_found", lang))
@@ -224,8 +222,8 @@ def _running(store: WorkshopStore, lang: str) -> None:
                            t("workshop.join.code_inline", lang, code=ws.code)]))
     _new_key_box(ws, lang)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    if ss.get(VIEW_KEY) not in VIEWS:
-        ss[VIEW_KEY] = "board"
+    if state.recall(VIEW_KEY) not in VIEWS:
+        state.remember(VIEW_KEY, "board")
     view = c1.segmented_control(t("workshop.view.label", lang), list(VIEWS), key=VIEW_KEY, required=True,
                                 format_func=lambda v: t(f"workshop.view.{v}", lang))
     c2.link_button(t("workshop.view.present", lang), board_url(ws.code, lang), icon=":material/slideshow:",
@@ -237,7 +235,7 @@ def _running(store: WorkshopStore, lang: str) -> None:
         with right:
             st.markdown(t("workshop.join.instructions", lang, n=len(ws.open_levers)))
     elif view == "manage":
-        _manage(store, ws, ss[KEY_KEY], lang)
+        _manage(store, ws, state.recall(KEY_KEY), lang)
     else:
         render_board(ws.code, lang, present=False, show_join=True, controls=True, title=False)
 
@@ -246,7 +244,7 @@ def render_facilitator(lang: str, code_hint: str | None = None) -> None:
     """Create or open a workshop; with the key, run it (board, join code, management)."""
     try:
         store = get_store()
-        if st.session_state.get(CODE_KEY) and st.session_state.get(KEY_KEY):
+        if state.recall(CODE_KEY) and state.recall(KEY_KEY):
             _running(store, lang)
         else:
             _start(store, lang, code_hint)

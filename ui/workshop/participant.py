@@ -16,7 +16,7 @@ import streamlit as st
 from model.registry import load_registry
 from model.verdicts import focus_year
 from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, normalize_code
-from ui import charts
+from ui import charts, state
 from ui.render import safe_text
 from ui.scenario.levers import lever_help
 from ui.scenario.measures_text import measure_effect_text, measure_source_text, measure_target_text
@@ -61,13 +61,13 @@ def _sliders(ws: Workshop, lang: str, disabled: bool) -> None:
         num = (int(lv.min), int(lv.max), int(lv.step)) if dec == 0 else (lv.min, lv.max, lv.step)
         # The default is the participant's current value: Streamlit answers a value outside the range
         # (a hand-made message) with the widget's default, which would otherwise be the minimum.
-        seeded = lid in st.session_state.get(SEEDED_KEY, set())
-        current = None if seeded else widget_value(lid, st.session_state[VALUES_KEY][lid])
+        seeded = lid in state.recall(SEEDED_KEY, set())
+        current = None if seeded else widget_value(lid, state.recall(VALUES_KEY)[lid])
         st.slider(f"{lv.label[lang]} ({unit(lv, lang)})", min_value=num[0], max_value=num[1], step=num[2],
                   value=current,
                   key=lever_key(lid), on_change=on_form_change, help=lever_help(lv, lang, ws.kommun),
                   format="%d" if dec == 0 else f"%.{dec}f", disabled=disabled)
-    st.session_state.pop(SEEDED_KEY, None)
+    state.forget(SEEDED_KEY)
     closed = [lv for lv in reg.levers if lv.id not in ws.open_levers]
     if closed:
         with st.expander(t("workshop.participant.closed_levers", lang, n=len(closed))):
@@ -118,13 +118,13 @@ def _preview(ws: Workshop, levers: dict[str, float], lang: str, kept: tuple[str,
 
 def _set_lang() -> None:
     """The participant's language switch drives the app's language (the sidebar is hidden here)."""
-    choice = st.session_state.get("wsp_lang")
+    choice = state.recall("wsp_lang")
     if choice in ("SV", "EN"):
-        st.session_state["lang"] = choice
+        state.put("lang", choice)
 
 
 def _language() -> None:
-    st.session_state["wsp_lang"] = str(st.session_state.get("lang", "SV")).upper()
+    state.remember("wsp_lang", str(state.get("lang", "SV")).upper())
     st.segmented_control("Språk / Language", ["SV", "EN"], key="wsp_lang", required=True, on_change=_set_lang,
                          label_visibility="collapsed")
 
@@ -173,7 +173,7 @@ def render_participant(code: str, lang: str) -> None:
     levers = current_levers(ws)
     _preview(ws, levers, lang, current_measures(ws))
     if st.button(t("workshop.participant.submit", lang), key="wsp_submit", type="primary", width="stretch",
-                 icon=":material/send:", disabled=not ws.is_open) or st.session_state.pop(AGAIN_KEY, False):
+                 icon=":material/send:", disabled=not ws.is_open) or state.take(AGAIN_KEY, False):
         submit(ws, lang)
     taken_question(lang)
     show_last(lang)

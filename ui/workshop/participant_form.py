@@ -9,11 +9,10 @@ Drawing the form is :mod:`ui.workshop.participant`; submitting is :mod:`ui.works
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from model.registry import load_registry
 from persistence.store import Workshop, WorkshopError, new_token
 from persistence.validation import lever_value as checked_lever_value
+from ui import state
 from ui.workshop.draft import DEVICE_KEY, load_draft, save_draft
 from ui.workshop.summary import local_time
 
@@ -39,13 +38,13 @@ def measure_key(measure_id: str) -> str:
 
 def current_measures(ws: Workshop) -> tuple[str, ...]:
     """Ids of the workshop's own measures this participant keeps (all of them until one is taken out)."""
-    kept = st.session_state.get(KEPT_KEY)
+    kept = state.recall(KEPT_KEY)
     return ws.measure_ids if kept is None else tuple(m for m in ws.measure_ids if m in set(kept))
 
 
 def current_levers(ws: Workshop) -> dict[str, float]:
     """The workshop's values with this participant's open levers."""
-    values = st.session_state.get(VALUES_KEY) or {}
+    values = state.recall(VALUES_KEY) or {}
     out = dict(ws.base_levers)
     for lid in ws.open_levers:
         if lid in values:
@@ -68,33 +67,32 @@ def on_form_change() -> None:
     A value outside a lever's range or grid (a hand-made request) is refused: the slider goes
     back to the last good value and the participant is told.
     """
-    ss = st.session_state
-    ss.pop(LAST_KEY, None)
-    ss.pop(TAKEN_KEY, None)
-    if GROUP_KEY in ss:
-        ss[GROUP_VALUE] = ss[GROUP_KEY]
-    values = ss.setdefault(VALUES_KEY, {})
+    state.forget(LAST_KEY, TAKEN_KEY)
+    if state.holds(GROUP_KEY):
+        state.remember(GROUP_VALUE, state.recall(GROUP_KEY))
+    values = state.recall_or_set(VALUES_KEY, {})
     reg = load_registry()
     for lid in list(values):
-        if lever_key(lid) not in ss:
+        if not state.holds(lever_key(lid)):
             continue
         try:
-            values[lid] = checked_lever_value(reg, lid, ss[lever_key(lid)])
+            values[lid] = checked_lever_value(reg, lid, state.recall(lever_key(lid)))
         except (WorkshopError, TypeError, ValueError):
-            ss[NOTE_KEY] = ("workshop.participant.bad_value", {"value": str(ss[lever_key(lid)])[:20]})
-            ss[lever_key(lid)] = widget_value(lid, values[lid])
-            ss.setdefault(SEEDED_KEY, set()).add(lid)
-    kept = [k[len(measure_key("")):] for k, on in ss.items() if isinstance(k, str) and k.startswith(measure_key(""))
-            and on is True]
-    if any(isinstance(k, str) and k.startswith(measure_key("")) for k in ss):
-        ss[KEPT_KEY] = kept
+            state.remember(NOTE_KEY, ("workshop.participant.bad_value",
+                                      {"value": str(state.recall(lever_key(lid)))[:20]}))
+            state.remember(lever_key(lid), widget_value(lid, values[lid]))
+            state.recall_or_set(SEEDED_KEY, set()).add(lid)
+    toggles = state.keys_with(measure_key(""))
+    kept = [k[len(measure_key("")):] for k in toggles if state.recall(k) is True]
+    if toggles:
+        state.remember(KEPT_KEY, kept)
     token = None
-    if ss.get(CODE_KEY) and ss.get(DEVICE_KEY):
-        token = save_draft(ss[CODE_KEY], ss[DEVICE_KEY], str(ss.get(GROUP_VALUE) or ""), values,
-                           ss.get(KEPT_KEY))
+    if state.recall(CODE_KEY) and state.recall(DEVICE_KEY):
+        token = save_draft(state.recall(CODE_KEY), state.recall(DEVICE_KEY), str(state.recall(GROUP_VALUE) or ""),
+                           values, state.recall(KEPT_KEY))
         if token is None:
-            ss[NOTE_KEY] = ("workshop.participant.draft_failed", {})
-    ss[TOKEN_KEY] = token or new_token()
+            state.remember(NOTE_KEY, ("workshop.participant.draft_failed", {}))
+    state.remember(TOKEN_KEY, token or new_token())
 
 
 def seed_form(ws: Workshop) -> None:
@@ -103,37 +101,34 @@ def seed_form(ws: Workshop) -> None:
     Values live in a plain dict as well as in the widget keys, because Streamlit drops
     widget keys when the participant visits another page and comes back.
     """
-    ss = st.session_state
-    if ss.get(CODE_KEY) != ws.code or not isinstance(ss.get(VALUES_KEY), dict):
-        ss[VALUES_KEY] = {lid: float(ws.base_levers[lid]) for lid in ws.open_levers}
-        ss[CODE_KEY] = ws.code
-        ss[TOKEN_KEY] = new_token()
-        ss.pop(LAST_KEY, None)
-        for lid in ws.open_levers:
-            ss.pop(lever_key(lid), None)
-        for k in [k for k in ss if isinstance(k, str) and k.startswith(measure_key(""))]:
-            del ss[k]
-        ss[KEPT_KEY] = list(ws.measure_ids)
-        draft = load_draft(ws, ss[DEVICE_KEY])
+    if state.recall(CODE_KEY) != ws.code or not isinstance(state.recall(VALUES_KEY), dict):
+        state.remember(VALUES_KEY, {lid: float(ws.base_levers[lid]) for lid in ws.open_levers})
+        state.remember(CODE_KEY, ws.code)
+        state.remember(TOKEN_KEY, new_token())
+        state.forget(LAST_KEY)
+        state.forget(*(lever_key(lid) for lid in ws.open_levers))
+        state.forget(*state.keys_with(measure_key("")))
+        state.remember(KEPT_KEY, list(ws.measure_ids))
+        draft = load_draft(ws, state.recall(DEVICE_KEY))
         if draft is not None:  # a reload, a new session after a dropped connection or a restart
-            ss[VALUES_KEY].update({k: v for k, v in draft.levers.items() if k in ws.open_levers})
+            state.recall(VALUES_KEY).update({k: v for k, v in draft.levers.items() if k in ws.open_levers})
             if draft.measures is not None:
-                ss[KEPT_KEY] = [m for m in draft.measures if m in ws.measure_ids]
-            ss[GROUP_VALUE] = draft.group_name
-            ss.pop(GROUP_KEY, None)
-            ss[TOKEN_KEY] = draft.token
-            ss[NOTE_KEY] = ("workshop.participant.draft_restored",
-                            {"time": local_time(draft.updated_at)})
-    values = ss[VALUES_KEY]
+                state.remember(KEPT_KEY, [m for m in draft.measures if m in ws.measure_ids])
+            state.remember(GROUP_VALUE, draft.group_name)
+            state.forget(GROUP_KEY)
+            state.remember(TOKEN_KEY, draft.token)
+            state.remember(NOTE_KEY, ("workshop.participant.draft_restored",
+                                      {"time": local_time(draft.updated_at)}))
+    values = state.recall(VALUES_KEY)
     for lid in ws.open_levers:
         values.setdefault(lid, float(ws.base_levers[lid]))
-        if lever_key(lid) not in ss:
-            ss[lever_key(lid)] = widget_value(lid, values[lid])
-            ss.setdefault(SEEDED_KEY, set()).add(lid)
+        if not state.holds(lever_key(lid)):
+            state.remember(lever_key(lid), widget_value(lid, values[lid]))
+            state.recall_or_set(SEEDED_KEY, set()).add(lid)
     kept = set(current_measures(ws))
     for mid in ws.measure_ids:
-        if measure_key(mid) not in ss:
-            ss[measure_key(mid)] = mid in kept
-    if GROUP_KEY not in ss:
-        ss[GROUP_KEY] = ss.get(GROUP_VALUE, "")
-    ss.setdefault(TOKEN_KEY, new_token())
+        if not state.holds(measure_key(mid)):
+            state.remember(measure_key(mid), mid in kept)
+    if not state.holds(GROUP_KEY):
+        state.remember(GROUP_KEY, state.recall(GROUP_VALUE, ""))
+    state.recall_or_set(TOKEN_KEY, new_token())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from persistence.store import MAX_GROUP_CHARS, Workshop, WorkshopError, clean_text, group_key
+from ui import state
 from ui.render import safe_text
 from ui.text.i18n import t
 from ui.workshop.db import DatabaseUnavailable, db_call, get_store, report_unavailable
@@ -34,20 +35,19 @@ def submit(ws: Workshop, lang: str) -> None:
     A failure is shown here (the settings stay on screen); a name another device uses is kept as
     the question :func:`taken_question` asks.
     """
-    ss = st.session_state
-    ss.pop(TAKEN_KEY, None)
-    group = clean_text(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or "", MAX_GROUP_CHARS)
-    levers, kept, device = current_levers(ws), current_measures(ws), ss[DEVICE_KEY]
+    state.forget(TAKEN_KEY)
+    group = clean_text(state.recall(GROUP_KEY) or state.recall(GROUP_VALUE) or "", MAX_GROUP_CHARS)
+    levers, kept, device = current_levers(ws), current_measures(ws), state.recall(DEVICE_KEY)
     # The stored draft's token: the same version retried (double tap, new session) is stored once.
     token = (save_draft(ws.code, device, group, {lid: levers[lid] for lid in ws.open_levers}, list(kept))
-             or ss[TOKEN_KEY])
-    ss[TOKEN_KEY] = token
+             or state.recall(TOKEN_KEY))
+    state.remember(TOKEN_KEY, token)
     try:
         res = db_call(get_store().submit, ws.code, group, levers, token, device=device,
-                      join=ss.get(JOIN_KEY) == group_key(group), measures=kept)
+                      join=state.recall(JOIN_KEY) == group_key(group), measures=kept)
     except WorkshopError as exc:
         if exc.key == "group_taken":
-            ss[TAKEN_KEY] = {"group": str(exc.params.get("group", group))}
+            state.remember(TAKEN_KEY, {"group": str(exc.params.get("group", group))})
             return
         params = {k: safe_text(v) for k, v in exc.params.items()}
         st.error(t(f"workshop.error.{exc.key}", lang, **params), icon=":material/error:")
@@ -56,27 +56,25 @@ def submit(ws: Workshop, lang: str) -> None:
         report_unavailable(exc, lang, retry_key=None)  # the submit button is the retry
         st.warning(t("workshop.participant.not_saved", lang), icon=":material/sync_problem:")
         return
-    ss[LAST_KEY] = {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
-                    "count": res.group_count, "created": res.created}
+    state.remember(LAST_KEY, {"group": res.submission.group_name, "time": local_time(res.submission.created_at),
+                              "count": res.group_count, "created": res.created})
 
 
 def _join_taken() -> None:
     """Button callback: this device joins the group whose name it typed, then submits again."""
-    ss = st.session_state
-    ss[JOIN_KEY] = group_key(str(ss.get(GROUP_KEY) or ss.get(GROUP_VALUE) or ""))
-    ss.pop(TAKEN_KEY, None)
-    ss[AGAIN_KEY] = True
+    state.remember(JOIN_KEY, group_key(str(state.recall(GROUP_KEY) or state.recall(GROUP_VALUE) or "")))
+    state.forget(TAKEN_KEY)
+    state.remember(AGAIN_KEY, True)
 
 
 def _rename_taken() -> None:
-    ss = st.session_state
-    ss.pop(TAKEN_KEY, None)
-    ss[NOTE_KEY] = ("workshop.participant.rename_hint", {})
+    state.forget(TAKEN_KEY)
+    state.remember(NOTE_KEY, ("workshop.participant.rename_hint", {}))
 
 
 def taken_question(lang: str) -> None:
     """A second device chose a name already in use: join that group or pick another name."""
-    taken = st.session_state.get(TAKEN_KEY)
+    taken = state.recall(TAKEN_KEY)
     if not taken:
         return
     name = safe_text(taken["group"])
@@ -91,7 +89,7 @@ def taken_question(lang: str) -> None:
 
 def show_note(lang: str) -> None:
     """The note a callback left (a restored draft, a refused value, ...), shown once."""
-    note = st.session_state.pop(NOTE_KEY, None)
+    note = state.take(NOTE_KEY)
     if note:
         key, params = note
         st.info(t(key, lang, **{k: safe_text(v) for k, v in params.items()}), icon=":material/info:")
@@ -99,7 +97,7 @@ def show_note(lang: str) -> None:
 
 def show_last(lang: str) -> None:
     """The confirmation of this device's last submission (stored now or already before)."""
-    last = st.session_state.get(LAST_KEY)
+    last = state.recall(LAST_KEY)
     if not last:
         return
     key = "workshop.participant.saved" if last["created"] else "workshop.participant.already_saved"
