@@ -94,7 +94,7 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
     if lv.id in ranges.link_over(kommun):
         st.caption(t("app.range.link_over_lever", lang, in_kommun=in_kommun(find_kommun(kommun).name, lang),
                      max=ranges.with_unit(lv, ranges.kommun_bounds(kommun)[lv.id][1], lang)))
-    horizon = int(st.session_state["horizon"])
+    horizon = int(state.get("horizon"))
     if lv.ramp.start > horizon:
         st.caption(t("app.lever_after_horizon", lang, start=lv.ramp.start, horizon=horizon))
 
@@ -102,7 +102,7 @@ def _slider(lv: Lever, lang: str, kommun: str) -> None:
 def _keep_measures() -> None:
     """"Keep my measures" after a kommun change, with the values the new kommun cannot reach lowered."""
     state.keep_measures()
-    ranges.lower_to_max(st.session_state["kommun"], "kept")
+    ranges.lower_to_max(state.get("kommun"), "kept")
 
 
 def render_kommun_switch(lang: str) -> None:
@@ -179,7 +179,7 @@ def render_kommun_facts(kommun: str, lang: str) -> None:
 
 def _remember_group(key: str, lang: str) -> None:
     labels = {t(f"app.group.{g}", lang): g for g in GROUPS}
-    st.session_state["lever_group"] = labels.get(st.session_state.get(key), GROUPS[0])
+    state.remember("lever_group", labels.get(state.recall(key), GROUPS[0]))
 
 
 def render_levers(lang: str) -> None:
@@ -189,13 +189,12 @@ def render_levers(lang: str) -> None:
     bench/rerun_bench.py). The open group is remembered across reruns and languages.
     """
     reg = load_registry()
-    ss = st.session_state
-    kommun = ss["kommun"]
+    kommun = state.get("kommun")
     # Target of the sidebar's "skip to the levers" link; focusable so the next Tab lands on the tabs.
     st.html(f"<span id='{SKIP_TARGET}' tabindex='-1'></span>")
     render_kommun_facts(kommun, lang)
     labels = [t(f"app.group.{g}", lang) for g in GROUPS]
-    group = ss.get("lever_group", GROUPS[0])
+    group = state.recall("lever_group", GROUPS[0])
     key = f"lever_tab_{lang}"  # labels differ per language; the group id carries over
     tabs = st.tabs(labels, key=key, default=labels[GROUPS.index(group)] if group in GROUPS else None,
                    on_change=_remember_group, args=(key, lang))

@@ -50,8 +50,7 @@ OPEN = "_om_open"
 
 # ------------------------------------------------------------------ rendering
 def _say(lang: str) -> None:
-    ss = st.session_state
-    if (msg := ss.pop(MSG, None)) is not None:
+    if (msg := state.take(MSG)) is not None:
         key, params = msg
         text = tn(key, params["n"], lang, name=safe_text(params["name"])) if "n" in params \
             else t(key, lang, name=safe_text(params["name"]))
@@ -59,7 +58,7 @@ def _say(lang: str) -> None:
 
 
 def _error(slot: str, lang: str) -> None:
-    err = st.session_state.get(ERROR)
+    err = state.recall(ERROR)
     if err and err["slot"] == slot:
         st.error(error_text(err["key"], err["params"], lang, slot), icon=":material/error:")
 
@@ -103,22 +102,21 @@ def _profile_measures(code: str, lang: str) -> None:
     active = {m.id for m in state.measures()}
     for m in profile.measures:
         key = f"om_p_{code}_{m.id}"
-        if st.session_state.get(key) != (m.id in active):
-            st.session_state[key] = m.id in active
+        if state.recall(key) != (m.id in active):
+            state.remember(key, m.id in active)
         st.checkbox(f"{m.name(lang)} · {measure_effect_text(m, lang)}", key=key, on_change=toggle_profile,
                     args=(key, m), help=f"{_summary(m, lang)}\n\n{measure_source_text(m, lang)}")
 
 
 def _form(lang: str) -> None:
-    ss = st.session_state
-    editing = ss.get(EDITING)
-    draft = ss.get("_om_draft") or defaults()
+    editing = state.recall(EDITING)
+    draft = state.recall("_om_draft") or defaults()
     for f in PLAIN:
-        if F + f not in ss:
-            ss[F + f] = draft[f]
+        if not state.holds(F + f):
+            state.remember(F + f, draft[f])
     for f in CHOICES:
-        if ss.get(widget_key(f, lang)) not in options(f):
-            ss[widget_key(f, lang)] = draft[f] if draft[f] in options(f) else options(f)[0]
+        if state.recall(widget_key(f, lang)) not in options(f):
+            state.remember(widget_key(f, lang), draft[f] if draft[f] in options(f) else options(f)[0])
     name = next((m.name(lang) for m in state.measures() if m.id == editing), "")
     with st.form("om_form", border=True):
         heading = t("measures.editor.edit_title", lang, name=safe_text(name)) if editing \
@@ -179,12 +177,11 @@ def _form(lang: str) -> None:
 
 
 def _profile_file(code: str, lang: str) -> None:
-    ss = st.session_state
     st.markdown(f"**{t('measures.profile.file_title', lang)}**")
     st.download_button(t("measures.profile.download", lang), data=lambda: profile_download(code),
                        file_name=f"{code}.toml", mime="application/toml", key="om_profile_download",
                        on_click="ignore", icon=":material/download:", help=t("measures.profile.download_help", lang))
-    key = f"om_upload_{ss.get(UPLOAD_N, 0)}"
+    key = f"om_upload_{state.recall(UPLOAD_N, 0)}"
     with st.container(key="om_upload"):
         # Streamlit's "1MB per file" line (its whole-MB limit) would contradict the label's 64 kB.
         st.html("<style>.st-key-om_upload [data-testid='stFileUploaderDropzoneInstructions']{display:none}</style>")
@@ -196,16 +193,15 @@ def _profile_file(code: str, lang: str) -> None:
 
 def render_measures(lang: str) -> None:
     """The "Egna åtgärder" section of the Scenario page (lazy: built only while it is open)."""
-    ss = st.session_state
     ms = state.measures()
-    if undo := ss.get(state.MEASURES_UNDO):
+    if undo := state.recall(state.MEASURES_UNDO):
         st.button(tn("measures.editor.undo", len(undo), lang), key="om_undo", on_click=state.undo_measures_reset,
                   icon=":material/undo:")
     # No count in the label: a label that changed with it would make a new expander, closed again.
     # The label changes with the language, which makes a new expander: it opens as the last one was.
     exp = st.expander(t("measures.editor.title", lang), key=EXPANDER_KEY, on_change="rerun",
-                      icon=":material/playlist_add:", expanded=bool(ss.get(OPEN)))
-    ss[OPEN] = bool(exp.open)
+                      icon=":material/playlist_add:", expanded=bool(state.recall(OPEN)))
+    state.remember(OPEN, bool(exp.open))
     if ms and not exp.open:
         st.caption(tn("measures.editor.title_n", len(ms), lang))
     if not exp.open:
@@ -215,9 +211,9 @@ def render_measures(lang: str) -> None:
         _say(lang)
         _error("form", lang)
         _current(ms, lang)
-        _profile_measures(ss["kommun"], lang)
+        _profile_measures(state.get("kommun"), lang)
         _form(lang)
-        _profile_file(ss["kommun"], lang)
+        _profile_file(state.get("kommun"), lang)
 
 
 # ------------------------------------------------------------------ link notices about measures

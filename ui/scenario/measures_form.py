@@ -13,8 +13,6 @@ import re
 import unicodedata
 from typing import Any
 
-import streamlit as st
-
 from model.data import SECTORS
 from model.measures import MeasureError, OwnMeasure, first_year, measure_from_dict
 from model.profiles import ProfileError, load_profile, profile_from_text, profile_to_toml, with_measures
@@ -94,19 +92,17 @@ def _draft_of(m: OwnMeasure) -> dict[str, Any]:
 
 def _seed_form(draft: dict[str, Any]) -> None:
     """Put a draft into the form's widgets (every language's choice keys, so a switch keeps it)."""
-    ss = st.session_state
-    ss["_om_draft"] = dict(draft)
+    state.remember("_om_draft", dict(draft))
     for f in PLAIN:
-        ss[F + f] = draft[f]
+        state.remember(F + f, draft[f])
     for f in CHOICES:
         for lg in ("sv", "en"):
-            ss[widget_key(f, lg)] = draft[f]
+            state.remember(widget_key(f, lg), draft[f])
 
 
 def _form_values(lang: str) -> dict[str, Any]:
-    ss = st.session_state
-    out = {f: ss.get(F + f) for f in PLAIN}
-    out.update({f: ss.get(widget_key(f, lang)) for f in CHOICES})
+    out = {f: state.recall(F + f) for f in PLAIN}
+    out.update({f: state.recall(widget_key(f, lang)) for f in CHOICES})
     return out
 
 
@@ -233,9 +229,8 @@ def error_text(key: str, params: dict[str, Any], lang: str, slot: str = "form") 
 
 # ------------------------------------------------------------------ callbacks
 def submit(lang: str) -> None:
-    ss = st.session_state
     values = _form_values(lang)
-    editing = ss.get(EDITING)
+    editing = state.recall(EDITING)
     taken = {m.id for m in state.measures() if m.id != editing}
     mid = editing if editing else _slug(str(values.get("name_sv") or ""), taken)
     try:
@@ -246,48 +241,47 @@ def submit(lang: str) -> None:
         params = dict(exc.params)
         if slot != "form":
             params["typed"] = _typed(slot, values)
-        ss[ERROR] = {"slot": slot, "key": exc.key, "params": params}
-        ss["_om_draft"] = values
+        state.remember(ERROR, {"slot": slot, "key": exc.key, "params": params})
+        state.remember("_om_draft", values)
         return
-    ss.pop(ERROR, None)
-    ss[MSG] = ("measures.editor.saved" if editing else "measures.editor.added", {"name": m.name(lang)})
-    ss.pop(EDITING, None)
+    state.forget(ERROR)
+    state.remember(MSG, ("measures.editor.saved" if editing else "measures.editor.added", {"name": m.name(lang)}))
+    state.forget(EDITING)
     _seed_form(defaults())
 
 
 def cancel() -> None:
-    st.session_state.pop(EDITING, None)
-    st.session_state.pop(ERROR, None)
+    state.forget(EDITING)
+    state.forget(ERROR)
     _seed_form(defaults())
 
 
 def edit(measure_id: str) -> None:
     m = next((x for x in state.measures() if x.id == measure_id), None)
     if m is not None:
-        st.session_state[EDITING] = m.id
-        st.session_state.pop(ERROR, None)
+        state.remember(EDITING, m.id)
+        state.forget(ERROR)
         _seed_form(_draft_of(m))
 
 
 def remove(measure_id: str, lang: str) -> None:
     m = next((x for x in state.measures() if x.id == measure_id), None)
     state.remove_measure(measure_id)
-    if st.session_state.get(EDITING) == measure_id:
+    if state.recall(EDITING) == measure_id:
         cancel()
     if m is not None:
-        st.session_state[MSG] = ("measures.editor.removed", {"name": m.name(lang)})
+        state.remember(MSG, ("measures.editor.removed", {"name": m.name(lang)}))
 
 
 def toggle_profile(key: str, m: OwnMeasure) -> None:
-    ss = st.session_state
     try:
-        if ss.get(key):
+        if state.recall(key):
             state.upsert_measure(m)
         else:
             state.remove_measure(m.id)
     except MeasureError as exc:
-        ss[key] = False
-        ss[ERROR] = {"slot": "form", "key": exc.key, "params": dict(exc.params)}
+        state.remember(key, False)
+        state.remember(ERROR, {"slot": "form", "key": exc.key, "params": dict(exc.params)})
 
 
 def profile_download(code: str) -> bytes:
@@ -296,19 +290,18 @@ def profile_download(code: str) -> bytes:
 
 
 def upload(key: str, lang: str) -> None:
-    ss = st.session_state
-    f = ss.get(key)
+    f = state.recall(key)
     if f is None:
         return
-    ss[UPLOAD_N] = ss.get(UPLOAD_N, 0) + 1  # a fresh, empty uploader on the next run
+    state.remember(UPLOAD_N, state.recall(UPLOAD_N, 0) + 1)  # a fresh, empty uploader on the next run
     try:
-        profile = profile_from_text(f.getvalue(), str(f.name)[:80], ss["kommun"])
+        profile = profile_from_text(f.getvalue(), str(f.name)[:80], state.get("kommun"))
         state.set_measures(profile.measures)
     except ProfileError as exc:
-        ss[ERROR] = {"slot": "file", "key": exc.key, "params": dict(exc.params)}
+        state.remember(ERROR, {"slot": "file", "key": exc.key, "params": dict(exc.params)})
         return
     except MeasureError as exc:  # the file is valid but its measures do not fit in a share link
-        ss[ERROR] = {"slot": "file", "key": exc.key, "params": dict(exc.params)}
+        state.remember(ERROR, {"slot": "file", "key": exc.key, "params": dict(exc.params)})
         return
-    ss.pop(ERROR, None)
-    ss[MSG] = ("measures.profile.uploaded", {"name": str(f.name)[:80], "n": len(profile.measures)})
+    state.forget(ERROR)
+    state.remember(MSG, ("measures.profile.uploaded", {"name": str(f.name)[:80], "n": len(profile.measures)}))

@@ -64,47 +64,44 @@ def preset_label(item: KommunPreset, lang: str) -> str:
 
 def active_preset() -> str | None:
     """The preset whose levers and national policy the session holds exactly, or None."""
-    ss = st.session_state
-    current = ss["levers"]
-    items = kommun_presets(ss["kommun"])
+    current = state.levers()
+    items = kommun_presets(state.get("kommun"))
     # Two presets may set the same values (Enköping's own Klimatkontrakt and the generic one): the one
     # the user chose is named first.
-    chosen = str(ss.get(CHOSEN, ""))
+    chosen = str(state.recall(CHOSEN, ""))
     order: list[str] = ([chosen] if chosen in items else []) + [pid for pid in items if pid != chosen]
     for pid in order:
         item = items[pid]
         want = item.scenario.levers
-        if item.scenario.national_policy == ss["policy"] and all(abs(current[k] - want[k]) < 1e-9 for k in want):
+        if item.scenario.national_policy == state.get("policy") and all(abs(current[k] - want[k]) < 1e-9 for k in want):
             return pid
     return None
 
 
 def _apply_preset(key: str) -> None:
-    ss = st.session_state
-    choice = ss.get(key)
-    items = kommun_presets(ss["kommun"])
+    choice = state.recall(key)
+    items = kommun_presets(state.get("kommun"))
     # None: the active pill was clicked again; the next run shows it as active anyway.
     if choice not in items:
         return
     item = items[choice]
     state.apply_scenario(item.scenario, whole=False)  # the user's target and horizon stay
-    ss[CHOSEN] = choice
-    b = kommun_bounds(ss["kommun"])
-    note_lowered(ss["kommun"], "preset", [(lid, float(item.preset.scenario.levers[lid]), float(b[lid][1]))
+    state.remember(CHOSEN, choice)
+    b = kommun_bounds(state.get("kommun"))
+    note_lowered(state.get("kommun"), "preset", [(lid, float(item.preset.scenario.levers[lid]), float(b[lid][1]))
                                           for lid in item.lowered])
 
 
 def _policy_note(lang: str) -> str | None:
     """What national policy other than current law does, so a preset never moves it silently."""
-    ss = st.session_state
-    policy = ss["policy"]
+    policy = state.get("policy")
     if policy == POLICIES[0]:
         return None
-    horizon, target = int(ss["horizon"]), state.target_spec()
-    base = state.default_levers(ss["kommun"])
+    horizon, target = int(state.get("horizon")), state.target_spec()
+    base = state.default_levers(state.get("kommun"))
     year = min(2030, horizon)
-    law = run_for(ss["kommun"], base, POLICIES[0], horizon, target)
-    chosen = run_for(ss["kommun"], base, policy, horizon, target)
+    law = run_for(state.get("kommun"), base, POLICIES[0], horizon, target)
+    chosen = run_for(state.get("kommun"), base, policy, horizon, target)
     i = int(list(law.years).index(year))
     cut = float(law.baseline_gross[i] - chosen.baseline_gross[i])
     return t("app.policy_note", lang, policy=policy_label(policy, lang), law=policy_label(POLICIES[0], lang),
@@ -147,8 +144,7 @@ def preset_reasons(item: KommunPreset, kommun: str, lang: str) -> list[str]:
 
 def render_preset_details(item: KommunPreset, lang: str) -> None:
     """The active preset's description, its reasons in the kommun and where they come from."""
-    ss = st.session_state
-    kommun = ss["kommun"]
+    kommun = state.get("kommun")
     sc, rule = item.preset.scenario, item.preset.rule
     with st.expander(t("app.preset_details", lang, name=preset_label(item, lang))):
         st.markdown(sc.description.get(lang, ""))
@@ -166,12 +162,11 @@ def render_preset_details(item: KommunPreset, lang: str) -> None:
 def render_presets(lang: str) -> None:
     """Preset pills (apply on click; the active one stays marked), the reset button, a policy note,
     and the active preset's reasons."""
-    ss = st.session_state
-    items = kommun_presets(ss["kommun"])
+    items = kommun_presets(state.get("kommun"))
     key = f"{PRESET_KEY}.{lang}"  # the pills' labels are translated (see ui/state/settings.py)
     active = active_preset()
-    if ss.get(key, "") != active:
-        ss[key] = active
+    if state.recall(key, "") != active:
+        state.remember(key, active)
     # st.columns, not a horizontal container: there the pills do not wrap on a phone.
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     c1.pills(t("app.presets", lang), list(items), key=key, on_change=_apply_preset, args=(key,),
@@ -180,7 +175,7 @@ def render_presets(lang: str) -> None:
               icon=":material/restart_alt:", width="stretch")
     if active is not None:
         line = t("app.preset_active", lang, name=preset_label(items[active], lang))
-    elif state.moved_levers(ss["levers"], ss["kommun"]):
+    elif state.moved_levers(state.levers(), state.get("kommun")):
         line = t("app.preset_own", lang)
     else:
         line = t("app.preset_none", lang)

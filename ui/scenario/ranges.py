@@ -82,10 +82,10 @@ def slider_max(lever_id: str, kommun: str) -> float:
 
 def link_over(kommun: str) -> dict[str, float]:
     """The link's lever values above ``kommun``'s maximum that the session still holds unchanged."""
-    info = st.session_state.get(LINK_OVER) or {}
+    info = state.recall(LINK_OVER) or {}
     if info.get("kommun") != kommun:
         return {}
-    values = st.session_state["levers"]
+    values = state.levers()
     return {lid: v for lid, v in info.get("values", {}).items() if abs(float(values[lid]) - v) < _TOL}
 
 
@@ -110,24 +110,23 @@ def lower_to_max(kommun: str, reason: str) -> bool:
     bool
         True when a value was lowered.
     """
-    ss = st.session_state
     kept = link_over(kommun)
-    before = dict(ss["levers"])
+    before = dict(state.levers())
     lower = {lid: hi for lid, hi in above_max(kommun, before).items() if lid not in kept}
     if not lower:
         return False
     state.set_levers({**before, **lower})
-    ss[LOWERED] = {"kommun": kommun, "reason": reason,
-                   "items": [(lid, float(before[lid]), hi) for lid, hi in lower.items()]}
+    state.remember(LOWERED, {"kommun": kommun, "reason": reason,
+                             "items": [(lid, float(before[lid]), hi) for lid, hi in lower.items()]})
     return True
 
 
 def note_lowered(kommun: str, reason: str, items: list[tuple[str, float, float]]) -> None:
     """Remember levers a caller lowered itself (a preset held within the kommun's range)."""
     if items:
-        st.session_state[LOWERED] = {"kommun": kommun, "reason": reason, "items": items}
+        state.remember(LOWERED, {"kommun": kommun, "reason": reason, "items": items})
     else:
-        st.session_state.pop(LOWERED, None)
+        state.forget(LOWERED)
 
 
 def hold_within_range() -> bool:
@@ -138,16 +137,16 @@ def hold_within_range() -> bool:
     bool
         True when values were lowered (the caller reruns so the figures follow).
     """
-    ss = st.session_state
-    kommun = ss["kommun"]
-    if not ss.get(SEEN):
-        ss[SEEN] = True
-        over = {lid: float(ss["levers"][lid]) for lid in above_max(kommun, ss["levers"])}
+    kommun = state.get("kommun")
+    if not state.recall(SEEN):
+        state.remember(SEEN, True)
+        values = state.levers()
+        over = {lid: float(values[lid]) for lid in above_max(kommun, values)}
         if over:
-            ss[LINK_OVER] = {"kommun": kommun, "values": over}
+            state.remember(LINK_OVER, {"kommun": kommun, "values": over})
         return False
-    if (ss.get(LINK_OVER) or {}).get("kommun") not in (None, kommun):
-        ss.pop(LINK_OVER, None)
+    if (state.recall(LINK_OVER) or {}).get("kommun") not in (None, kommun):
+        state.forget(LINK_OVER)
     return lower_to_max(kommun, "other")
 
 
@@ -162,13 +161,12 @@ def _items_text(items: list[tuple[str, float, float]], lang: str) -> str:
 
 
 def _dismiss_lowered() -> None:
-    st.session_state.pop(LOWERED, None)
+    state.forget(LOWERED)
 
 
 def render_range_notes(lang: str) -> None:
     """The notice for a link's values above the kommun's maximum, and the note on lowered levers."""
-    ss = st.session_state
-    kommun = ss["kommun"]
+    kommun = state.get("kommun")
     name = find_kommun(kommun).name
     kept = link_over(kommun)
     if kept:
@@ -176,7 +174,7 @@ def render_range_notes(lang: str) -> None:
         items = [(lid, v, float(b[lid][1])) for lid, v in kept.items()]
         st.info(t("app.range.link_over", lang, kommun=name, items=_items_text(items, lang)),
                 icon=":material/link:")
-    info = ss.get(LOWERED)
+    info = state.recall(LOWERED)
     if info and info.get("kommun") == kommun and info.get("items"):
         with st.container(key="range_lowered"):
             st.info(t(f"app.range.lowered_{info.get('reason', 'other')}", lang, kommun=name,
