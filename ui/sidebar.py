@@ -49,8 +49,7 @@ def share_url(params: dict[str, str]) -> str:
 
 
 def _target_settings(lang: str) -> None:
-    ss = st.session_state
-    sel = ss["t_sel"]
+    sel = state.get("t_sel")
     if sel in SETTABLE_LIMIT_TARGETS:
         years = list(base_years(load_dataset().inventory_years))
         # Stacked, not in two columns: the sidebar is too narrow for two labelled inputs side by side.
@@ -59,8 +58,8 @@ def _target_settings(lang: str) -> None:
         st.selectbox(t("app.target_base_year", lang), years, **state.bind("t_base"))
         st.selectbox(t("app.target_year", lang), list(TARGET_YEARS), **state.bind("t_year"))
     elif sel in BUDGET_TARGETS:
-        rate, src = budget_rate_for(ss["kommun"], state.target_spec(), lang)
-        if ss["target_cfg"].get("t_rate") is None:
+        rate, src = budget_rate_for(state.get("kommun"), state.target_spec(), lang)
+        if state.get("t_rate") is None:
             st.caption(t("app.budget_rate_default", lang, rate=fmt_number(rate, 1, lang), source=src))
         st.number_input(t("app.budget_rate", lang), min_value=0.5, max_value=50.0, step=0.5,
                         placeholder=fmt_number(rate, 1, lang), help=t("app.budget_rate_help", lang),

@@ -53,19 +53,18 @@ DIFF_STYLE = "background-color: #fff3cd; font-weight: 600"
 # ---------------------------------------------------------------- running
 def run_item(item: Item) -> ScenarioResult:
     """Run an item for its own kommun (or the sidebar's) with the sidebar's target and horizon."""
-    ss = st.session_state
     if item["source"] == "current":
-        kommun, policy, levers = ss["kommun"], ss["policy"], state.levers()
+        kommun, policy, levers = state.get("kommun"), state.get("policy"), state.levers()
         measures, release = state.measures(), state.release()
     else:
-        kommun, policy, levers = item["kommun"] or ss["kommun"], item["policy"], item["levers"]
+        kommun, policy, levers = item["kommun"] or state.get("kommun"), item["policy"], item["levers"]
         measures, release = item_measures(item), item.get("release")
         pid = item["uid"].removeprefix("preset:")
         if item["source"] == "preset" and item["kommun"] is None and pid in (kp := kommun_presets(kommun)):
             # The preset's rule evaluated for the kommun it now follows (its range, its levers).
             sc = kp[pid].scenario
             policy, levers, measures = sc.national_policy, dict(sc.levers), tuple(sc.measures)
-    horizon = int(ss["horizon"])
+    horizon = int(state.get("horizon"))
     ctx = build_context(kommun, policy, horizon, release=release)
     full = {lid: float(ctx.nnm[i]) for i, lid in enumerate(load_registry().lever_ids)}
     full.update(levers)
@@ -205,14 +204,13 @@ def render_compare_page(lang: str, extra_sources: Sequence[Mapping[str, Any]]
         A callable returning them is called inside the "add scenarios" panel (it may draw
         its own inputs there, such as the workshop code).
     """
-    ss = st.session_state
-    items: list[Item] = ss.setdefault(ITEMS_KEY, [])
+    items: list[Item] = state.recall_or_set(ITEMS_KEY, [])
     st.title(t("compare.title", lang))
     st.markdown(t("compare.intro", lang, max=MAX_ITEMS))
-    st.caption(t("compare.frame", lang, target=target_label(ss["t_sel"], lang), horizon=ss["horizon"],
-                 kommun=find_kommun(ss["kommun"]).name))
+    st.caption(t("compare.frame", lang, target=target_label(state.get("t_sel"), lang), horizon=state.get("horizon"),
+                 kommun=find_kommun(state.get("kommun")).name))
     sources_panel(lang, extra_sources or ())
-    items = ss[ITEMS_KEY]
+    items = state.recall(ITEMS_KEY)
     if not items:
         st.info(t("compare.empty", lang), icon=":material/compare_arrows:")
         return

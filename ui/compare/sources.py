@@ -2,7 +2,7 @@
 
 Scenarios come from the presets, the Scenario page (live: the levers as they are now),
 pasted share links, uploaded scenario files and, through ``extra_sources``, workshop
-submissions. The chosen set lives in ``st.session_state["cmp_items"]`` as a list of plain
+submissions. The chosen set lives in the session key ``cmp_items`` (:func:`ui.state.recall`) as a list of plain
 dicts (picklable, survives page switches)::
 
     {"uid": "preset:klimatkontrakt", "source": "preset", "name": {"sv": …, "en": …},
@@ -139,12 +139,11 @@ def workshop_code(params: Mapping[str, Sequence[str]]) -> str | None:
 
 # ---------------------------------------------------------------- callbacks
 def _say(kind: str, key: str, **params: Any) -> None:
-    st.session_state.setdefault(MSG_KEY, []).append({"kind": kind, "key": key, "params": params})
+    state.recall_or_set(MSG_KEY, []).append({"kind": kind, "key": key, "params": params})
 
 
 def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
-    ss = st.session_state
-    items: list[Item] = ss.setdefault(ITEMS_KEY, [])
+    items: list[Item] = state.recall_or_set(ITEMS_KEY, [])
     if any(i["uid"] == item["uid"] for i in items):
         _say("info", "compare.msg.duplicate", name=item["name"][state.lang()])
         return False
@@ -152,7 +151,7 @@ def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
         _say("error", "compare.msg.full", max=MAX_ITEMS)
         return False
     items.append(item)
-    ss[NOTICE_KEY] = [{"key": n.key, "params": dict(n.params)} for n in notices]
+    state.remember(NOTICE_KEY, [{"key": n.key, "params": dict(n.params)} for n in notices])
     _say("success", "compare.msg.added", name=item["name"][state.lang()])
     if own := item_measures(item):
         # A link or file with own measures: say which, so the figures are not a surprise.
@@ -164,7 +163,7 @@ def _add(item: Item, notices: Sequence[Notice] = ()) -> bool:
 def _add_preset(pid: str) -> None:
     # A generic preset follows the sidebar's kommun: the page evaluates its rule for that kommun when it
     # runs the item (run_item). A kommun profile's own preset stays with its kommun.
-    kp = kommun_presets(st.session_state["kommun"])[pid]
+    kp = kommun_presets(state.get("kommun"))[pid]
     item = item_from_scenario(kp.scenario, "preset", f"preset:{pid}")
     if not kp.preset.own:
         item["kommun"] = None
@@ -178,33 +177,31 @@ def _add_current() -> None:
 
 
 def _add_link() -> None:
-    ss = st.session_state
-    params, error = parse_link(str(ss.get("cmp_link") or ""))
+    params, error = parse_link(str(state.recall("cmp_link") or ""))
     if error:
         _say("error", error, max=MAX_LINK_CHARS, fields=MAX_LINK_FIELDS)
         return
     code = workshop_code(params)
     if code is not None:
         # Load the workshop instead: its code field (drawn later in this run) lists the groups.
-        ss["cmp_ws_code"] = code
-        ss["cmp_link"] = ""
+        state.remember("cmp_ws_code", code)
+        state.remember("cmp_link", "")
         _say("info", "compare.msg.workshop_link", code=code)
         return
-    n = ss.get(LINK_N, 0) + 1
+    n = state.recall(LINK_N, 0) + 1
     item, notices = item_from_params(params, "link", "link", {})
-    kommun = find_kommun(item["kommun"] or ss["kommun"]).name
+    kommun = find_kommun(item["kommun"] or state.get("kommun")).name
     item["name"] = {lg: t("compare.link_name", lg, n=n, kommun=kommun) for lg in ("sv", "en")}
     if _add(item, notices):
-        ss[LINK_N] = n
-        ss["cmp_link"] = ""
+        state.remember(LINK_N, n)
+        state.remember("cmp_link", "")
 
 
 def _add_upload(key: str) -> None:
-    ss = st.session_state
-    f = ss.get(key)
+    f = state.recall(key)
     if f is None:
         return
-    ss[UPLOAD_N] = ss.get(UPLOAD_N, 0) + 1  # a fresh, empty uploader on the next run
+    state.remember(UPLOAD_N, state.recall(UPLOAD_N, 0) + 1)  # a fresh, empty uploader on the next run
     try:
         data = f.getvalue()
         sc = loads_scenario(data)
@@ -222,7 +219,7 @@ def _extra_names(src: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _add_extra(sources: Sequence[Mapping[str, Any]]) -> None:
-    key = st.session_state.get("cmp_extra")
+    key = state.recall("cmp_extra")
     src = next((s for s in sources if str(s.get("key")) == key), None)
     if src is not None:
         _add(*item_from_params(src.get("params") or {}, "workshop", f"ws-{key}", _extra_names(src)))
@@ -230,7 +227,7 @@ def _add_extra(sources: Sequence[Mapping[str, Any]]) -> None:
 
 def remove_item(uid: str | None) -> None:
     """Drop one item, or all of them (``uid`` None)."""
-    st.session_state[ITEMS_KEY] = [i for i in st.session_state.get(ITEMS_KEY, []) if uid and i["uid"] != uid]
+    state.remember(ITEMS_KEY, [i for i in state.recall(ITEMS_KEY, []) if uid and i["uid"] != uid])
 
 
 # ---------------------------------------------------------------- the panel
@@ -243,14 +240,13 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
     ``extra`` (more sources, e.g. workshop groups) may be a callable: it is then called inside
     the panel, so the widgets it draws (the workshop code) sit with the other sources.
     """
-    ss = st.session_state
     with st.container(border=True):
         st.markdown(f"**{t('compare.add_title', lang, max=MAX_ITEMS)}**")
         with st.container(horizontal=True):
             # A row that wraps: the generic presets plus the kommun profile's own.
             st.button(t("compare.add_current", lang), key="cmp_add_current", on_click=_add_current,
                       icon=":material/tune:", help=t("compare.add_current_help", lang))
-            for pid, kp in kommun_presets(ss["kommun"]).items():
+            for pid, kp in kommun_presets(state.get("kommun")).items():
                 sc = kp.scenario
                 st.button(sc.name.get(lang, pid), key=f"cmp_add_preset_{pid}", on_click=_add_preset, args=(pid,),
                           icon=":material/add:", help=sc.description.get(lang) or None)
@@ -258,7 +254,7 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
         c1.text_input(t("compare.link_label", lang), key="cmp_link", max_chars=MAX_LINK_CHARS,
                       placeholder="https://…/?v=1&k=0381&…", help=t("compare.link_help", lang))
         c2.button(t("compare.add_link", lang), key="cmp_add_link", on_click=_add_link, width="stretch")
-        up_key = f"cmp_file_{ss.get(UPLOAD_N, 0)}"
+        up_key = f"cmp_file_{state.recall(UPLOAD_N, 0)}"
         with st.container(key="cmp_upload"):
             # Streamlit prints "1MB per file" (its whole-MB widget limit) under the drop zone;
             # the label says the real limit, so that line is hidden (no API changes its text).
@@ -276,10 +272,10 @@ def sources_panel(lang: str, extra: Sources | Callable[[], Sources]) -> None:
             c1.selectbox(t("compare.extra_label", lang), list(labels), key="cmp_extra", format_func=labels.get)
             c2.button(t("compare.add_extra", lang), key="cmp_add_extra", on_click=_add_extra, args=(extra,),
                       width="stretch")
-    for msg in ss.pop(MSG_KEY, []):
+    for msg in state.take(MSG_KEY, []):
         # Names and file errors may come from a pasted link or an uploaded file: escape them.
         params = {k: safe_text(v) if isinstance(v, str) else v for k, v in msg["params"].items()}
         getattr(st, msg["kind"])(t(msg["key"], lang, **params))
-    notices = [Notice(n["key"], n["params"]) for n in ss.pop(NOTICE_KEY, [])]
+    notices = [Notice(n["key"], n["params"]) for n in state.take(NOTICE_KEY, [])]
     show_notices([n for n in notices if not is_measure_notice(n.key)], lang)
     show_measure_notices([n for n in notices if is_measure_notice(n.key)], lang)

@@ -2,7 +2,7 @@
 
 Controls (locks, an optional cost cap) feed :func:`model.optimiser.optimise` for the
 kommun, policy, horizon and target in the session. The last result is kept in
-``st.session_state["opt_result"]`` as a plain dict (session state must be picklable),
+the session key ``opt_result`` (:func:`ui.state.remember`) as a plain dict (session state must be picklable),
 with the inputs it was computed for in ``"opt_inputs"`` so a stale result is flagged.
 """
 from __future__ import annotations
@@ -43,46 +43,44 @@ def _inputs() -> dict[str, Any]:
     """Everything a result depends on (compared on each rerun to flag a stale result)."""
     sc = state.current_scenario()
     return {"kommun": sc.kommun, "policy": sc.national_policy, "horizon": sc.horizon,
-            "target": asdict(sc.target), "locked": locked_levers(), "cap": st.session_state.get("opt_cap"),
+            "target": asdict(sc.target), "locked": locked_levers(), "cap": state.recall("opt_cap"),
             "measures": [measure_to_dict(m) for m in sc.measures], "options": list(options())}
 
 
 def options() -> tuple[str, ...]:
     """Ids of the session's own measures the user lets the calculation take or leave (the rest are fixed)."""
-    chosen = set(st.session_state.get(OPTIONS_KEY) or [])
+    chosen = set(state.recall(OPTIONS_KEY) or [])
     return tuple(m.id for m in state.measures() if m.id in chosen)
 
 
 def locked_levers() -> dict[str, float]:
     """Levers the user locked (multiselect or group toggles), at their current scenario values."""
-    ss, reg = st.session_state, load_registry()
-    ids = set(ss.get("opt_lock_levers") or [])
-    ids |= {lv.id for lv in reg.levers if ss.get(f"opt_lock_{lv.group}")}
+    reg = load_registry()
+    ids = set(state.recall("opt_lock_levers") or [])
+    ids |= {lv.id for lv in reg.levers if state.recall(f"opt_lock_{lv.group}")}
     current = state.levers()
     return {lid: float(current[lid]) for lid in reg.lever_ids if lid in ids}
 
 
 def run_optimiser() -> OptimiserResult:
     """Optimise the session's scenario under the chosen locks and cap; store plain dicts."""
-    ss = st.session_state
-    cap = ss.get("opt_cap")
+    cap = state.recall("opt_cap")
     res = optimise(state.current_scenario(), locked=locked_levers(),
                    cost_cap_sek_per_year=None if cap is None else float(cap) * 1e6, options=options())
-    ss[RESULT_KEY] = res.to_dict()
-    ss[MACC_KEY] = [list(row) for row in macc(res)]
-    ss[INPUTS_KEY] = _inputs()
+    state.remember(RESULT_KEY, res.to_dict())
+    state.remember(MACC_KEY, [list(row) for row in macc(res)])
+    state.remember(INPUTS_KEY, _inputs())
     return res
 
 
 def _apply(raw: dict[str, Any]) -> None:
     """Button callback: the suggestion becomes the session's levers and own measures (an option left
     out is removed); the page then switches."""
-    ss = st.session_state
     res = OptimiserResult.from_dict(raw)
     state.set_levers(dict(res.levers))
     with contextlib.suppress(MeasureError):  # the measures came from the session, so they fit its link
         state.set_measures(res.own_measures())
-    ss[SWITCH_KEY] = True
+    state.remember(SWITCH_KEY, True)
 
 
 def _controls(lang: str) -> None:
@@ -205,7 +203,7 @@ def _residual(res: OptimiserResult, lang: str) -> None:
 
 
 def _macc(res: OptimiserResult, lang: str) -> None:
-    rows = st.session_state.get(MACC_KEY) or []
+    rows = state.recall(MACC_KEY) or []
     if not rows:
         return
     from ui.charts import macc_chart
@@ -224,7 +222,6 @@ def _macc(res: OptimiserResult, lang: str) -> None:
 def render_optimiser_page(lang: str) -> None:
     """Draw the page: explanation, limits, the Beräkna button and the last result."""
     state.switch_to_scenario_if(SWITCH_KEY, t("optimiser.applied", lang))
-    ss = st.session_state
     sc = state.current_scenario()
     st.title(t("optimiser.title", lang))
     st.markdown(t("optimiser.intro", lang))
@@ -236,12 +233,12 @@ def render_optimiser_page(lang: str) -> None:
                  icon=":material/calculate:"):
         with st.spinner(t("optimiser.running", lang)):
             run_optimiser()
-    raw = ss.get(RESULT_KEY)
+    raw = state.recall(RESULT_KEY)
     if not raw:
         st.info(t("optimiser.no_result", lang))
         return
     res = OptimiserResult.from_dict(raw)
-    stale = ss.get(INPUTS_KEY) != _inputs()
+    stale = state.recall(INPUTS_KEY) != _inputs()
     if stale:
         st.warning(t("optimiser.stale", lang))
     _summary(res, lang)

@@ -79,16 +79,17 @@ state.register(state.Setting(SEED_KEY))
 
 
 def _settings(lang: str) -> tuple[int, int]:
-    ss = st.session_state
-    ss.setdefault(N_KEY, DEFAULT_N)
-    ss.setdefault(SEED_KEY, DEFAULT_SEED)
+    for name, default in ((N_KEY, DEFAULT_N), (SEED_KEY, DEFAULT_SEED)):
+        if not state.holds(name):  # a stored None (an emptied seed field) stays
+            state.put(name, default)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.segmented_control(t("uncertainty.samples", lang), SAMPLE_CHOICES, required=True,
                          format_func=lambda n: fmt_number(n, 0, lang), help=t("uncertainty.samples_help", lang),
                          **state.bind(N_KEY, lang))
     c2.number_input(t("uncertainty.seed", lang), min_value=0, max_value=MAX_SEED, step=1,
                     help=t("uncertainty.seed_help", lang), **state.bind(SEED_KEY))
-    return int(ss[N_KEY] or DEFAULT_N), int(ss[SEED_KEY] if ss[SEED_KEY] is not None else DEFAULT_SEED)
+    n, seed = state.get(N_KEY), state.get(SEED_KEY)
+    return int(n or DEFAULT_N), int(seed if seed is not None else DEFAULT_SEED)
 
 
 def _pct(p: float, lang: str) -> str:
@@ -215,18 +216,17 @@ def render_uncertainty_page(lang: str) -> None:
     lang : str
         "sv" or "en".
     """
-    ss = st.session_state
     st.title(t("uncertainty.title", lang))
     st.markdown(t("uncertainty.intro", lang))
-    st.caption(t("uncertainty.frame", lang, kommun=find_kommun(ss["kommun"]).name,
-                 target=target_label(ss["t_sel"], lang), policy=policy_label(ss["policy"], lang),
-                 horizon=ss["horizon"]))
+    st.caption(t("uncertainty.frame", lang, kommun=find_kommun(state.get("kommun")).name,
+                 target=target_label(state.get("t_sel"), lang), policy=policy_label(state.get("policy"), lang),
+                 horizon=state.get("horizon")))
     n, seed = _settings(lang)
     key = scenario_params()
     with st.spinner(t("uncertainty.running", lang, n=fmt_number(n, 0, lang)), show_time=True):
         summary = cached_summary(key, n, seed)
         res = run_link(dict(key))
-    _probability(summary, int(ss["horizon"]), lang)
+    _probability(summary, int(state.get("horizon")), lang)
     # Carbon-budget paths and a gross limit judge gross emissions (removals do not count); the others net.
     d = target_def(summary.target_id)
     measure = "gross" if d.kind == "path" or (d.kind == "limit" and not d.net_zero) else "net"
