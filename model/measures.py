@@ -14,7 +14,10 @@ lever acts on the same stream the measure's realised tonnes shrink accordingly: 
 counted twice.
 
 Errors are :class:`MeasureError` with a message key (``measure.<kind>``), parameters and
-default texts in Swedish and English. Share links carry measures as
+default texts in Swedish and English. A measure's table (a file's, a link row's, the editor's form) is
+validated by :func:`model.measures_parse.measure_from_dict` with the bounded fields here
+(:func:`text_field`, :func:`number_field`, :func:`source_field`, …), which kommun profiles use too;
+:func:`measure_to_dict` is its inverse. Share links carry measures as
 :func:`model.measures_link.encode_measures` text; :func:`model.measures_link.decode_measures`
 never raises and reports what it dropped as :class:`Notice` objects.
 """
@@ -23,13 +26,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-
-from model.data import SECTORS, load_dataset
-from model.registry import ACTORS, RAMP_SHAPES, load_registry
 
 #: Design bounds (not sourced facts): enough for any kommun's plan, small enough for a link.
 MAX_MEASURES = 20
@@ -45,10 +44,7 @@ MAX_LINK_CHARS = 6000
 MAX_LINK_JSON_BYTES = 32 * 1024
 LINK_VERSION = 1
 UNITS = ("t", "pct")
-MEASURE_KEYS = {"id", "name", "stream", "sector", "unit", "effect", "start", "full", "shape", "actor",
-                "cost_sek_per_t", "uncertainty", "source"}
 SOURCE_KEYS = {"sv", "en", "url", "accessed", "assumption"}
-_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 #: What is allowed, per error kind, in Swedish and English; ``{…}`` are the error's parameters.
@@ -233,78 +229,8 @@ def source_field(path: str, value: Any) -> SourceRef:
     return SourceRef(sv, en, url, accessed, assumption)
 
 
-def actor_ids() -> tuple[str, ...]:
-    """Actor ids of the registry (the registry object's own list once it has one)."""
-    return tuple(getattr(load_registry(), "actors", None) or ACTORS)
-
-
-@lru_cache(maxsize=1)
-def first_year() -> int:
-    """The earliest start year: the last inventory year (earlier effects are in SMHI's figures)."""
-    return int(load_dataset().last_year)
-
-
-def measure_from_dict(raw: Any, where: str = "measure", streams: Iterable[str] | None = None) -> OwnMeasure:
-    """Validate one measure mapping (as read from TOML) into an :class:`OwnMeasure`.
-
-    Parameters
-    ----------
-    raw : mapping
-        The measure's fields (see :data:`MEASURE_KEYS`).
-    where : str
-        Field path prefix for errors, e.g. ``"measure[2]"``.
-    streams : iterable of str, optional
-        Valid stream ids; the registry's by default.
-
-    Raises
-    ------
-    MeasureError
-        Naming the field, the value and what is allowed.
-    """
-    if not isinstance(raw, dict):
-        raise MeasureError(where, raw, "not_table")
-    if extra := set(raw) - MEASURE_KEYS:
-        raise MeasureError(f"{where}.{sorted(map(str, extra))[0]}", None, "unknown_key",
-                           allowed=", ".join(sorted(MEASURE_KEYS)))
-    for key in ("id", "name", "unit", "effect", "start", "full", "actor", "source"):
-        if key not in raw:
-            raise MeasureError(f"{where}.{key}", None, "missing")
-    mid = raw["id"]
-    if not isinstance(mid, str) or not _ID.fullmatch(mid):
-        raise MeasureError(f"{where}.id", mid, "id", max=MAX_ID_CHARS)
-    name_sv, name_en = texts_field(f"{where}.name", raw["name"], MAX_NAME_CHARS)
-    stream, sector = raw.get("stream"), raw.get("sector")
-    if (stream is None) == (sector is None):
-        raise MeasureError(f"{where}.stream", stream, "target")
-    stream_ids = tuple(streams) if streams is not None else load_registry().stream_ids
-    if stream is not None and stream not in stream_ids:
-        raise MeasureError(f"{where}.stream", stream, "unknown_stream", allowed=", ".join(stream_ids))
-    if sector is not None and sector not in SECTORS:
-        raise MeasureError(f"{where}.sector", sector, "unknown_sector", allowed=", ".join(SECTORS))
-    unit = raw["unit"]
-    if unit not in UNITS:
-        raise MeasureError(f"{where}.unit", unit, "choice", allowed=", ".join(UNITS))
-    effect = (number_field(f"{where}.effect", raw["effect"], 0, 100, "%") if unit == "pct"
-              else number_field(f"{where}.effect", raw["effect"], 0, MAX_EFFECT_T, "t CO2e/år"))
-    start = year_field(f"{where}.start", raw["start"], first_year(), MAX_YEAR)
-    full = year_field(f"{where}.full", raw["full"], first_year(), MAX_YEAR)
-    if start > full:
-        raise MeasureError(f"{where}.start", start, "start_after_full", full=full)
-    shape = raw.get("shape", "linear")
-    if shape not in RAMP_SHAPES:
-        raise MeasureError(f"{where}.shape", shape, "choice", allowed=", ".join(RAMP_SHAPES))
-    actors = actor_ids()
-    if raw["actor"] not in actors:
-        raise MeasureError(f"{where}.actor", raw["actor"], "unknown_actor", allowed=", ".join(actors))
-    cost = raw.get("cost_sek_per_t")
-    cost_pair = None if cost is None else pair_field(f"{where}.cost_sek_per_t", cost, 0, MAX_COST_SEK_PER_T)
-    unc = pair_field(f"{where}.uncertainty", raw.get("uncertainty", [1.0, 1.0]), 0.0, 3.0, mid=1.0)
-    return OwnMeasure(mid, name_sv, name_en, stream, sector, unit, effect, start, full, shape, raw["actor"],
-                      source_field(f"{where}.source", raw["source"]), cost_pair, unc)
-
-
 def measure_to_dict(m: OwnMeasure) -> dict[str, Any]:
-    """The TOML/JSON mapping of a measure (the inverse of :func:`measure_from_dict`)."""
+    """The TOML/JSON mapping of a measure (the inverse of :func:`model.measures_parse.measure_from_dict`)."""
     out: dict[str, Any] = {"id": m.id, "name": {"sv": m.name_sv, "en": m.name_en}}
     out["stream" if m.stream is not None else "sector"] = m.stream if m.stream is not None else m.sector
     out.update(unit=m.unit, effect=m.effect, start=m.start, full=m.full, shape=m.shape, actor=m.actor)
@@ -320,17 +246,6 @@ def measure_to_dict(m: OwnMeasure) -> dict[str, Any]:
         src["assumption"] = True
     out["source"] = src
     return out
-
-
-def check_measure_list(measures: Sequence[OwnMeasure], where: str = "measure") -> None:
-    """Raise MeasureError when there are more than :data:`MAX_MEASURES` or an id repeats."""
-    if len(measures) > MAX_MEASURES:
-        raise MeasureError(where, len(measures), "too_many", max=MAX_MEASURES)
-    seen: set[str] = set()
-    for i, m in enumerate(measures):
-        if m.id in seen:
-            raise MeasureError(f"{where}[{i}].id", m.id, "duplicate")
-        seen.add(m.id)
 
 
 def measures_by_id(measures: Iterable[OwnMeasure]) -> Mapping[str, OwnMeasure]:

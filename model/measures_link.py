@@ -21,10 +21,9 @@ from model.measures import (
     MeasureError,
     Notice,
     OwnMeasure,
-    check_measure_list,
-    measure_from_dict,
     shown,
 )
+from model.measures_parse import check_measure_list, measure_from_dict
 from model.registry import load_registry
 
 _FIELDS = ("id", "name_sv", "name_en", "target", "unit", "effect", "start", "full", "shape", "actor",

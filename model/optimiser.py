@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from model.data import SECTORS
-from model.measures import OwnMeasure, measure_from_dict, measure_to_dict
+from model.measures import OwnMeasure, measure_to_dict
+from model.measures_parse import measure_from_dict
 from model.optimiser_milp import NEAR_T, NEUTRAL, TOL_T, W_COST, Problem, assess, prune, repair, solve
 from model.run import run_scenario
 from model.scenario import Scenario

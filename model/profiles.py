@@ -30,8 +30,6 @@ from model.measures import (
     MeasureError,
     OwnMeasure,
     SourceRef,
-    check_measure_list,
-    measure_from_dict,
     measure_to_dict,
     num_text,
     number_field,
@@ -41,6 +39,7 @@ from model.measures import (
     texts_field,
     year_field,
 )
+from model.measures_parse import check_measure_list, measure_from_dict
 from model.registry import POLICIES, TARGET_YEARS, load_registry
 from model.scenario import ScenarioFileError, check_lever_value
 from model.target_defs import TARGET_IDS

@@ -22,7 +22,8 @@ from typing import Any
 import tomli_w
 
 from model.data import list_releases, load_dataset
-from model.measures import MeasureError, OwnMeasure, check_measure_list, measure_from_dict, measure_to_dict
+from model.measures import MeasureError, OwnMeasure, measure_to_dict
+from model.measures_parse import check_measure_list, measure_from_dict
 from model.registry import HORIZONS, POLICIES, TARGET_YEARS, Lever, Registry, load_registry
 from model.target_defs import TARGET_IDS
 from model.targets import TargetSpec, base_years
@@ -319,7 +320,7 @@ def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scen
 
 
 def _measures(raw: Any, reg: Registry) -> tuple[OwnMeasure, ...]:
-    """``[[measure]]`` tables, each validated by :func:`model.measures.measure_from_dict`."""
+    """``[[measure]]`` tables, each validated by :func:`model.measures_parse.measure_from_dict`."""
     if not isinstance(raw, list):
         raise ScenarioFileError("measure", raw, "not_table", name="[[measure]]")
     try:

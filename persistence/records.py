@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 
 from model.codec import default_state
-from model.measures import OwnMeasure, measure_from_dict, measure_to_dict
+from model.measures import OwnMeasure, measure_to_dict
+from model.measures_parse import measure_from_dict
 from model.registry import Registry
 from model.scenario import Scenario
 from model.targets import TargetSpec

@@ -49,7 +49,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
-from model.measures import MeasureError, OwnMeasure, check_measure_list
+from model.measures import MeasureError, OwnMeasure
+from model.measures_parse import check_measure_list
 from model.registry import Registry, load_registry
 from model.run import MODEL_VERSION
 from model.targets import TargetSpec

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from model.baseline import build_context
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects
-from model.measures import MAX_LINK_CHARS, MAX_MEASURES, MeasureError, OwnMeasure, measure_from_dict, measure_to_dict
+from model.measures import MAX_LINK_CHARS, MAX_MEASURES, MeasureError, OwnMeasure, measure_to_dict
 from model.measures_engine import measure_effectiveness, measure_effects, with_measures
 from model.measures_link import decode_measures, encode_measures
+from model.measures_parse import measure_from_dict
 from model.registry import load_registry
 
 STREAMS = ("a", "b", "c")

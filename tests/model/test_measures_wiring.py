@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from model.codec import LinkState, decode, encode
-from model.measures import MAX_LINK_CHARS, OwnMeasure, measure_from_dict
+from model.measures import MAX_LINK_CHARS, OwnMeasure
 from model.measures_link import encode_measures
+from model.measures_parse import measure_from_dict
 from model.registry import load_registry
 from model.run import run_scenario
 from model.scenario import Scenario, ScenarioFileError, dumps_scenario, loads_scenario

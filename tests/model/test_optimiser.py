@@ -262,7 +262,7 @@ def test_capacities_widen_the_optimiser_range() -> None:
 
 # --------------------------------------------------------------------------- own measures as options
 def _option(mid: str, cost: float, effect: float) -> object:
-    from model.measures import measure_from_dict
+    from model.measures_parse import measure_from_dict
 
     return measure_from_dict({"id": mid, "name": {"sv": mid, "en": mid}, "stream": "cars", "unit": "t",
                               "effect": effect, "start": 2025, "full": 2028, "actor": "kommun",

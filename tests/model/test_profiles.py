@@ -14,8 +14,8 @@ from model.baseline import build_context
 from model.budget_rate import KOMMUN_BUDGET_RATES
 from model.data import SECTORS, load_dataset
 from model.engine import baseline_streams
-from model.measures import measure_from_dict
 from model.measures_engine import measure_effects
+from model.measures_parse import measure_from_dict
 from model.profiles import (
     MAX_FILE_BYTES,
     PROFILE_DIR,

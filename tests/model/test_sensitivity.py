@@ -205,7 +205,7 @@ def test_invalid_sample_count() -> None:
 def test_monte_carlo_counts_own_measures_and_the_release() -> None:
     """The Osäkerhet page's Monte Carlo runs the same scenario as the Scenario page: own measures
     (with their stated uncertainty) and the SMHI release (before: both were dropped)."""
-    from model.measures import measure_from_dict
+    from model.measures_parse import measure_from_dict
 
     m = measure_from_dict({"id": "bio", "name": {"sv": "Biogasbussar", "en": "Biogas buses"}, "stream": "cars",
                            "unit": "t", "effect": 5000, "start": 2025, "full": 2030, "shape": "linear",
@@ -229,7 +229,7 @@ def test_tornado_counts_own_measures_and_swings_each_over_its_uncertainty() -> N
     each measure is an input of its own: at its low end (effect x 0,5) net emissions are higher by
     exactly the same tonnes as at its high end (x 1,5) they are lower, since the measure enters the
     engine linearly at full effect (2 000 t on Kiruna's cars, far more than 2 000 t there)."""
-    from model.measures import measure_from_dict
+    from model.measures_parse import measure_from_dict
     from model.sensitivity import MEASURE_PREFIX
 
     m = measure_from_dict({"id": "biogas", "name": {"sv": "Biogas", "en": "Biogas"}, "stream": "cars", "unit": "t",

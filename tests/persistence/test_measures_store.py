@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from model.measures import OwnMeasure, measure_from_dict
+from model.measures import OwnMeasure
+from model.measures_parse import measure_from_dict
 from persistence.schema import SCHEMA_VERSION, drafts, schema_version_table, submissions, workshops
 from persistence.store import WorkshopError, WorkshopStore, new_device, new_token
 from tests.persistence.storekit import EngineFactory, _create

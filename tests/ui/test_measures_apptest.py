@@ -336,7 +336,7 @@ def test_typed_numbers_in_both_conventions(typed: str, value: object) -> None:
 
 
 def test_one_name_and_one_source_serve_both_languages() -> None:
-    from model.measures import measure_from_dict
+    from model.measures_parse import measure_from_dict
     from ui.scenario.measures_form import defaults, measure_raw
     values = {**defaults(), "name_sv": "Solceller på skolor", "effect": "120", "src_sv": "Antagande",
               "assumption": True, "cost_lo": "", "cost_hi": "1 500"}

@@ -163,8 +163,8 @@ def test_own_measures_as_options_taken_or_left_and_applied() -> None:
     """Issue 13: an own measure offered as an option is weighed by its cost; "Använd" brings exactly the
     measures the answer keeps (a cheap one taken, a dear one left out and removed from the scenario)."""
     from model.codec import TARGET_CODES
-    from model.measures import measure_from_dict
     from model.measures_link import encode_measures
+    from model.measures_parse import measure_from_dict
 
     def option(mid: str, name: str, cost: float, effect: float) -> object:
         return measure_from_dict({"id": mid, "name": {"sv": name, "en": name}, "stream": "cars", "unit": "t",

@@ -147,7 +147,7 @@ def test_long_run_is_keyed_on_measures_and_release_too() -> None:
     not a cached run of the same levers without it (the former cache key left both out)."""
     from dataclasses import replace
 
-    from model.measures import measure_from_dict
+    from model.measures_parse import measure_from_dict
     from model.run import run_scenario
 
     r = _result("klimatkontrakt", "0381", target="budget_rate")

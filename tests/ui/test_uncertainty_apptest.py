@@ -150,8 +150,8 @@ def test_english_works(hog_budget: AppTest) -> None:
 
 def test_tornado_lists_an_own_measure_with_its_name_and_swing() -> None:
     """A link's own measure is an input of the tornado (issue 13): named, with the swing the model gives."""
-    from model.measures import measure_from_dict
     from model.measures_link import encode_measures
+    from model.measures_parse import measure_from_dict
     from model.sensitivity import MEASURE_PREFIX, tornado
 
     m = measure_from_dict({"id": "bussgas", "name": {"sv": "Biogas i Kirunas bussar", "en": "Biogas in Kiruna's buses"},

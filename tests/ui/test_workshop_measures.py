@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.codec import decode
-from model.measures import OwnMeasure, measure_from_dict
+from model.measures import OwnMeasure
 from model.measures_link import encode_measures
+from model.measures_parse import measure_from_dict
 from model.targets import TargetSpec
 from persistence.store import Workshop, WorkshopStore, new_token
 from tests.ui.workshopkit import APP, page_texts, workshop_page

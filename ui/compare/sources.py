@@ -23,7 +23,8 @@ import streamlit as st
 
 from model.codec import RESERVED, Notice, decode, encode
 from model.kommuner import find_kommun
-from model.measures import MeasureError, OwnMeasure, measure_from_dict, measure_to_dict
+from model.measures import MeasureError, OwnMeasure, measure_to_dict
+from model.measures_parse import measure_from_dict
 from model.registry import load_registry
 from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioFileError, loads_scenario
 from ui import state

@@ -13,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from model.measures import OwnMeasure, first_year
+from model.measures import OwnMeasure
+from model.measures_parse import first_year
 from model.profiles import MAX_FILE_BYTES, ProfileError, load_profile
 from ui import state
 from ui.notices import message_params

@@ -4,7 +4,7 @@ Widgets are drawn by :mod:`ui.scenario.measures`; this module holds what they wr
 Form widgets have language-neutral keys (``om.f.<field>``); choice widgets with translated option
 labels get a key per language (``om.f.target.sv``, see ui/state/settings.py) and are seeded from the draft,
 so an edit survives a language switch. Validation is the model's
-(:func:`model.measures.measure_from_dict`): its error names a field, the message goes under that
+(:func:`model.measures_parse.measure_from_dict`): its error names a field, the message goes under that
 field in the user's language, and nothing changes on an error.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ import unicodedata
 from typing import Any
 
 from model.data import SECTORS
-from model.measures import MeasureError, OwnMeasure, first_year, measure_from_dict
+from model.measures import MeasureError, OwnMeasure
+from model.measures_parse import first_year, measure_from_dict
 from model.profiles import ProfileError, load_profile, profile_from_text, profile_to_toml, with_measures
 from model.registry import RAMP_SHAPES, load_registry
 from ui import state
@@ -117,7 +118,7 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 def measure_raw(values: dict[str, Any], measure_id: str) -> dict[str, Any]:
-    """The form's values as the mapping :func:`model.measures.measure_from_dict` validates.
+    """The form's values as the mapping :func:`model.measures_parse.measure_from_dict` validates.
 
     One name or one source text is enough: the other language gets the same text. Percent fields
     of the uncertainty become shares of the effect; empty cost fields mean "not known". Effect and

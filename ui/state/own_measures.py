@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from model.data import list_releases
-from model.measures import OwnMeasure, check_measure_list
+from model.measures import OwnMeasure
 from model.measures_link import encode_measures
+from model.measures_parse import check_measure_list
 
 #: Session keys of the canonical own measures (a tuple of OwnMeasure) and data release (None = latest).
 MEASURES = "measures"
