@@ -6,7 +6,7 @@ Run from the repository root::
     python bench/coverage.py --horizon 2045 --policy current_law
 
 For each of the 290 kommuner, every lever is set to its maximum in that kommun
-(:func:`model.baseline.lever_bounds`: the registry's range rules, no profile
+(:func:`model.ranges.lever_bounds`: the registry's range rules, no profile
 capacities) under the original 2030 reduktionsplikt by default, and the script prints
 
 * the gross cut in 2030 against 1990 (%, SMHI inventory; negative = above 1990),
@@ -29,9 +29,10 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from model.baseline import build_context, lever_bounds  # noqa: E402
+from model.baseline import build_context  # noqa: E402
 from model.data import SECTORS, load_dataset  # noqa: E402
 from model.engine import apply_levers, baseline_streams, lever_effects, removals, sector_totals  # noqa: E402
+from model.ranges import lever_bounds  # noqa: E402
 from model.registry import load_registry  # noqa: E402
 
 #: A stream larger than this share of a kommun's base-year emissions must have a lever (issue 13 item 2).

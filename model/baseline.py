@@ -14,9 +14,10 @@ The baseline for stream *s* in year *t* (from the last inventory year ``t0``) is
   release holds, 2015 and 2020–2024 for the latest), clipped, for trend streams;
   1 for flat streams.
 * ``F`` -- national fuel policy: the fossil share of petrol and diesel under the
-  chosen reduktionsplikt path, relative to ``t0``.
+  chosen reduktionsplikt path, relative to ``t0`` (:func:`model.transport_facts.fossil_index`).
 * ``V`` -- vehicle fleet turnover at today's sales shares of electric vehicles
-  (stock levers at their "no new measures" position).
+  (stock levers at their "no new measures" position; the kommun's vehicle facts come from
+  :func:`model.transport_facts.kommun_facts`).
 
 ``B[s, t0] == E0[s]`` exactly, so the baseline starts at the inventory.
 """
@@ -26,14 +27,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
-from model.data import DATA_DIR, SECTORS, Dataset, Kommun, ModelInputError, load_dataset
-from model.ranges import basis_value, clamp_levers, floor_to_grid, lever_bounds
-from model.registry import HORIZONS, Lever, Registry, load_registry
+from model.data import SECTORS, Dataset, Kommun, ModelInputError, load_dataset
+from model.ranges import basis_value, floor_to_grid
+from model.registry import HORIZONS, Lever, load_registry
 from model.subsectors import share_of, subsector_split
+from model.transport_facts import fossil_index, kommun_facts
 
-__all__ = ["KommunContext", "build_context", "clamp_levers", "fleet_path", "kommun_facts", "lever_bounds", "ramp",
+__all__ = ["KommunContext", "build_context", "fleet_path", "ramp",
            "trend_years"]
 
 #: The trend's anchor year before the recent years (the year SMHI's series turns yearly in the
@@ -152,81 +153,6 @@ def ramp(years: np.ndarray, shape: str, start: int, full: int) -> np.ndarray:
     return np.where(t <= start, 0.0, np.where(t >= full, 1.0, (sig - s0) / (s1 - s0)))
 
 
-@lru_cache(maxsize=1)
-def _vehicles() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "vehicles_by_fuel.csv", dtype={"kommun_code": str})
-
-
-def _vehicle_count(code: str, vtype: str, measure: str, fuels: tuple[str, ...]) -> float | None:
-    df = _vehicles()
-    rows = df[(df["kommun_code"] == code) & (df["year"] == 2025) & (df["vehicle_type"] == vtype)
-              & (df["measure"] == measure)]
-    if rows.empty:
-        return None
-    return float(rows[rows["fuel"].isin(fuels)]["count"].sum())
-
-
-def kommun_facts(code: str, reg: Registry) -> dict[str, tuple[float, str]]:
-    """Kommun-specific fleet inputs with their source (value, source text).
-
-    Falls back to national figures from the registry parameters where the kommun
-    has no vehicle data shipped.
-    """
-    src_v = "Trafikanalys, Fordon i län och kommuner 2025 (via Klimatkollen), beräknat"
-    facts: dict[str, tuple[float, str]] = {}
-    new_tot = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("Totalt",))
-    if new_tot:
-        new_rc = _vehicle_count(code, "personbil", "nyregistrerade_under_aret", ("El", "Laddhybrider"))
-        facts["rechargeable_share_new_cars"] = (100.0 * (new_rc or 0.0) / new_tot, src_v)
-    else:
-        p = reg.parameters["national_rechargeable_share_new_cars"]
-        facts["rechargeable_share_new_cars"] = (100.0 * p["value"], "Riket: " + p["source"])
-    fleet_tot = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Totalt",))
-    if fleet_tot:
-        el = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("El",)) or 0.0
-        ph = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Laddhybrider",)) or 0.0
-        petrol = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Bensin",)) or 0.0
-        diesel = _vehicle_count(code, "personbil", "i_trafik_vid_arets_slut", ("Diesel",)) or 0.0
-        facts["car_fleet_rechargeable_share"] = ((el + ph) / fleet_tot, src_v)
-        facts["bev_share_of_rechargeable"] = (el / (el + ph) if el + ph else 0.5, src_v)
-        km_d, km_p = reg.param("diesel_car_km_per_year"), reg.param("petrol_car_km_per_year")
-        facts["car_diesel_weight"] = (diesel * km_d / (diesel * km_d + petrol * km_p), src_v +
-                                      " och körsträckor per drivmedel (Trafikanalys via trafikmagasinet.nu)")
-    else:
-        p, b = reg.parameters["national_rechargeable_share_fleet"], reg.parameters["national_bev_share_of_rechargeable"]
-        facts["car_fleet_rechargeable_share"] = (p["value"], "Riket: " + p["source"])
-        facts["bev_share_of_rechargeable"] = (b["value"], "Riket: " + b["source"])
-        facts["car_diesel_weight"] = (0.5, "assumption")
-    bev, bev_src = facts["bev_share_of_rechargeable"]
-    facts["car_electric_km_share"] = (bev + (1 - bev) * reg.param("phev_electric_km_share"),
-                                      bev_src + "; laddhybridernas elandel av körsträckan: antagande")
-    for key, vtype in (("light_truck_el_fleet_share", "lätt lastbil"), ("heavy_truck_el_fleet_share", "tung lastbil")):
-        tot = _vehicle_count(code, vtype, "i_trafik_vid_arets_slut", ("Totalt",))
-        if tot:
-            facts[key] = ((_vehicle_count(code, vtype, "i_trafik_vid_arets_slut", ("El",)) or 0.0) / tot, src_v)
-    return facts
-
-
-def _policy_fossil_index(reg: Registry, policy: str, fuel: str, years: np.ndarray,
-                         diesel_weight: float) -> np.ndarray:
-    """Fossil energy share of the fuel relative to the base year under a reduktionsplikt path."""
-    if fuel == "none":
-        return np.ones(len(years))
-    per_unit = reg.param("bio_share_per_reduktionsplikt")
-    table = reg.policies[policy]
-
-    def fossil(kind: str) -> np.ndarray:
-        levels = {int(y): float(v) for y, v in table[kind].items()}
-        known = sorted(levels)
-        rp = np.array([levels[max([k for k in known if k <= y], default=known[0])] for y in years])
-        return 1.0 - np.minimum(rp / 100.0 * per_unit, 1.0)
-
-    mix = fossil("diesel") if fuel == "diesel" else (
-        diesel_weight * fossil("diesel") + (1 - diesel_weight) * fossil("petrol"))
-    out: np.ndarray = mix / mix[0]
-    return out
-
-
 def fleet_path(years: np.ndarray, start_share: float, sales_now: float, sales_target: float,
                turnover: float, lever: Lever) -> np.ndarray:
     """Fleet share of electric vehicles per year under a stock-turnover model.
@@ -327,7 +253,7 @@ def _build_context(code: str, policy: str, horizon: int, release: str) -> Kommun
             growth.append(_trend_growth(dict(zip(ds.inventory_years, inv[:, si], strict=False)), fit_years, lo, hi))
         else:
             growth.append(0.0)
-        fixed.append(_policy_fossil_index(reg, policy, st.fuel, years, dw))
+        fixed.append(fossil_index(reg, policy, st.fuel, years, dw))
     fixed_arr = np.array(fixed)
 
     nnm, default, fleet, lever_max = [], [], {}, []

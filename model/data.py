@@ -2,8 +2,8 @@
 
 Everything the model knows about a kommun comes from here: the SMHI sector
 inventory (any stored release, the latest by default; :mod:`model.releases`), SCB population, Klimatkollen's
-indicators and the Enköping-specific vehicle and sub-sector figures. Files are
-read once per process and validated on load; a broken file raises
+indicators. Files are read once per process and validated on load
+(:mod:`model.data_files` reads and checks each CSV); a broken file raises
 :class:`DataValidationError` naming the file, the row and the problem. Look-up of a kommun
 by code or name: :mod:`model.kommuner`.
 """
@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from model.csvio import DataValidationError
-from model.csvio import numeric as _numeric
 from model.csvio import read_csv as _read_csv
 from model.csvio import require_columns as _require_columns
-from model.releases import LinkRelease, Release, get_release, read_index, release_for_link, sha256_of
+from model.releases import LinkRelease, Release, get_release, read_index, release_for_link
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -124,120 +123,6 @@ class Dataset:
         return _code_index(self)[code]
 
 
-def _load_emissions(data_dir: Path, name: str = "kommuner_emissions_by_sector.csv"
-                    ) -> tuple[tuple[Kommun, ...], tuple[int, ...], np.ndarray]:
-    df = _read_csv(name, data_dir, ("kommun_code", "kommun", "lan", "sector"))
-    _require_columns(df, name, ("kommun_code", "kommun", "lan", "year", "sector", "tonnes_co2e"))
-    tonnes = _numeric(df, name, "tonnes_co2e")
-    years = _numeric(df, name, "year").astype(int)
-    neg = np.flatnonzero(tonnes < 0)
-    if len(neg):
-        i = int(neg[0])
-        raise DataValidationError(name, i + 2, f"negativt utsläpp {tonnes[i]} t")
-    unknown = ~df["sector"].isin(SECTORS)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataValidationError(name, i + 2, f"okänd sektor {df['sector'].iloc[i]!r}")
-    codes = df["kommun_code"].fillna("")
-    badcode = ~codes.str.fullmatch(r"\d{4}")
-    if badcode.any():
-        i = int(np.flatnonzero(badcode.to_numpy())[0])
-        raise DataValidationError(name, i + 2, f"ogiltig kommunkod {codes.iloc[i]!r}")
-    meta = df[["kommun_code", "kommun", "lan"]].drop_duplicates().sort_values("kommun_code")
-    if meta["kommun_code"].duplicated().any():
-        dup = meta.loc[meta["kommun_code"].duplicated(), "kommun_code"].iloc[0]
-        raise DataValidationError(name, None, f"kommunkod {dup} har flera namn")
-    if len(meta) != N_KOMMUNER:
-        raise DataValidationError(name, None, f"{len(meta)} kommuner, väntade {N_KOMMUNER}")
-    kommuner = tuple(Kommun(c, n, lan) for c, n, lan in meta.itertuples(index=False))
-    inv_years = tuple(sorted(set(years.tolist())))
-    present = set(df["sector"])
-    if len(present) != len(SECTORS):
-        raise DataValidationError(name, None, f"{len(present)} sektorer, väntade {len(SECTORS)}")
-    k_idx = {k.code: i for i, k in enumerate(kommuner)}
-    y_idx = {y: i for i, y in enumerate(inv_years)}
-    s_idx = {s: i for i, s in enumerate(SECTORS)}
-    arr = np.full((len(kommuner), len(inv_years), len(SECTORS)), np.nan)
-    ki = codes.map(k_idx).to_numpy()
-    yi = np.array([y_idx[y] for y in years])
-    si = df["sector"].map(s_idx).to_numpy()
-    flat = np.ravel_multi_index((ki, yi, si), arr.shape)
-    if len(np.unique(flat)) != len(flat):
-        _, first = np.unique(flat, return_index=True)
-        i = int(np.setdiff1d(np.arange(len(flat)), first)[0])
-        raise DataValidationError(name, i + 2, "dubblerad rad (kommun, år, sektor)")
-    arr.flat[flat] = tonnes
-    if np.isnan(arr).any():
-        k, y, s = (int(v[0]) for v in np.nonzero(np.isnan(arr)))
-        raise DataValidationError(
-            name, None, f"värde saknas: {kommuner[k].name} {inv_years[y]} {SECTORS[s]}")
-    return kommuner, inv_years, arr
-
-
-def _check_totals(data_dir: Path, kommuner: tuple[Kommun, ...], years: tuple[int, ...],
-                  arr: np.ndarray, label: str = "SMHI release with data to 2024") -> None:
-    """Sector sums must equal SMHI's stated totals of the same release where a total is shipped."""
-    name = "emissions_totals.csv"
-    df = _read_csv(name, data_dir, ("kommun_code", "data_release", "scope"))
-    _require_columns(df, name, ("kommun_code", "year", "tonnes", "data_release", "scope"))
-    idx = {k.code: i for i, k in enumerate(kommuner)}
-    latest = (df["data_release"] == label) & df["scope"].str.startswith("GHG")
-    # Positions, not index labels: read_csv's RangeIndex gives row = position, typed as int.
-    for row in np.flatnonzero(latest.to_numpy()).tolist():
-        rec = df.iloc[row]
-        if rec["kommun_code"] not in idx or int(rec["year"]) not in years:
-            raise DataValidationError(name, row + 2, f"okänd kommun/år {rec['kommun_code']} {rec['year']}")
-        total = float(arr[idx[rec["kommun_code"]], years.index(int(rec["year"]))].sum())
-        if abs(total - float(rec["tonnes"])) > SUM_TOLERANCE_T:
-            raise DataValidationError(
-                name, row + 2,
-                f"sektorsumman {total:.1f} t avviker från totalen {float(rec['tonnes']):.1f} t")
-
-
-def _load_national(data_dir: Path, years: tuple[int, ...],
-                   name: str = "national_emissions_by_sector.csv") -> np.ndarray:
-    df = _read_csv(name, data_dir, ("area_code", "sector"))
-    _require_columns(df, name, ("year", "sector", "tonnes_co2e"))
-    tonnes = _numeric(df, name, "tonnes_co2e")
-    if (tonnes < 0).any():
-        i = int(np.flatnonzero(tonnes < 0)[0])
-        raise DataValidationError(name, i + 2, f"negativt utsläpp {tonnes[i]} t")
-    out = np.full((len(years), len(SECTORS)), np.nan)
-    for i, (y, s) in enumerate(zip(df["year"].astype(int), df["sector"], strict=True)):
-        if s not in SECTORS or y not in years:
-            raise DataValidationError(name, i + 2, f"okänd sektor/år {s!r} {y}")
-        out[years.index(y), SECTORS.index(s)] = tonnes[i]
-    if np.isnan(out).any():
-        raise DataValidationError(name, None, "rader saknas för något år eller någon sektor")
-    return out
-
-
-def _load_population(data_dir: Path, kommuner: tuple[Kommun, ...]) -> pd.DataFrame:
-    name = "kommuner_population.csv"
-    df = _read_csv(name, data_dir, ("kommun_code", "kommun"))
-    _require_columns(df, name, ("kommun_code", "year", "population"))
-    pop = _numeric(df, name, "population")
-    if (pop <= 0).any():
-        i = int(np.flatnonzero(pop <= 0)[0])
-        raise DataValidationError(name, i + 2, f"folkmängd måste vara positiv: {pop[i]}")
-    wide = df.assign(population=pop).pivot(index="kommun_code", columns="year", values="population")
-    missing = {k.code for k in kommuner} - set(wide.index)
-    if missing:
-        raise DataValidationError(name, None, f"folkmängd saknas för {sorted(missing)[:3]}")
-    return wide
-
-
-def _check_sha(data_dir: Path, name: str, expected: str | None) -> None:
-    """A stored release is immutable: its file must still have the checksum in its manifest."""
-    if not expected or not (data_dir / name).is_file():
-        return
-    if sha256_of(data_dir / name) != expected:
-        raise DataValidationError(
-            name, None, "kontrollsumman stämmer inte med utgåvans manifest: filen har ändrats; "
-            "importera en ny utgåva i stället (python -m model data import) "
-            "(checksum differs from the release manifest)")
-
-
 @lru_cache(maxsize=8)
 def load_dataset(data_dir: Path | None = None, release: str | None = None) -> Dataset:
     """Read and validate every file the model needs for one SMHI release (cached per release).
@@ -269,21 +154,24 @@ def load_dataset(data_dir: Path | None = None, release: str | None = None) -> Da
 
 @lru_cache(maxsize=8)
 def _load_release(data_dir: Path, rid: str) -> Dataset:
+    # Imported here: model.data_files builds this module's Kommun and reads its SECTORS.
+    from model.data_files import check_sha, check_totals, load_emissions, load_national, load_population
+
     rel = get_release(data_dir, rid)
-    _check_sha(data_dir, rel.data_file, rel.sha256)
-    kommuner, years, arr = _load_emissions(data_dir, rel.data_file)
+    check_sha(data_dir, rel.data_file, rel.sha256)
+    kommuner, years, arr = load_emissions(data_dir, rel.data_file)
     if years != rel.years:
         raise DataValidationError(rel.data_file, None,
                                   f"åren {years} stämmer inte med manifestets {rel.years}")
     if rel.totals_label:
-        _check_totals(data_dir, kommuner, years, arr, rel.totals_label)
+        check_totals(data_dir, kommuner, years, arr, rel.totals_label)
     if rel.national_file:
-        _check_sha(data_dir, rel.national_file, rel.national_sha256)
-        national = _load_national(data_dir, years, rel.national_file)
+        check_sha(data_dir, rel.national_file, rel.national_sha256)
+        national = load_national(data_dir, years, rel.national_file)
     else:
         # Never filled from another release (SMHI recalculates every year): NaN says "not shipped".
         national = np.full((len(years), len(SECTORS)), np.nan)
-    population = _load_population(data_dir, kommuner)
+    population = load_population(data_dir, kommuner)
     ind = _read_csv("kommuner_indicators.csv", data_dir, ("kommun_code", "indicator", "unit",
                                                          "year_or_period", "value"))
     _require_columns(ind, "kommuner_indicators.csv", ("kommun_code", "indicator", "value"))

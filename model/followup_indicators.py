@@ -11,11 +11,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from model.baseline import build_context, kommun_facts, ramp
+from model.baseline import build_context, ramp
 from model.data import DATA_DIR
 from model.registry import load_registry
 from model.run import lever_vector
 from model.scenario import Scenario
+from model.transport_facts import kommun_facts
 
 EV_LEVER = "ev_cars"
 EV_FILE = "ev_share_new_cars.csv"
@@ -62,7 +63,7 @@ def recorded_ev_share(code: str) -> tuple[dict[int, float], tuple[str, ...]]:
     """Recorded rechargeable share of newly registered cars for one kommun (%, by year) and sources.
 
     2015–2024 from ``data/ev_share_new_cars.csv`` (four kommuner), 2025 from the kommun's
-    Trafikanalys 2025 registrations (:func:`model.baseline.kommun_facts`) where shipped. A kommun
+    Trafikanalys 2025 registrations (:func:`model.transport_facts.kommun_facts`) where shipped. A kommun
     with neither gets ``({}, ())``: the national figure the model falls back on is not a record
     of that kommun.
     """

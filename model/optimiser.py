@@ -167,7 +167,7 @@ def optimise(scenario: Scenario, *, kommun: str | None = None, locked: Mapping[s
         SEK per t CO2e for levers without a registry cost; default the median registry mode cost.
     capacities : mapping, optional
         Lever id -> the kommun's known capacity (lever units, e.g. a plant from its profile);
-        free levers range up to :func:`model.baseline.lever_bounds`, never the registry's absolute max.
+        free levers range up to :func:`model.ranges.lever_bounds`, never the registry's absolute max.
     options : sequence of str, optional
         Ids of the scenario's own measures the optimiser may switch on or off (the others stay fixed);
         unknown ids raise ValueError.

@@ -14,14 +14,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from model.baseline import KommunContext, build_context, lever_bounds
+from model.baseline import KommunContext, build_context
 from model.data import SECTORS
 from model.engine import LeverEffects, apply_levers, lever_effects, removals
 from model.measures import OwnMeasure
 from model.measures_engine import engine_effects
+from model.ranges import lever_bounds
 from model.registry import load_registry
 from model.run import _baseline, resolve_kommun, run_scenario
-from model.scenario import Scenario, check_lever_value
+from model.scenario import Scenario
+from model.scenario_parse import check_lever_value
 from model.target_defs import NEUTRALITY_TARGETS, target_def
 
 W_COST = np.array([1.0, 0.0, -1.0])  # tonnes = gross reduction + extra removals

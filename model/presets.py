@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from model.ranges import floor_to_grid
 from model.registry import ACTORS, Registry, load_registry
-from model.scenario import Scenario, ScenarioFileError, load_scenario, scenario_from_dict
+from model.scenario import Scenario, ScenarioFileError, load_scenario
+from model.scenario_parse import scenario_from_dict
 
 if TYPE_CHECKING:
     from model.baseline import KommunContext

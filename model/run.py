@@ -13,14 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from model.baseline import KommunContext, build_context, lever_bounds
+from model.baseline import KommunContext, build_context
 from model.data import SECTORS, Kommun, load_dataset
 from model.engine import apply_levers, attribution, baseline_streams, lever_effects, removals, sector_totals
 from model.kommuner import find_kommun
 from model.measures import measure_to_dict
 from model.measures_engine import engine_effects, measure_attribution
+from model.ranges import lever_bounds
 from model.registry import Registry, load_registry
-from model.scenario import Scenario, check_lever_value
+from model.scenario import Scenario
+from model.scenario_parse import check_lever_value
 from model.subsectors import SUBSECTOR_YEAR, stream_subsectors
 from model.targets import TargetVerdict, evaluate_targets
 
@@ -213,7 +215,7 @@ def levers_for(kommun: str | None = None, capacities: Mapping[str, float] | None
         Code or name; Enköping when omitted.
     capacities : Mapping, optional
         Lever id -> known capacity in lever units (a kommun profile's plants), see
-        :func:`model.baseline.lever_bounds`.
+        :func:`model.ranges.lever_bounds`.
     policy, horizon : str, int
         Only the "no new measures" position of stock levers depends on them, not at all today.
 

@@ -9,38 +9,28 @@ numbers), is a :class:`ScenarioFileError` naming the field, the value and what i
 allowed: a message key with parameters for the dashboard to word, and a one-line
 Swedish and English message for the command line. Lever values must lie on the
 lever's grid (``min + k * step``) and are returned exactly on it.
+
+This module holds the scenario, its error, and reading and writing its files;
+:mod:`model.scenario_guard` checks the text before and while it is parsed and
+:mod:`model.scenario_parse` validates what it holds.
 """
 from __future__ import annotations
 
 import math
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from model.data import list_releases, load_dataset
 from model.measures import MeasureError, OwnMeasure, measure_to_dict
-from model.measures_parse import check_measure_list, measure_from_dict
-from model.registry import HORIZONS, POLICIES, TARGET_YEARS, Lever, Registry, load_registry
-from model.target_defs import TARGET_IDS
-from model.targets import TargetSpec, base_years
+from model.registry import Lever, Registry
+from model.targets import TargetSpec
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 64 * 1024
-#: Tables and arrays a valid file nests: 3 (the file, [reasons], a lever's { sv, en }); deeper files are
-#: refused before anything recurses into them.
-MAX_DEPTH = 4
-#: Nesting or dotted parts on one line that the text may show before it is parsed (see _text_nesting).
-MAX_TEXT_NESTING = 32
-TOP_KEYS = {"format_version", "scenario", "levers", "reasons", "target", "measure"}
-SCENARIO_KEYS = {"id", "name", "description", "national_policy", "horizon", "kommun", "release"}
-TARGET_KEYS = {"selected", "year", "base_year", "max_gross_pct", "budget_rate_pct"}
 #: A value this close to a grid step (in steps) is float noise of ``min + k * step``, not a user's value.
 GRID_TOL = 1e-9
-_BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
 #: What is allowed, per error key, in Swedish and English (the CLI's message; the dashboard words the
 #: same keys in ui/text/locales/links.*.toml). Numbers in params are plain numbers.
@@ -160,23 +150,6 @@ class Scenario:
     measures: tuple[OwnMeasure, ...] = ()
 
 
-def _number(path: str, value: Any, lo: float, hi: float, unit: str = "") -> float:
-    # Compare before converting: an int of 400 digits is out of range, not an OverflowError.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            (isinstance(value, float) and not math.isfinite(value)) or not lo <= value <= hi:
-        raise ScenarioFileError(path, value, "number", min=lo, max=hi, unit=unit)
-    return float(value)
-
-
-def _texts(path: str, value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        return {"sv": value, "en": value}
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) \
-            or not set(value) <= {"sv", "en"}:
-        raise ScenarioFileError(path, value, "text")
-    return dict(value)
-
-
 def grid_value(lv: Lever, value: float) -> tuple[float, bool]:
     """The lever's grid value nearest ``value`` (``min + k * step``, within range) and whether
     ``value`` was already on it (up to float noise, :data:`GRID_TOL`)."""
@@ -184,172 +157,6 @@ def grid_value(lv: Lever, value: float) -> tuple[float, bool]:
     steps = (value - lv.min) / lv.step
     k = min(max(math.floor(steps + 0.5), 0), n)
     return lv.min + k * lv.step, abs(steps - k) <= GRID_TOL
-
-
-def check_lever_value(reg: Registry, lever_id: str, value: Any, path: str | None = None) -> float:
-    """Validate one lever value against the registry and return its exact grid value as float.
-
-    Raises
-    ------
-    ScenarioFileError
-        Unknown lever, not a finite number, out of range, or off the lever's grid.
-    """
-    where = path or f"levers.{lever_id}"
-    if lever_id not in reg.lever_ids:
-        raise ScenarioFileError(where, lever_id, "unknown_lever", allowed=", ".join(reg.lever_ids))
-    lv = reg.lever(lever_id)
-    v = _number(where, value, lv.min, lv.max, lv.unit)
-    on_grid, ok = grid_value(lv, v)
-    if not ok:
-        raise ScenarioFileError(where, value, "grid", step=lv.step, unit=lv.unit, min=lv.min)
-    return float(on_grid)
-
-
-def _text_nesting(text: str) -> int:
-    """Deepest ``[``/``{`` nesting, or most dots on one line, outside strings and comments.
-
-    tomllib recurses per nesting level and is quadratic in dotted-key length (20 000 dotted parts,
-    40 kB, take 16 s), so a hostile file is refused on this single linear scan before it is parsed.
-    """
-    depth = worst = dots = i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'":
-            end = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(end)
-            while j < n and not text.startswith(end, j) and (len(end) == 3 or text[j] != "\n"):
-                j += 2 if c == '"' and text[j] == "\\" else 1
-            i = j + len(end)
-            continue
-        if c == "#":
-            i = n if (j := text.find("\n", i)) < 0 else j
-            continue
-        if c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth = max(depth - 1, 0)
-        elif c == ".":
-            dots += 1
-        elif c == "\n":
-            dots = 0
-        worst = max(worst, depth, dots)
-        i += 1
-    return worst
-
-
-def _depth(raw: Any) -> int:
-    """Nesting depth of tables and arrays, without recursion (a hostile file can nest thousands deep)."""
-    deepest, todo = 0, [(raw, 0)]
-    while todo:
-        node, d = todo.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, d + 1)
-            if deepest > MAX_DEPTH:
-                return deepest
-            todo.extend((c, d + 1) for c in (node.values() if isinstance(node, dict) else node))
-    return deepest
-
-
-def _unknown(path: str, table: dict[Any, Any], known: set[str]) -> None:
-    if unknown := set(table) - known:
-        key = min(unknown, key=str)
-        raise ScenarioFileError(f"{path}{key}", table[key], "unknown_key", allowed=", ".join(sorted(known)))
-
-
-def _choice(path: str, value: Any, allowed: tuple[Any, ...]) -> Any:
-    # bool is an int in Python (True == 1): never a valid choice.
-    if isinstance(value, bool) or value not in allowed:
-        raise ScenarioFileError(path, value, "choice", allowed=", ".join(map(str, allowed)))
-    return value
-
-
-def scenario_from_dict(raw: dict[str, Any], reg: Registry | None = None) -> Scenario:
-    """Validate a parsed scenario mapping (e.g. from TOML) into a :class:`Scenario`.
-
-    Raises
-    ------
-    ScenarioFileError
-        For anything invalid, naming the field, the value and what is allowed.
-    """
-    reg = reg or load_registry()
-    if not isinstance(raw, dict):
-        raise ScenarioFileError("(fil)", type(raw).__name__, "not_table", name="")
-    if _depth(raw) > MAX_DEPTH:
-        raise ScenarioFileError("(fil)", f"> {MAX_DEPTH}", "too_deep", max=MAX_DEPTH)
-    _unknown("", raw, TOP_KEYS)
-    if "format_version" not in raw:
-        raise ScenarioFileError("format_version", None, "format_missing", version=FORMAT_VERSION)
-    if type(raw["format_version"]) is not int or raw["format_version"] != FORMAT_VERSION:
-        raise ScenarioFileError("format_version", raw["format_version"], "format_version", version=FORMAT_VERSION)
-    meta = raw.get("scenario", {})
-    if not isinstance(meta, dict):
-        raise ScenarioFileError("scenario", meta, "not_table", name="[scenario]")
-    _unknown("scenario.", meta, SCENARIO_KEYS)
-    policy = _choice("scenario.national_policy", meta.get("national_policy", "current_law"), tuple(POLICIES))
-    horizon = _choice("scenario.horizon", meta.get("horizon", 2030), HORIZONS)
-    kommun = meta.get("kommun")
-    if kommun is not None:
-        codes = {k.code for k in load_dataset().kommuner}
-        if not isinstance(kommun, str) or kommun not in codes:
-            raise ScenarioFileError("scenario.kommun", kommun, "kommun")
-    release = meta.get("release")
-    if release is not None:
-        release = _choice("scenario.release", release, tuple(r.id for r in list_releases()))
-    sid = meta.get("id", "custom")
-    if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", sid):
-        raise ScenarioFileError("scenario.id", sid, "id")
-    levers_raw = raw.get("levers", {})
-    if not isinstance(levers_raw, dict):
-        raise ScenarioFileError("levers", levers_raw, "not_table", name="[levers]")
-    levers = {k: check_lever_value(reg, k, v) for k, v in levers_raw.items()}
-    reasons_raw = raw.get("reasons", {})
-    if not isinstance(reasons_raw, dict):
-        raise ScenarioFileError("reasons", reasons_raw, "not_table", name="[reasons]")
-    reasons = {}
-    for k, v in reasons_raw.items():
-        if k not in reg.lever_ids:
-            raise ScenarioFileError(f"reasons.{k}", k, "unknown_lever", allowed=", ".join(reg.lever_ids))
-        reasons[k] = _texts(f"reasons.{k}", v)
-    target = _target(raw.get("target", {}), release)
-    measures = _measures(raw.get("measure", []), reg)
-    return Scenario(levers=levers, kommun=kommun, national_policy=policy, horizon=int(horizon),
-                    target=target, id=sid, name=_texts("scenario.name", meta.get("name", sid)),
-                    description=_texts("scenario.description", meta.get("description", "")),
-                    reasons=reasons, release=release, measures=measures)
-
-
-def _measures(raw: Any, reg: Registry) -> tuple[OwnMeasure, ...]:
-    """``[[measure]]`` tables, each validated by :func:`model.measures_parse.measure_from_dict`."""
-    if not isinstance(raw, list):
-        raise ScenarioFileError("measure", raw, "not_table", name="[[measure]]")
-    try:
-        out = tuple(measure_from_dict(m, f"measure[{i}]", reg.stream_ids) for i, m in enumerate(raw))
-        check_measure_list(out)
-    except MeasureError as exc:
-        raise ScenarioFileError.from_measure(exc) from exc
-    return out
-
-
-def _target(raw: Any, release: str | None = None) -> TargetSpec:
-    if not isinstance(raw, dict):
-        raise ScenarioFileError("target", raw, "not_table", name="[target]")
-    _unknown("target.", raw, TARGET_KEYS)
-    sel = _choice("target.selected", raw.get("selected", "klimatneutral_2030"), TARGET_IDS)
-    year = _choice("target.year", raw.get("year", 2030), TARGET_YEARS)
-    allowed_base = base_years(load_dataset(release=release).inventory_years)
-    base = _choice("target.base_year", raw.get("base_year", 1990), allowed_base)
-    pct = _number("target.max_gross_pct", raw.get("max_gross_pct", 20.0), 0, 100, "%")
-    rate = raw.get("budget_rate_pct")
-    rate = None if rate is None else _number("target.budget_rate_pct", rate, 0.5, 50, "% per år")
-    return TargetSpec(sel, int(year), int(base), pct, rate)
-
-
-def _toml_error(exc: tomllib.TOMLDecodeError) -> ScenarioFileError:
-    # tomllib words its errors in English with the place at the end: "Invalid value (at line 3, column 9)".
-    where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-    line, column = (int(where[1]), int(where[2])) if where else ("?", "?")
-    return ScenarioFileError("(fil)", str(exc), "syntax", line=line, column=column)
 
 
 def loads_scenario(text: str | bytes, reg: Registry | None = None) -> Scenario:
@@ -362,33 +169,12 @@ def loads_scenario(text: str | bytes, reg: Registry | None = None) -> Scenario:
     ScenarioFileError
         The only exception, for any input: too big, not UTF-8, not TOML, nested too deep, or invalid.
     """
-    if isinstance(text, str):
-        if len(text) > MAX_FILE_BYTES:  # every character is at least one byte: no need to encode it all
-            raise ScenarioFileError("(fil)", f"> {MAX_FILE_BYTES} byte", "too_big", max=MAX_FILE_BYTES)
-        data = text.encode("utf-8", errors="surrogatepass")
-    elif isinstance(text, (bytes, bytearray, memoryview)):
-        data = bytes(text)
-    else:
-        raise ScenarioFileError("(fil)", type(text).__name__, "encoding")
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioFileError("(fil)", f"{len(data)} byte", "too_big", max=MAX_FILE_BYTES)
-    if data[:2] in _BOMS:
-        raise ScenarioFileError("(fil)", _BOMS[data[:2]], "encoding")
-    try:
-        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError("(fil)", data[max(0, exc.start - 4):exc.start + 4], "encoding") from exc
-    if _text_nesting(text) > MAX_TEXT_NESTING:
-        raise ScenarioFileError("(fil)", f"> {MAX_TEXT_NESTING}", "too_deep", max=MAX_DEPTH)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _toml_error(exc) from exc
-    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
-        raise ScenarioFileError("(fil)", f"> {MAX_DEPTH}", "too_deep", max=MAX_DEPTH) from exc
-    except ValueError as exc:  # an integer past Python's 4 300-digit conversion limit
-        raise ScenarioFileError("(fil)", str(exc)[:60], "syntax", line="?", column="?") from exc
-    return scenario_from_dict(raw, reg)
+    # Imported here: both modules raise this module's ScenarioFileError (and scenario_parse builds its
+    # Scenario), so they import this module.
+    from model.scenario_guard import checked_toml
+    from model.scenario_parse import scenario_from_dict
+
+    return scenario_from_dict(checked_toml(text), reg)
 
 
 def load_scenario(path: str | Path, reg: Registry | None = None) -> Scenario:

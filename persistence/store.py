@@ -17,7 +17,7 @@ Guarantees
   workshop row (PostgreSQL ``FOR SHARE``; SQLite serialises writers with
   ``BEGIN IMMEDIATE``), so closing waits for submissions in flight and none
   slips in after the close.
-* Lever values are validated with :func:`model.scenario.check_lever_value`;
+* Lever values are validated with :func:`model.scenario_parse.check_lever_value`;
   only the workshop's open levers may differ from its base values.
 * Facilitator keys are stored as salted scrypt hashes and compared with
   :func:`hmac.compare_digest`; closing, reopening, clearing and exporting need it.

@@ -18,7 +18,8 @@ from model.codec import default_state
 from model.data import load_dataset
 from model.kommuner import find_kommun
 from model.registry import HORIZONS, POLICIES, Registry, load_registry
-from model.scenario import ScenarioFileError, check_lever_value
+from model.scenario import ScenarioFileError
+from model.scenario_parse import check_lever_value
 from model.targets import TargetSpec
 from model.workshop_names import name_key, shows_nothing
 
@@ -159,7 +160,7 @@ def key_matches(row: RowMapping, key: Any) -> bool:
 
 # --------------------------------------------------------------------------- levers and settings
 def lever_value(reg: Registry, lid: str, value: Any) -> float:
-    """:func:`model.scenario.check_lever_value` raising ``WorkshopError("bad_lever_value")``."""
+    """:func:`model.scenario_parse.check_lever_value` raising ``WorkshopError("bad_lever_value")``."""
     try:
         checked = check_lever_value(reg, lid, value)
     except ScenarioFileError as exc:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.baseline import KommunContext, build_context, lever_bounds
+from model.baseline import KommunContext, build_context
 from model.data import SECTORS, load_dataset
 from model.engine import apply_levers, baseline_streams, lever_effects, removals
+from model.ranges import lever_bounds
 from model.registry import Lever, load_registry
 from model.uncertainty import draw_samples
 
@@ -118,7 +119,7 @@ def test_capacities_override_the_rule_within_the_absolute_range() -> None:
 
 
 def test_clamp_levers_lowers_only_what_the_kommun_cannot_reach() -> None:
-    from model.baseline import clamp_levers
+    from model.ranges import clamp_levers
 
     ctx = build_context("2403")
     out, lowered = clamp_levers(ctx, {"beccs": 200.0, "biochar": 5000.0, "car_traffic": 30.0, "oil_heating": 0.0})

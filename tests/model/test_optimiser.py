@@ -7,9 +7,10 @@ import pickle
 import numpy as np
 import pytest
 
-from model.baseline import build_context, lever_bounds
+from model.baseline import build_context
 from model.data import SECTORS
 from model.optimiser import OptimiserResult, macc, optimise
+from model.ranges import lever_bounds
 from model.registry import load_registry
 from model.run import baseline_scenario, run_scenario
 from model.scenario import Scenario, ScenarioFileError

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from model.baseline import build_context, lever_bounds
+from model.baseline import build_context
 from model.presets import (
     Preset,
     PresetError,
@@ -19,6 +19,7 @@ from model.presets import (
     profile_presets,
 )
 from model.profiles import lever_capacities, load_profile
+from model.ranges import lever_bounds
 from model.registry import load_registry
 from model.run import run_scenario
 from model.scenario import Scenario

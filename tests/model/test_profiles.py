@@ -22,12 +22,11 @@ from model.profiles import (
     Profile,
     ProfileError,
     load_profile,
-    profile_from_dict,
-    profile_from_text,
     profile_to_toml,
     shipped_profiles,
     with_measures,
 )
+from model.profiles_parse import profile_from_dict, profile_from_text
 from model.registry import load_registry
 from model.scenario import load_scenario
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from model import codec
-from model.baseline import build_context, kommun_facts
+from model.baseline import build_context
 from model.data import SECTORS, load_dataset
 from model.registry import (
     ACTORS,
@@ -24,6 +24,7 @@ from model.registry import (
     load_registry,
 )
 from model.registry_parse import parse_registry
+from model.transport_facts import kommun_facts
 
 REG = load_registry()
 LEVER_IDS = [lv.id for lv in REG.levers]
@@ -331,18 +332,18 @@ def test_model_choices_have_one_home_in_the_registry_file() -> None:
 
     import model.baseline
     import model.codec
-    import model.profiles
+    import model.profiles_parse
     import model.registry as reg
-    import model.scenario
+    import model.scenario_parse
     from model.registry import REGISTRY_PATH
 
     table = tomllib.loads(REGISTRY_PATH.read_text(encoding="utf-8"))["model"]
     assert tuple(table["horizons"]) == reg.HORIZONS and tuple(table["target_years"]) == reg.TARGET_YEARS
     assert tuple(table["groups"]) == reg.GROUPS and tuple(table["actors"]) == reg.ACTORS
     assert reg.POLICIES == tuple(table["policies"]) == tuple(load_registry().policies)
-    for module in (model.baseline, model.scenario):
+    for module in (model.baseline, model.scenario_parse):
         assert module.HORIZONS is reg.HORIZONS, module.__name__
-    for module in (model.scenario, model.profiles, model.codec):
+    for module in (model.scenario_parse, model.profiles_parse, model.codec):
         assert module.TARGET_YEARS is reg.TARGET_YEARS, module.__name__
     assert tuple(str(h) for h in reg.HORIZONS) == model.codec.HORIZONS
 

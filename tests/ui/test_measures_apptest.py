@@ -24,7 +24,8 @@ from model.codec import default_state, encode
 from model.data import SECTORS
 from model.measures import OwnMeasure, SourceRef
 from model.measures_link import encode_measures
-from model.profiles import MAX_FILE_BYTES, load_profile, profile_from_text
+from model.profiles import MAX_FILE_BYTES, load_profile
+from model.profiles_parse import profile_from_text
 from model.run import baseline_scenario, run_scenario
 from ui import state as ui_state
 from ui.scenario.measures import EXPANDER_KEY

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.baseline import build_context, lever_bounds
+from model.baseline import build_context
 from model.codec import encode
 from model.presets import generic_presets, preset_levers
 from model.profiles import lever_capacities, load_profile
+from model.ranges import lever_bounds
 from model.registry import load_registry
 from tests.ui.levertabs import open_group
 from ui.state import lever_key

@@ -16,7 +16,8 @@ from typing import Any
 from model.data import SECTORS
 from model.measures import MeasureError, OwnMeasure
 from model.measures_parse import first_year, measure_from_dict
-from model.profiles import ProfileError, load_profile, profile_from_text, profile_to_toml, with_measures
+from model.profiles import ProfileError, load_profile, profile_to_toml, with_measures
+from model.profiles_parse import profile_from_text
 from model.registry import RAMP_SHAPES, load_registry
 from ui import state
 from ui.notices import message_params

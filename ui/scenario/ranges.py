@@ -16,9 +16,10 @@ from functools import lru_cache
 
 import streamlit as st
 
-from model.baseline import build_context, lever_bounds
+from model.baseline import build_context
 from model.kommuner import find_kommun
 from model.profiles import lever_capacities, load_profile
+from model.ranges import lever_bounds
 from model.registry import Lever, load_registry, unit_label
 from ui import state
 from ui.text.fmt import fmt_number

@@ -77,8 +77,9 @@ def target_spec() -> TargetSpec:
     ss = st.session_state
     cfg = ss.get("target_cfg", {})
     rate = cfg.get("t_rate")
-    return TargetSpec(ss.get("t_sel", "klimatneutral_2030"), int(cfg.get("t_year", 2030)),
-                      int(cfg.get("t_base", 1990)), float(cfg.get("t_pct", 20.0)),
+    dflt = TargetSpec()  # the defaults have one home, the dataclass
+    return TargetSpec(ss.get("t_sel", dflt.selected), int(cfg.get("t_year", dflt.year)),
+                      int(cfg.get("t_base", dflt.base_year)), float(cfg.get("t_pct", dflt.max_gross_pct)),
                       None if rate is None else float(rate))
 
 
