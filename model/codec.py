@@ -125,7 +125,7 @@ def encode(state: LinkState, reg: Registry | None = None) -> dict[str, str]:
     ------
     model.measures.MeasureError
         The state's measures do not fit a link (``measure.too_many``, ``measure.link_too_long``);
-        ui/state.py refuses such measures before they reach a state.
+        ui/state/own_measures.py refuses such measures before they reach a state.
     """
     reg = reg or load_registry()
     inv_p = {v: k for k, v in POLICY_CODES.items()}

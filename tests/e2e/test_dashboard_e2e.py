@@ -8,7 +8,6 @@ Every page visited is saved to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,15 +19,20 @@ from tests.e2e.conftest import PHONE
 from tests.e2e.pagehelpers import (
     assert_no_exception,
     chart_signature,
+    drag_slider,
     headline,
+    lever_params,
     main_chart,
     metric_values,
+    nav_link,
     open_page,
+    press_on_slider,
     show_lever,
-    slider,
+    sidebar,
     slider_value,
     url_params,
     wait_for_app,
+    wait_until,
 )
 from ui.text.i18n import policy_label, t
 
@@ -36,58 +40,6 @@ pytestmark = pytest.mark.e2e
 
 METRIC = "[data-testid='stMetricValue']"
 PHONE_TOLERANCE_PX = 2
-
-
-def wait_until(check: Callable[[], Any], timeout_s: float = 20, message: str = "") -> Any:
-    """Poll ``check`` until it returns something truthy (charts render after the script run)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(message or f"timed out after {timeout_s} s")
-        time.sleep(0.2)
-
-
-def drag_slider(page: Any, lever_id: str, fraction: float) -> None:
-    """Drag a lever's thumb with the mouse to ``fraction`` (0…1) of its track."""
-    s = show_lever(page, lever_id)
-    thumb = s.get_by_test_id("stSliderThumbValue").locator("xpath=..")
-    track = thumb.locator("xpath=..")
-    tb, tr = thumb.bounding_box(), track.bounding_box()
-    assert tb and tr, "the slider is on screen"
-    y = tb["y"] + tb["height"] / 2
-    page.mouse.move(tb["x"] + tb["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(tr["x"] + tr["width"] * fraction, y, steps=12)
-    page.mouse.up()
-    wait_for_app(page)
-
-
-def press_on_slider(page: Any, lever_id: str, key: str) -> None:
-    """Focus a lever's thumb and press ``key`` (ArrowRight, End, …)."""
-    show_lever(page, lever_id)
-    thumb = slider(page, lever_id).locator("input[type='range']")
-    thumb.focus()
-    page.keyboard.press(key)
-    wait_for_app(page)
-
-
-def lever_params(url: str) -> dict[str, str]:
-    """The share link's parameters without the language."""
-    params = url_params(url)
-    params.pop("lang", None)
-    return params
-
-
-def sidebar(page: Any) -> Any:
-    return page.get_by_test_id("stSidebar")
-
-
-def nav_link(page: Any, title: str) -> Any:
-    """A page link in the top navigation (desktop)."""
-    return page.get_by_test_id("stTopNavLink").filter(has_text=title).first
 
 
 # ----------------------------------------------------------------- opening, levers

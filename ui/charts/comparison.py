@@ -17,8 +17,6 @@ from ui.charts.common import (
     halo_text,
     span,
     t_axis,
-    target_data,
-    target_layers,
     tip,
     tonnes_text,
     y_t,
@@ -26,6 +24,7 @@ from ui.charts.common import (
     year_x,
     zero_rule,
 )
+from ui.charts.targets import target_data, target_layers
 from ui.charts.theme import LINE_COLORS, SKELETON_CACHE_SIZE, Spec, assemble, skeleton
 from ui.text.i18n import normalize_lang, t
 

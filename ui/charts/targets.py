@@ -1,4 +1,4 @@
-"""A target's conditions as chart rows: each condition on the quantity it limits.
+"""A target's conditions as chart rows and marks: each condition on the quantity it limits.
 
 A two-part target (Klimatneutral 2030, Netto noll 2045) limits *gross* emissions to a share
 of a base year *and* *net* emissions to zero. A chart of net emissions must mark zero, not
@@ -10,18 +10,22 @@ so they are derived here from the verdict's id, ``allowed_t`` and ``path``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
+
 from model.target_defs import NEUTRALITY_TARGETS, PATH_TARGETS, SECTOR_TARGETS
+from ui.charts.common import Rows, columns, data, finite, halo_text, tip, tonnes_text, y_t, year_x
+from ui.charts.theme import TARGET_COLOR
 from ui.text.i18n import t, target_label
 
 #: Targets met when gross ≤ allowed_t *and* net ≤ 0 (model/targets.py ``_neutrality``).
 TWO_PART_TARGETS = NEUTRALITY_TARGETS
-#: Targets given as a yearly path of gross emissions (a cumulative budget).
-__all__ = ["MEASURES", "TWO_PART_TARGETS", "Condition", "target_conditions",
-           "target_frame"]
+__all__ = ["MEASURES", "TWO_PART_TARGETS", "Condition", "TargetKind", "target_conditions", "target_data",
+           "target_frame", "target_layers"]
 #: Measures a condition can limit: total gross, total net, one sector's gross (transport).
 MEASURES = ("gross", "net", "transport")
 
@@ -113,3 +117,108 @@ def other_conditions_text(verdict: Any, lang: str, shown: Sequence[str]) -> str:
     parts = [t(f"chart.cond.{c.measure}_limit", lang, year=c.year, value=tonnes_text(c.limit_t, lang))
              for c in target_conditions(verdict) if not c.path and c.measure not in shown]
     return " ".join(parts)
+
+
+# ---------------------------------------------------------------- target path / point
+#: How each measure's condition is drawn: a filled diamond on the net line, an open one for a
+#: gross (or sector) limit, a dotted line for a path. "" is a caller's frame without measures.
+_TARGET_ORDER = ("path", "gross", "transport", "net", "")
+TargetKind = tuple[tuple[str, str], ...]
+#: Text width limit (px) that keeps a right-aligned label inside the plot at any chart width.
+FIT_PLOT = alt.ExprRef("max(width - 24, 40)")
+
+
+def target_layers(kind: TargetKind | str | None, lang: str, domain: Sequence[float],
+                  *, clip: bool = False) -> list[alt.Chart]:
+    """The target's marks with a label each: dotted path, or a diamond per condition.
+
+    ``kind`` is what :func:`target_data` returned: pairs (measure, "path" | "point"), in
+    drawing order; [] for None. Reads the dataset ``target``; each measure's label is drawn
+    at its row flagged ``last``. ``clip`` keeps marks outside a fixed y domain off the plot.
+    """
+    if not kind:
+        return []
+    if isinstance(kind, str):  # the former single-condition form
+        kind = (("", kind),)
+    x, y = year_x(lang, domain=domain), y_t(lang=lang)
+    tips = [tip("label", "chart.series.target", lang), tip("year_text", "chart.tooltip.year", lang),
+            tip("value_text", "chart.tooltip.emissions", lang)]
+    layers: list[alt.Chart] = []
+    for measure, shape in kind:
+        # One condition needs no filter; several share the dataset, picked out by measure.
+        where = f"datum.measure == {json.dumps(measure)}" if len(kind) > 1 else None
+        base = alt.Chart(data("target"))
+        if where:
+            base = base.transform_filter(where)
+        if shape == "path":
+            mark = base.mark_line(color=TARGET_COLOR, strokeDash=[2, 3], strokeWidth=2.5, clip=clip)
+        else:
+            # Net ≤ 0 is a filled diamond (on the net line); a gross or sector limit an open one.
+            filled = measure in ("net", "")
+            mark = base.mark_point(shape="diamond", size=170, filled=filled, color=TARGET_COLOR,
+                                   strokeWidth=2.5, opacity=1, clip=clip)
+        layers.append(mark.encode(x=x, y=y, tooltip=tips))
+        # Right-aligned at the target year and never wider than the plot: nothing is cut at 320 px.
+        # In a narrow plot (a phone) the short form ("Netto 2030: 0 ton CO₂e"), so it fits.
+        layers += halo_text(data("target"), {"x": x, "y": y}, align="right",
+                            dx=-10, dy=-12, color=TARGET_COLOR, fontWeight="bold", limit=FIT_PLOT,
+                            text=alt.ExprRef("width < 420 ? datum.short : datum.text"),
+                            where=f"datum.last && {where}" if where else "datum.last", clip=clip)
+    return layers
+
+
+def _is_verdict(target: Any) -> bool:
+    return hasattr(target, "allowed_t") and hasattr(target, "id")
+
+
+def target_data(target: Any, lang: str, *, last_year: int | None = None,
+                measures: Sequence[str] = ("gross", "net"),
+                ) -> tuple[TargetKind | None, dict[str, Rows], str, list[int]]:
+    """(kind, datasets, description suffix, years) of a target.
+
+    ``target`` is a frame [year, tonnes, label?, measure?] or a
+    :class:`model.targets.TargetVerdict`; a verdict is turned into one row per condition on
+    one of ``measures`` up to ``last_year`` (:func:`target_frame`), and
+    the conditions the chart does not draw are named in the description.
+    """
+    extra = ""
+    if _is_verdict(target):
+        verdict = target
+        target = target_frame(verdict, last_year if last_year is not None else 9999, lang, measures)
+        extra = other_conditions_text(verdict, lang, measures)
+    cols = columns(target, ("year", "tonnes"), "target", optional=("label", "measure"))
+    years = cols["year"]
+    labels = cols.get("label", [None] * len(years))
+    kinds = cols.get("measure", [""] * len(years))
+    default = t("chart.series.target", lang)
+    rows: Rows = []
+    for year, value, label, measure in sorted(
+            (r for r in zip(years, cols["tonnes"], labels, kinds, strict=True) if finite(r[1])),
+            key=lambda r: (r[3] or "", r[0])):
+        text = tonnes_text(value, lang)
+        label = default if label is None or label != label else str(label)
+        measure = "" if measure is None or measure != measure else str(measure)
+        rows.append({"year": year, "tonnes": value, "label": label, "measure": measure,
+                     "year_text": str(year), "value_text": text, "last": False,
+                     "text": (t("chart.series.target_at", lang, year=year, value=text)
+                              if label == default else f"{label}: {text}"),
+                     "short": (t(f"chart.cond.{measure}_short", lang, year=year, value=text)
+                               if measure in ("gross", "net", "transport")
+                               else t("chart.series.target_at", lang, year=year, value=text))})
+    if not rows:
+        return None, {}, (" " + extra) if extra else "", years
+    by_measure: dict[str, list[dict]] = {}
+    for row in rows:
+        by_measure.setdefault(row["measure"], []).append(row)
+    kind: list[tuple[str, str]] = []
+    texts = []
+    for measure in sorted(by_measure, key=lambda m: _TARGET_ORDER.index(m) if m in _TARGET_ORDER else 9):
+        group = by_measure[measure]
+        group[-1]["last"] = True
+        kind.append((measure, "path" if len(group) > 1 else "point"))
+        texts.append(group[-1]["text"] if measure else t(
+            "chart.series.target_at", lang, year=group[-1]["year"], value=group[-1]["value_text"]))
+    suffix = " " + t("chart.desc.target_suffix", lang, target="; ".join(texts))
+    if extra:
+        suffix += " " + extra
+    return tuple(kind), {"target": rows}, suffix, years

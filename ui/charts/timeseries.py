@@ -21,8 +21,6 @@ from ui.charts.common import (
     sid_of,
     span,
     stack_sectors,
-    target_data,
-    target_layers,
     tip,
     tonnes_text,
     y_t,
@@ -30,6 +28,7 @@ from ui.charts.common import (
     year_x,
     zero_rule,
 )
+from ui.charts.targets import target_data, target_layers
 from ui.charts.theme import BASELINE_COLOR, NET_COLOR, SECTOR_COLORS, SKELETON_CACHE_SIZE, Spec, assemble, skeleton
 from ui.text.i18n import REMOVALS_ID, SECTOR_IDS, normalize_lang, t
 
